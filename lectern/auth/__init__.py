@@ -1,0 +1,1 @@
+"""Authentication: passwords, tokens, the current user, roles."""

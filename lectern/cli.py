@@ -1,0 +1,187 @@
+"""The `lectern` command: serve the API, run migrations, seed data, manage users."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from lectern import migrate
+from lectern.config import DatabaseSettings
+from lectern.db import async_url
+from lectern.errors import LecternError
+
+app = typer.Typer(help="Lectern, an open-source learning platform.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Migrate, roll back, inspect and seed the database.", no_args_is_help=True
+)
+users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn Lectern's own errors into a one-line message and exit status 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LecternError as exc:
+            err_console.print(f"[bold red]error:[/] {exc.detail}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def database_url() -> str:
+    """The configured database URL, read afresh (the environment may change between calls)."""
+    return DatabaseSettings().database_url
+
+
+def _where() -> str:
+    return async_url(database_url()).render_as_string(hide_password=True)
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
+) -> None:
+    """Run the HTTP API."""
+    import uvicorn
+
+    async_url(database_url())  # a bad URL fails here, before the server starts
+    uvicorn.run("lectern.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+@db_app.command("migrate")
+@reports_errors
+def db_migrate() -> None:
+    """Apply every pending migration."""
+    url = database_url()
+    before = migrate.applied_count(url)
+    migrate.upgrade(url)
+    after = migrate.status(url)
+    applied = sum(1 for rev in after if rev.applied)
+    if applied == before:
+        console.print(f"Nothing to migrate: {_where()} is up to date.")
+    else:
+        console.print(f"Applied {applied - before} migration(s) to {_where()}.")
+
+
+@db_app.command("rollback")
+@reports_errors
+def db_rollback(
+    steps: Annotated[int, typer.Option(help="How many migrations to undo.", min=1)] = 1,
+) -> None:
+    """Undo the last migration (or the last N with --steps)."""
+    url = database_url()
+    applied = migrate.applied_count(url)
+    if applied == 0:
+        raise LecternError(f"nothing to roll back: no migration is applied to {_where()}")
+    undo = min(steps, applied)
+    migrate.downgrade(url, f"-{undo}")
+    console.print(f"Rolled back {undo} migration(s); {applied - undo} remain applied.")
+
+
+@db_app.command("fresh")
+@reports_errors
+def db_fresh() -> None:
+    """Drop every table and migrate again from nothing."""
+    url = database_url()
+    migrate.fresh(url)
+    console.print(f"Dropped all tables and migrated {_where()} afresh.")
+
+
+@db_app.command("status")
+@reports_errors
+def db_status() -> None:
+    """List the migrations, applied and pending."""
+    revisions = migrate.status(database_url())
+    table = Table(title=f"Migrations on {_where()}")
+    table.add_column("#", justify="right")
+    table.add_column("revision")
+    table.add_column("description")
+    table.add_column("state")
+    for number, rev in enumerate(revisions, start=1):
+        state = "[green]applied[/]" if rev.applied else "[yellow]pending[/]"
+        table.add_row(str(number), rev.revision, rev.message, state)
+    console.print(table)
+    pending = sum(1 for rev in revisions if not rev.applied)
+    console.print(f"{len(revisions) - pending} applied, {pending} pending.")
+
+
+@db_app.command("seed")
+@reports_errors
+def db_seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Load the demo school.")] = False,
+) -> None:
+    """Fill the database with demo content (safe to run again)."""
+    if not demo:
+        raise LecternError("say what to seed: `lectern db seed --demo` loads the demo school")
+    from lectern.seed import demo as demo_seed
+    from lectern.seed import demo_content
+
+    url = database_url()
+    _require_migrated(url)
+    counts = asyncio.run(demo_seed.seed(url, console=console))
+    if counts:
+        table = Table(title="Demo content added")
+        table.add_column("table")
+        table.add_column("rows", justify="right")
+        for what, added in counts.items():
+            table.add_row(what, str(added))
+        console.print(table)
+    else:
+        console.print("Nothing to add: the demo school is already there.")
+    console.print(
+        f"Sign in as {demo_content.ADMIN[1]} (admin), grace@lectern.test (instructor) or "
+        f"alan@lectern.test (student); every demo password is {demo_content.DEMO_PASSWORD}"
+    )
+
+
+@users_app.command("create-admin")
+@reports_errors
+def users_create_admin(
+    email: Annotated[str, typer.Option(help="The admin's e-mail address.")],
+    password: Annotated[
+        str,
+        typer.Option(
+            help="At least 10 characters mixing three kinds.",
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+        ),
+    ],
+    name: Annotated[str, typer.Option(help="Display name.")] = "Administrator",
+    username: Annotated[
+        str | None, typer.Option(help="Username (default: from the e-mail).")
+    ] = None,
+) -> None:
+    """Create an administrator account (active, e-mail verified)."""
+    from lectern.users import admin
+
+    url = database_url()
+    _require_migrated(url)
+    user = asyncio.run(
+        admin.create_admin(url, email=email, password=password, name=name, username=username)
+    )
+    console.print(f"Created admin {user.username} <{user.email}>.")
+
+
+def _require_migrated(url: str) -> None:
+    if any(not rev.applied for rev in migrate.status(url)):
+        raise LecternError(f"{_where()} has pending migrations: run `lectern db migrate` first")

@@ -1,0 +1,128 @@
+"""Engines and sessions: one unit of work per request, one engine per process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from lectern.config import database_settings
+from lectern.errors import ConfigurationError
+
+# Plain schemes people write, mapped to the async driver Lectern runs on.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
+
+
+def async_url(raw: str | URL) -> URL:
+    """Parse a database URL and point it at the async driver; a bad URL is a clear error."""
+    text = str(raw).strip()
+    # SQLAlchemy does not know the "postgres://" spelling that many hosts hand out.
+    if text.startswith("postgres://"):
+        text = "postgresql://" + text.removeprefix("postgres://")
+    try:
+        url = make_url(text)
+    except ArgumentError:
+        raise ConfigurationError(
+            f"invalid database URL {_safe(text)!r}: expected sqlite:///path/to/file.db "
+            "or postgresql://user@host/dbname"
+        ) from None
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    if driver is None:
+        raise ConfigurationError(
+            f"unsupported database {url.drivername!r} in {_safe(text)!r}: "
+            "Lectern runs on sqlite:/// or postgresql://"
+        )
+    if driver.startswith("postgresql") and not url.database:
+        raise ConfigurationError(f"database URL {_safe(text)!r} names no database")
+    if driver.startswith("sqlite") and not url.database:
+        raise ConfigurationError(
+            f"database URL {_safe(text)!r} names no file: use sqlite:///path/to/file.db"
+        )
+    return url.set(drivername=driver)
+
+
+def _safe(text: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(text).render_as_string(hide_password=True)
+    except ArgumentError:
+        return text.split("@")[-1] if "@" in text else text
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def create_engine(
+    raw_url: str | URL | None = None, *, sqlite_foreign_keys: bool = True, **kwargs: Any
+) -> AsyncEngine:
+    """An async engine for the URL (default: the configured one).
+
+    SQLite connections get foreign keys enforced, a busy timeout so that concurrent
+    writers wait instead of failing, and WAL so readers don't block the writer.
+    Migrations pass ``sqlite_foreign_keys=False``: Alembic's batch mode rebuilds tables,
+    and with enforcement on, dropping the old copy would cascade into child rows.
+    """
+    settings = database_settings()
+    url = async_url(raw_url if raw_url is not None else settings.database_url)
+    if is_sqlite(url):
+        kwargs.setdefault("connect_args", {"timeout": 30})
+    else:
+        kwargs.setdefault("pool_pre_ping", True)
+    engine = create_async_engine(url, echo=settings.database_echo, **kwargs)
+    if is_sqlite(url):
+        _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    # The sqlite3 module's own transaction handling skips BEGIN before DDL and breaks
+    # SAVEPOINT; taking it over gives SQLite real transactions (SQLAlchemy's recipe).
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def session_scope(
+    factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """One unit of work: commit when the block succeeds, roll back when it raises."""
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

@@ -1,0 +1,239 @@
+"""Carts, coupons, orders and their items, refunds and coupon usages (migration step 11)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lectern.kit.types import JSONType, UTCDateTime
+from lectern.models.base import (
+    Base,
+    BigId,
+    IdMixin,
+    SoftDeleteMixin,
+    TimestampMixin,
+    UuidMixin,
+    choice,
+    counter,
+    fk,
+    flag,
+    money,
+)
+
+if TYPE_CHECKING:
+    from lectern.models.courses import Course
+    from lectern.models.users import User
+
+
+class CouponType(enum.StrEnum):
+    PERCENTAGE = "percentage"
+    FIXED = "fixed"
+    FREE = "free"
+
+
+class OrderStatus(enum.StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+class OrderPaymentStatus(enum.StrEnum):
+    PENDING = "pending"
+    PAID = "paid"
+    FAILED = "failed"
+    REFUNDED = "refunded"
+
+
+class RefundStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    PROCESSED = "processed"
+
+
+class Cart(IdMixin, TimestampMixin, Base):
+    """A shopping cart: a signed-in user's (user_id) or a guest's (session_id)."""
+
+    __tablename__ = "carts"
+
+    user_id: Mapped[int | None] = fk("users.id", ondelete="CASCADE", nullable=True)
+    # The guest's session; the cart moves to user_id when the guest signs in.
+    session_id: Mapped[str | None] = mapped_column(String(255), index=True)
+
+    items: Mapped[list[CartItem]] = relationship(
+        back_populates="cart",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class CartItem(IdMixin, TimestampMixin, Base):
+    __tablename__ = "cart_items"
+    __table_args__ = (UniqueConstraint("cart_id", "course_id"),)
+
+    cart_id: Mapped[int] = fk("carts.id", ondelete="CASCADE", index=False)
+    # A cart line is not a money record: it goes with a (hard-)deleted course.
+    course_id: Mapped[int] = fk("courses.id", ondelete="CASCADE")
+    # The price shown when the course was added; checkout re-prices.
+    price: Mapped[Decimal] = money()
+
+    cart: Mapped[Cart] = relationship(back_populates="items", lazy="raise")
+    course: Mapped[Course] = relationship("Course", lazy="raise")
+
+
+class Coupon(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "coupons"
+
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    type: Mapped[CouponType] = choice(CouponType, CouponType.PERCENTAGE, index=True)
+    # A percent (12.50) for percentage coupons, an amount for fixed ones, unused for free ones.
+    discount_value: Mapped[Decimal] = money()
+    # Cap on a percentage discount; NULL means no cap.
+    max_discount: Mapped[Decimal | None] = money(None, nullable=True)
+    # 0 means no minimum.
+    min_order_value: Mapped[Decimal] = money()
+    # NULL means unlimited.
+    usage_limit: Mapped[int | None] = mapped_column(Integer)
+    per_user_limit: Mapped[int | None] = mapped_column(Integer)
+    used_count: Mapped[int] = counter()
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    is_active: Mapped[bool] = flag(True, index=True)
+    # Course / category ids; NULL or empty means no restriction.
+    applicable_courses: Mapped[list[Any] | None] = mapped_column(JSONType)
+    applicable_categories: Mapped[list[Any] | None] = mapped_column(JSONType)
+    excluded_courses: Mapped[list[Any] | None] = mapped_column(JSONType)
+    first_purchase_only: Mapped[bool] = flag(False)
+    created_by: Mapped[int | None] = fk("users.id", ondelete="SET NULL", nullable=True)
+
+    usages: Mapped[list[CouponUsage]] = relationship(
+        # The database refuses to delete a used coupon (RESTRICT); coupons are soft-deleted.
+        back_populates="coupon",
+        lazy="raise",
+        passive_deletes="all",
+    )
+
+
+class Order(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
+    __tablename__ = "orders"
+    __table_args__ = (Index(None, "user_id", "status"),)
+
+    order_number: Mapped[str] = mapped_column(String(64), unique=True)
+    # RESTRICT: orders are money records; a user who bought something cannot be hard-deleted.
+    user_id: Mapped[int] = fk("users.id", ondelete="RESTRICT", index=False)
+    subtotal: Mapped[Decimal] = money()
+    discount_amount: Mapped[Decimal] = money()
+    tax_amount: Mapped[Decimal] = money()
+    total: Mapped[Decimal] = money()
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    # The order keeps coupon_code when the coupon row goes.
+    coupon_id: Mapped[int | None] = fk("coupons.id", ondelete="SET NULL", nullable=True)
+    coupon_code: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[OrderStatus] = choice(OrderStatus, OrderStatus.PENDING, index=True)
+    payment_status: Mapped[OrderPaymentStatus] = choice(
+        OrderPaymentStatus, OrderPaymentStatus.PENDING, index=True
+    )
+    payment_method: Mapped[str | None] = mapped_column(String(50))
+    payment_gateway: Mapped[str | None] = mapped_column(String(50))
+    # The gateway's id for the payment; payment webhooks look orders up by it.
+    transaction_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    payment_details: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    billing_name: Mapped[str | None] = mapped_column(String(255))
+    billing_email: Mapped[str | None] = mapped_column(String(255))
+    billing_phone: Mapped[str | None] = mapped_column(String(50))
+    billing_address: Mapped[str | None] = mapped_column(String(500))
+    billing_city: Mapped[str | None] = mapped_column(String(120))
+    billing_state: Mapped[str | None] = mapped_column(String(120))
+    billing_country: Mapped[str | None] = mapped_column(String(100))
+    billing_zip: Mapped[str | None] = mapped_column(String(20))
+    invoice_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    invoice_path: Mapped[str | None] = mapped_column(String(1024))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship("User", lazy="raise")
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order",
+        lazy="raise",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    refunds: Mapped[list[Refund]] = relationship(
+        # RESTRICT: an order with refunds cannot be deleted; leave it to the database.
+        back_populates="order",
+        lazy="raise",
+        passive_deletes="all",
+    )
+
+
+class OrderItem(IdMixin, TimestampMixin, Base):
+    __tablename__ = "order_items"
+
+    # Orders are soft-deleted; should one ever be purged, its lines go with it.
+    order_id: Mapped[int] = fk("orders.id", ondelete="CASCADE")
+    # A course or instructor that was sold cannot be hard-deleted (RESTRICT).
+    course_id: Mapped[int] = fk("courses.id", ondelete="RESTRICT")
+    instructor_id: Mapped[int] = fk("users.id", ondelete="RESTRICT")
+    # The title at the time of sale.
+    course_title: Mapped[str] = mapped_column(String(255))
+    price: Mapped[Decimal] = money()
+    discount: Mapped[Decimal] = money()
+    final_price: Mapped[Decimal] = money()
+    # Set when the course was bought as part of a bundle. bundles are created after orders
+    # (migration step 13 vs 11), so the constraint is deferred like the step-21 ones.
+    bundle_id: Mapped[int | None] = mapped_column(
+        BigId,
+        ForeignKey("bundles.id", ondelete="SET NULL", use_alter=True),
+        nullable=True,
+        index=True,
+    )
+    instructor_share: Mapped[Decimal] = money()
+    platform_share: Mapped[Decimal] = money()
+
+    order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
+    course: Mapped[Course] = relationship("Course", lazy="raise")
+
+
+class Refund(IdMixin, UuidMixin, TimestampMixin, Base):
+    __tablename__ = "refunds"
+
+    order_id: Mapped[int] = fk("orders.id", ondelete="RESTRICT")
+    user_id: Mapped[int] = fk("users.id", ondelete="RESTRICT")
+    amount: Mapped[Decimal] = money()
+    currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
+    reason: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[RefundStatus] = choice(RefundStatus, RefundStatus.PENDING, index=True)
+    transaction_id: Mapped[str | None] = mapped_column(String(255))
+    admin_notes: Mapped[str | None] = mapped_column(Text)
+    processed_by: Mapped[int | None] = fk("users.id", ondelete="SET NULL", nullable=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    order: Mapped[Order] = relationship(back_populates="refunds", lazy="raise")
+
+
+class CouponUsage(IdMixin, TimestampMixin, Base):
+    """One use of a coupon by a user on an order (per-user limits count these rows)."""
+
+    __tablename__ = "coupon_usages"
+    __table_args__ = (Index(None, "coupon_id", "user_id"),)
+
+    # RESTRICT: a coupon that was used is history (coupons are soft-deleted instead).
+    coupon_id: Mapped[int] = fk("coupons.id", ondelete="RESTRICT", index=False)
+    user_id: Mapped[int] = fk("users.id", ondelete="RESTRICT")
+    # The usage belongs to its order: a purged order no longer counts against the limits.
+    order_id: Mapped[int] = fk("orders.id", ondelete="CASCADE")
+    discount_amount: Mapped[Decimal] = money()
+
+    coupon: Mapped[Coupon] = relationship(back_populates="usages", lazy="raise")

@@ -1,0 +1,106 @@
+"""Reads and writes of user accounts. Flushes, never commits: the caller owns the unit of work."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.auth.passwords import check_strength, hash_password
+from lectern.errors import LecternError
+from lectern.models import User, UserRole, UserStatus
+
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
+
+
+class InvalidUserError(LecternError):
+    status = 422
+    code = "invalid_user"
+
+
+class UserExistsError(LecternError):
+    status = 409
+    code = "user_exists"
+
+
+def normalize_email(email: str) -> str:
+    """A deliverable-looking address, lower-cased so uniqueness ignores case."""
+    try:
+        valid = validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidUserError(f"invalid e-mail address {email!r}: {exc}") from None
+    return valid.normalized.lower()
+
+
+def normalize_username(username: str) -> str:
+    value = username.strip().lower()
+    if not USERNAME_PATTERN.fullmatch(value):
+        raise InvalidUserError(
+            "a username has 3 to 50 characters: letters, digits, '_', '.', '-', "
+            "starting with a letter or digit"
+        )
+    return value
+
+
+async def get_by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(select(User).where(User.email == email.lower()))
+
+
+async def free_username(session: AsyncSession, wanted: str) -> str:
+    """``wanted`` if nobody has it, else ``wanted`` with the first free number appended."""
+    base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:40] or "user"
+    if len(base) < 3:
+        base = f"{base}_user"
+    taken = set(
+        await session.scalars(
+            select(User.username).where(func.lower(User.username).like(f"{base}%"))
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}{number}" in taken:
+        number += 1
+    return f"{base}{number}"
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    username: str | None = None,
+    role: UserRole = UserRole.STUDENT,
+    status: UserStatus = UserStatus.ACTIVE,
+    email_verified_at: datetime | None = None,
+) -> User:
+    """Validate and add a user; the e-mail and username must be free."""
+    email = normalize_email(email)
+    check_strength(password)
+    if not name.strip():
+        raise InvalidUserError("the name must not be empty")
+    if await get_by_email(session, email) is not None:
+        raise UserExistsError(f"a user with the e-mail {email} already exists")
+    if username is None:
+        username = await free_username(session, email.split("@")[0])
+    else:
+        username = normalize_username(username)
+        exists = await session.scalar(select(User.id).where(User.username == username))
+        if exists is not None:
+            raise UserExistsError(f"the username {username} is taken")
+    user = User(
+        name=name.strip(),
+        email=email,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        status=status,
+        email_verified_at=email_verified_at,
+    )
+    session.add(user)
+    await session.flush()
+    return user
