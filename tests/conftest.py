@@ -48,8 +48,6 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
     async with engine.connect() as conn:
         transaction = await conn.begin()
         factory = session_factory(engine)
-        async with factory(
-            bind=conn, join_transaction_mode="create_savepoint"
-        ) as session:
+        async with factory(bind=conn, join_transaction_mode="create_savepoint") as session:
             yield session
         await transaction.rollback()

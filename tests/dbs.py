@@ -1,8 +1,9 @@
 """Throwaway databases for tests: a file per database on SQLite, a database per test on PostgreSQL.
 
 ``LECTERN_TEST_DATABASE_URL`` picks the engine: unset (or a sqlite URL) runs on SQLite; a
-PostgreSQL URL names the server, and every database a test asks for is created there and
-dropped afterwards.
+PostgreSQL URL names the server and a database to connect through (CI makes a throwaway
+one per run). Every database a test asks for is created beside it, named after it, and
+dropped at the end of the session.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ SERVER_URL = os.environ.get("LECTERN_TEST_DATABASE_URL", "sqlite://")
 BACKEND = make_url(SERVER_URL).get_backend_name()
 
 
+_GIVEN_DB = make_url(SERVER_URL).database if BACKEND == "postgresql" else None
+_PREFIX = _GIVEN_DB if _GIVEN_DB and _GIVEN_DB != "postgres" else "lectern_test"
+
+
 def on_postgresql() -> bool:
     return BACKEND == "postgresql"
 
@@ -38,7 +43,7 @@ class Databases:
             path = self.tmp_dir / f"{uuid.uuid4().hex}.db"
             url = make_url(f"sqlite+aiosqlite:///{path}")
         else:
-            name = f"lectern_test_{uuid.uuid4().hex[:12]}"
+            name = f"{_PREFIX}_{uuid.uuid4().hex[:12]}"
             asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
             url = async_url(SERVER_URL).set(database=name)
         self.created.append(url)
@@ -53,7 +58,7 @@ class Databases:
 
 async def _admin(statement: str) -> None:
     engine = create_async_engine(
-        async_url(SERVER_URL).set(database="postgres"), isolation_level="AUTOCOMMIT"
+        async_url(SERVER_URL).set(database=_GIVEN_DB or "postgres"), isolation_level="AUTOCOMMIT"
     )
     try:
         async with engine.connect() as conn:

@@ -1,0 +1,34 @@
+# The two commands of the README, and the checks CI runs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install install-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Lectern on the embedded SQLite database (./lectern.db), with the demo school, on :8000.
+run: install
+	$(BIN)/lectern db migrate
+	$(BIN)/lectern db seed --demo
+	$(BIN)/lectern serve --host 127.0.0.1 --port 8000
+
+# The test suite on SQLite; set LECTERN_TEST_DATABASE_URL=postgresql://... for PostgreSQL.
+test: install-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .mypy_cache .ruff_cache

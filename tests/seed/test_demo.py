@@ -1,0 +1,198 @@
+"""The demo school: complete, consistent with the constraints, and safe to seed twice."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern import migrate
+from lectern.db import create_engine, session_factory
+from lectern.models import (
+    Base,
+    Category,
+    Course,
+    CourseSection,
+    CourseStatus,
+    Enrollment,
+    EnrollmentStatus,
+    InstructorProfile,
+    InstructorProfileStatus,
+    Lesson,
+    LessonProgress,
+    Review,
+    ReviewStatus,
+    User,
+    UserRole,
+)
+from lectern.seed import demo, demo_content
+from tests.dbs import Databases
+
+
+@pytest.fixture(scope="module")
+def seeded(databases: Databases) -> tuple[URL, dict[str, int], dict[str, int]]:
+    url = databases.new()
+    migrate.upgrade(url)
+    first = asyncio.run(demo.seed(url.render_as_string(hide_password=False)))
+    second = asyncio.run(demo.seed(url.render_as_string(hide_password=False)))
+    return url, first, second
+
+
+@pytest.fixture
+async def db(seeded: tuple[URL, dict[str, int], dict[str, int]]) -> AsyncIterator[AsyncSession]:
+    engine = create_engine(seeded[0])
+    async with session_factory(engine)() as session:
+        yield session
+    await engine.dispose()
+
+
+async def count(session: AsyncSession, model: type[Base]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[str, int]]) -> None:
+    _, first, _ = seeded
+    for table in (
+        "users",
+        "instructor_profiles",
+        "categories",
+        "tags",
+        "courses",
+        "course_sections",
+        "lessons",
+        "enrollments",
+        "lesson_progress",
+        "reviews",
+    ):
+        assert first.get(table, 0) > 0, table
+
+
+async def test_second_run_adds_nothing(
+    seeded: tuple[URL, dict[str, int], dict[str, int]], db: AsyncSession
+) -> None:
+    _, first, second = seeded
+    assert second == {}
+    assert await count(db, User) == first["users"]
+    assert await count(db, Lesson) == first["lessons"]
+
+
+async def test_categories_have_subcategories(db: AsyncSession) -> None:
+    children = await db.scalar(select(func.count()).where(Category.parent_id.is_not(None)))
+    parents = await db.scalar(select(func.count()).where(Category.parent_id.is_(None)))
+    assert parents == len(demo_content.CATEGORIES)
+    assert children == sum(len(c) for c in demo_content.CATEGORIES.values())
+
+
+async def test_instructors_are_approved_with_profiles(db: AsyncSession) -> None:
+    rows = (
+        await db.execute(
+            select(User.role, InstructorProfile.status).join(
+                InstructorProfile, InstructorProfile.user_id == User.id
+            )
+        )
+    ).all()
+    assert len(rows) == len(demo_content.INSTRUCTORS)
+    assert set(rows) == {(UserRole.INSTRUCTOR, InstructorProfileStatus.APPROVED)}
+
+
+async def test_courses_are_published_with_exact_prices(db: AsyncSession) -> None:
+    courses = {c.title: c for c in await db.scalars(select(Course))}
+    assert len(courses) == len(demo_content.COURSES)
+    for title, _, _, price, _, _ in demo_content.COURSES:
+        course = courses[title]
+        assert course.status == CourseStatus.PUBLISHED
+        assert course.is_published
+        assert course.published_at is not None
+        assert course.price == price
+        if price is not None:
+            assert course.compare_price == price * 2 > price
+    paid_sum = await db.scalar(select(func.sum(Course.price)))
+    assert paid_sum == sum(course[3] for course in demo_content.COURSES if course[3])
+
+
+async def test_course_totals_match_their_curriculum(db: AsyncSession) -> None:
+    for course in await db.scalars(select(Course)):
+        lessons = list(await db.scalars(select(Lesson).where(Lesson.course_id == course.id)))
+        sections = await db.scalar(select(func.count()).where(CourseSection.course_id == course.id))
+        assert course.total_sections == sections == len(demo_content.SECTIONS)
+        assert course.total_lectures == len(lessons) == len(demo_content.LESSONS)
+        assert course.duration_minutes * 60 >= sum(lesson.duration_seconds for lesson in lessons)
+        assert len({lesson.type for lesson in lessons}) >= 5
+        enrolled = await db.scalar(select(func.count()).where(Enrollment.course_id == course.id))
+        assert course.total_enrollments == enrolled
+
+
+async def test_progress_is_consistent_with_completed_lessons(db: AsyncSession) -> None:
+    statuses = set()
+    for enrollment in await db.scalars(select(Enrollment)):
+        done = await db.scalar(
+            select(func.count()).where(
+                LessonProgress.enrollment_id == enrollment.id, LessonProgress.is_completed
+            )
+        )
+        assert enrollment.completed_lessons == done
+        expected = (Decimal(100) * done / enrollment.total_lessons).quantize(Decimal("0.01"))
+        assert enrollment.progress_percentage == expected
+        assert (enrollment.status == EnrollmentStatus.COMPLETED) == (
+            done == enrollment.total_lessons
+        )
+        statuses.add(enrollment.status)
+    assert statuses == {EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED}
+
+
+async def test_ratings_are_the_average_of_approved_reviews(db: AsyncSession) -> None:
+    for course in await db.scalars(select(Course)):
+        ratings = list(
+            await db.scalars(
+                select(Review.rating).where(
+                    Review.course_id == course.id, Review.status == ReviewStatus.APPROVED
+                )
+            )
+        )
+        assert course.total_reviews == len(ratings)
+        if ratings:
+            assert course.rating == (sum(ratings) / len(ratings)).quantize(Decimal("0.01"))
+            assert all(Decimal(1) <= r <= Decimal(5) for r in ratings)
+
+
+async def test_every_review_comes_from_an_enrolled_student(db: AsyncSession) -> None:
+    orphan = await db.scalar(
+        select(func.count())
+        .select_from(Review)
+        .outerjoin(
+            Enrollment,
+            (Enrollment.user_id == Review.user_id) & (Enrollment.course_id == Review.course_id),
+        )
+        .where(Enrollment.id.is_(None))
+    )
+    assert orphan == 0
+
+
+async def test_unique_keys_hold(db: AsyncSession) -> None:
+    for model, columns in (
+        (Enrollment, (Enrollment.user_id, Enrollment.course_id)),
+        (LessonProgress, (LessonProgress.user_id, LessonProgress.lesson_id)),
+        (Review, (Review.user_id, Review.course_id)),
+        (Course, (Course.slug,)),
+        (Category, (Category.slug,)),
+        (User, (User.email,)),
+    ):
+        duplicates = await db.scalar(
+            select(func.count()).select_from(
+                select(*columns).group_by(*columns).having(func.count() > 1).subquery()
+            )
+        )
+        assert duplicates == 0, model.__name__
+
+
+async def test_foreign_keys_hold(
+    db: AsyncSession, seeded: tuple[URL, dict[str, int], dict[str, int]]
+) -> None:
+    if seeded[0].get_backend_name() != "sqlite":
+        pytest.skip("PostgreSQL checks every foreign key on write")
+    assert (await db.execute(text("PRAGMA foreign_key_check"))).all() == []

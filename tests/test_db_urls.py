@@ -1,0 +1,48 @@
+"""Database URLs: plain spellings map to the async drivers; anything else is a clear error."""
+
+from __future__ import annotations
+
+import pytest
+
+from lectern.db import async_url
+from lectern.errors import ConfigurationError
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("sqlite:///lectern.db", "sqlite+aiosqlite:///lectern.db"),
+        (
+            "sqlite:////var/lib/lectern/lectern.db",
+            "sqlite+aiosqlite:////var/lib/lectern/lectern.db",
+        ),
+        ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db"),
+        ("postgresql://app@db.internal/lectern", "postgresql+asyncpg://app@db.internal/lectern"),
+        ("postgres://app:pw@db:5433/lectern", "postgresql+asyncpg://app:pw@db:5433/lectern"),
+        ("postgresql+psycopg://app@db/lectern", "postgresql+asyncpg://app@db/lectern"),
+        ("postgresql+asyncpg://app@db/lectern", "postgresql+asyncpg://app@db/lectern"),
+    ],
+)
+def test_plain_urls_map_to_async_drivers(given: str, expected: str) -> None:
+    assert async_url(given).render_as_string(hide_password=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("", "invalid database URL"),
+        ("lectern.db", "invalid database URL"),
+        ("mysql://root@localhost/lectern", "unsupported database 'mysql'"),
+        ("postgresql://app@db", "names no database"),
+        ("sqlite://", "names no file"),
+    ],
+)
+def test_bad_urls_are_configuration_errors(given: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        async_url(given)
+
+
+def test_errors_hide_the_password() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        async_url("oracle://scott:tiger-secret@db/orcl")
+    assert "tiger-secret" not in caught.value.detail
