@@ -53,7 +53,8 @@ class AffiliatePayoutStatus(enum.StrEnum):
 class Affiliate(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "affiliates"
 
-    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+    # One affiliate account per user.
+    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE", index=False, unique=True)
     affiliate_code: Mapped[str] = mapped_column(String(64), unique=True)
     referral_link: Mapped[str | None] = mapped_column(String(2048))
     commission_rate: Mapped[Decimal] = percent("20")
@@ -94,7 +95,10 @@ class AffiliateReferral(IdMixin, TimestampMixin, Base):
     # affiliate with referrals is soft-deleted, never hard-deleted.
     affiliate_id: Mapped[int] = fk("affiliates.id", ondelete="RESTRICT", index=False)
     referred_user_id: Mapped[int | None] = fk("users.id", ondelete="SET NULL", nullable=True)
-    order_id: Mapped[int | None] = fk("orders.id", ondelete="SET NULL", nullable=True)
+    # An order converts at most one referral: a commission is never paid twice.
+    order_id: Mapped[int | None] = fk(
+        "orders.id", ondelete="SET NULL", nullable=True, index=False, unique=True
+    )
     ip_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(500))
     landing_page: Mapped[str | None] = mapped_column(String(2048))

@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -83,7 +83,9 @@ class Assignment(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
 
 class AssignmentSubmission(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     __tablename__ = "assignment_submissions"
-    __table_args__ = (Index(None, "assignment_id", "user_id"),)
+    # Submission numbers are unique per learner and assignment, so parallel submissions
+    # cannot both pass the max_submissions check.
+    __table_args__ = (UniqueConstraint("assignment_id", "user_id", "submission_number"),)
 
     assignment_id: Mapped[int] = fk("assignments.id", ondelete="CASCADE", index=False)
     user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")

@@ -159,7 +159,7 @@ class Order(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     billing_state: Mapped[str | None] = mapped_column(String(120))
     billing_country: Mapped[str | None] = mapped_column(String(100))
     billing_zip: Mapped[str | None] = mapped_column(String(20))
-    invoice_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    invoice_number: Mapped[str | None] = mapped_column(String(64), unique=True)
     invoice_path: Mapped[str | None] = mapped_column(String(1024))
     notes: Mapped[str | None] = mapped_column(Text)
 
@@ -227,13 +227,17 @@ class CouponUsage(IdMixin, TimestampMixin, Base):
     """One use of a coupon by a user on an order (per-user limits count these rows)."""
 
     __tablename__ = "coupon_usages"
-    __table_args__ = (Index(None, "coupon_id", "user_id"),)
+    __table_args__ = (
+        Index(None, "coupon_id", "user_id"),
+        # A coupon counts once per order, however often the payment webhook arrives.
+        UniqueConstraint("order_id", "coupon_id"),
+    )
 
     # RESTRICT: a coupon that was used is history (coupons are soft-deleted instead).
     coupon_id: Mapped[int] = fk("coupons.id", ondelete="RESTRICT", index=False)
     user_id: Mapped[int] = fk("users.id", ondelete="RESTRICT")
     # The usage belongs to its order: a purged order no longer counts against the limits.
-    order_id: Mapped[int] = fk("orders.id", ondelete="CASCADE")
+    order_id: Mapped[int] = fk("orders.id", ondelete="CASCADE", index=False)
     discount_amount: Mapped[Decimal] = money()
 
     coupon: Mapped[Coupon] = relationship(back_populates="usages", lazy="raise")

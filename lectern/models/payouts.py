@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Index, String, Text
+from sqlalchemy import Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -100,13 +100,17 @@ class InstructorEarning(IdMixin, TimestampMixin, Base):
     """An instructor's share of one order item."""
 
     __tablename__ = "instructor_earnings"
-    __table_args__ = (Index(None, "instructor_id", "status"),)
+    __table_args__ = (
+        Index(None, "instructor_id", "status"),
+        # One earning per instructor and order line: recording a sale twice is a no-op.
+        UniqueConstraint("order_item_id", "instructor_id"),
+    )
 
     # RESTRICT on every reference: an earning is a money record.
     instructor_id: Mapped[int] = fk("users.id", ondelete="RESTRICT", index=False)
     course_id: Mapped[int] = fk("courses.id", ondelete="RESTRICT")
     order_id: Mapped[int] = fk("orders.id", ondelete="RESTRICT")
-    order_item_id: Mapped[int] = fk("order_items.id", ondelete="RESTRICT")
+    order_item_id: Mapped[int] = fk("order_items.id", ondelete="RESTRICT", index=False)
     order_amount: Mapped[Decimal] = money()
     # The instructor's share at the time of sale, copied from the profile (or the
     # co-instructor's revenue share): no default, the service always sets it.

@@ -145,7 +145,9 @@ class QuizOption(IdMixin, TimestampMixin, Base):
 class QuizAttempt(IdMixin, UuidMixin, TimestampMixin, Base):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
-        Index(None, "user_id", "quiz_id"),
+        # Attempt numbers are unique per learner and quiz, so two parallel starts cannot
+        # both pass the max_attempts check.
+        UniqueConstraint("user_id", "quiz_id", "attempt_number"),
         CheckConstraint("time_spent >= 0", name="time_spent_non_negative"),
     )
 

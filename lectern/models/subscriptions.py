@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Index, Integer, String, Text
+from sqlalchemy import Date, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -132,9 +132,12 @@ class Subscription(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
 
 class SubscriptionInvoice(IdMixin, TimestampMixin, Base):
     __tablename__ = "subscription_invoices"
+    # One invoice per subscription and billing period: a renewal job that runs twice
+    # cannot bill twice.
+    __table_args__ = (UniqueConstraint("subscription_id", "billing_period_start"),)
 
     invoice_number: Mapped[str] = mapped_column(String(64), unique=True)
-    subscription_id: Mapped[int] = fk("subscriptions.id", ondelete="RESTRICT")
+    subscription_id: Mapped[int] = fk("subscriptions.id", ondelete="RESTRICT", index=False)
     user_id: Mapped[int] = fk("users.id", ondelete="RESTRICT")
     amount: Mapped[Decimal] = money()
     tax: Mapped[Decimal] = money()

@@ -2,7 +2,7 @@
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-11-24 15:30:02.637268
+Create Date: 2026-11-24 15:46:21.284563
 """
 
 from collections.abc import Sequence
@@ -171,6 +171,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_quiz_attempts")),
+        sa.UniqueConstraint(
+            "user_id",
+            "quiz_id",
+            "attempt_number",
+            name=op.f("uq_quiz_attempts_user_id_quiz_id_attempt_number"),
+        ),
         sa.UniqueConstraint("uuid", name=op.f("uq_quiz_attempts_uuid")),
     )
     with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
@@ -180,9 +186,6 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_quiz_attempts_graded_by"), ["graded_by"], unique=False)
         batch_op.create_index(batch_op.f("ix_quiz_attempts_quiz_id"), ["quiz_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_quiz_attempts_status"), ["status"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_quiz_attempts_user_id_quiz_id"), ["user_id", "quiz_id"], unique=False
-        )
 
     op.create_table(
         "quiz_questions",
@@ -358,7 +361,6 @@ def downgrade() -> None:
 
     op.drop_table("quiz_questions")
     with op.batch_alter_table("quiz_attempts", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_quiz_attempts_user_id_quiz_id"))
         batch_op.drop_index(batch_op.f("ix_quiz_attempts_status"))
         batch_op.drop_index(batch_op.f("ix_quiz_attempts_quiz_id"))
         batch_op.drop_index(batch_op.f("ix_quiz_attempts_graded_by"))

@@ -2,7 +2,7 @@
 
 Revision ID: 0007
 Revises: 0006
-Create Date: 2026-11-24 15:30:02.969865
+Create Date: 2026-11-24 15:46:21.646784
 """
 
 from collections.abc import Sequence
@@ -173,14 +173,15 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_submissions")),
+        sa.UniqueConstraint(
+            "assignment_id",
+            "user_id",
+            "submission_number",
+            name=op.f("uq_assignment_submissions_assignment_id_user_id_submission_number"),
+        ),
         sa.UniqueConstraint("uuid", name=op.f("uq_assignment_submissions_uuid")),
     )
     with op.batch_alter_table("assignment_submissions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_assignment_submissions_assignment_id_user_id"),
-            ["assignment_id", "user_id"],
-            unique=False,
-        )
         batch_op.create_index(
             batch_op.f("ix_assignment_submissions_deleted_at"), ["deleted_at"], unique=False
         )
@@ -205,7 +206,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assignment_submissions_graded_by"))
         batch_op.drop_index(batch_op.f("ix_assignment_submissions_enrollment_id"))
         batch_op.drop_index(batch_op.f("ix_assignment_submissions_deleted_at"))
-        batch_op.drop_index(batch_op.f("ix_assignment_submissions_assignment_id_user_id"))
 
     op.drop_table("assignment_submissions")
     with op.batch_alter_table("assignments", schema=None) as batch_op:

@@ -2,7 +2,7 @@
 
 Revision ID: 0011
 Revises: 0010
-Create Date: 2026-11-24 15:30:04.446328
+Create Date: 2026-11-24 15:46:23.761118
 """
 
 from collections.abc import Sequence
@@ -245,15 +245,13 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_orders_user_id_users"), ondelete="RESTRICT"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
+        sa.UniqueConstraint("invoice_number", name=op.f("uq_orders_invoice_number")),
         sa.UniqueConstraint("order_number", name=op.f("uq_orders_order_number")),
         sa.UniqueConstraint("uuid", name=op.f("uq_orders_uuid")),
     )
     with op.batch_alter_table("orders", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_orders_coupon_id"), ["coupon_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_orders_deleted_at"), ["deleted_at"], unique=False)
-        batch_op.create_index(
-            batch_op.f("ix_orders_invoice_number"), ["invoice_number"], unique=False
-        )
         batch_op.create_index(batch_op.f("ix_orders_paid_at"), ["paid_at"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_orders_payment_status"), ["payment_status"], unique=False
@@ -306,12 +304,14 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_coupon_usages")),
+        sa.UniqueConstraint(
+            "order_id", "coupon_id", name=op.f("uq_coupon_usages_order_id_coupon_id")
+        ),
     )
     with op.batch_alter_table("coupon_usages", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_coupon_usages_coupon_id_user_id"), ["coupon_id", "user_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_coupon_usages_order_id"), ["order_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_coupon_usages_user_id"), ["user_id"], unique=False)
 
     op.create_table(
@@ -455,7 +455,6 @@ def downgrade() -> None:
     op.drop_table("order_items")
     with op.batch_alter_table("coupon_usages", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_coupon_usages_user_id"))
-        batch_op.drop_index(batch_op.f("ix_coupon_usages_order_id"))
         batch_op.drop_index(batch_op.f("ix_coupon_usages_coupon_id_user_id"))
 
     op.drop_table("coupon_usages")
@@ -465,7 +464,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_orders_status"))
         batch_op.drop_index(batch_op.f("ix_orders_payment_status"))
         batch_op.drop_index(batch_op.f("ix_orders_paid_at"))
-        batch_op.drop_index(batch_op.f("ix_orders_invoice_number"))
         batch_op.drop_index(batch_op.f("ix_orders_deleted_at"))
         batch_op.drop_index(batch_op.f("ix_orders_coupon_id"))
 

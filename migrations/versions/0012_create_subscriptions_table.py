@@ -2,7 +2,7 @@
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-11-24 15:30:04.838574
+Create Date: 2026-11-24 15:46:24.448975
 """
 
 from collections.abc import Sequence
@@ -246,6 +246,11 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_subscription_invoices")),
         sa.UniqueConstraint("invoice_number", name=op.f("uq_subscription_invoices_invoice_number")),
+        sa.UniqueConstraint(
+            "subscription_id",
+            "billing_period_start",
+            name=op.f("uq_subscription_invoices_subscription_id_billing_period_start"),
+        ),
     )
     with op.batch_alter_table("subscription_invoices", schema=None) as batch_op:
         batch_op.create_index(
@@ -255,11 +260,6 @@ def upgrade() -> None:
             batch_op.f("ix_subscription_invoices_status"), ["status"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_subscription_invoices_subscription_id"),
-            ["subscription_id"],
-            unique=False,
-        )
-        batch_op.create_index(
             batch_op.f("ix_subscription_invoices_user_id"), ["user_id"], unique=False
         )
 
@@ -267,7 +267,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("subscription_invoices", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_subscription_invoices_user_id"))
-        batch_op.drop_index(batch_op.f("ix_subscription_invoices_subscription_id"))
         batch_op.drop_index(batch_op.f("ix_subscription_invoices_status"))
         batch_op.drop_index(batch_op.f("ix_subscription_invoices_due_date"))
 

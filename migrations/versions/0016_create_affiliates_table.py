@@ -2,7 +2,7 @@
 
 Revision ID: 0016
 Revises: 0015
-Create Date: 2026-11-24 15:30:07.023385
+Create Date: 2026-11-24 15:46:28.051910
 """
 
 from collections.abc import Sequence
@@ -74,12 +74,12 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_affiliates")),
         sa.UniqueConstraint("affiliate_code", name=op.f("uq_affiliates_affiliate_code")),
+        sa.UniqueConstraint("user_id", name=op.f("uq_affiliates_user_id")),
         sa.UniqueConstraint("uuid", name=op.f("uq_affiliates_uuid")),
     )
     with op.batch_alter_table("affiliates", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_affiliates_deleted_at"), ["deleted_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_affiliates_status"), ["status"], unique=False)
-        batch_op.create_index(batch_op.f("ix_affiliates_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "affiliate_payouts",
@@ -225,6 +225,7 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_affiliate_referrals")),
+        sa.UniqueConstraint("order_id", name=op.f("uq_affiliate_referrals_order_id")),
     )
     with op.batch_alter_table("affiliate_referrals", schema=None) as batch_op:
         batch_op.create_index(
@@ -234,9 +235,6 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             batch_op.f("ix_affiliate_referrals_expires_at"), ["expires_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_affiliate_referrals_order_id"), ["order_id"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_affiliate_referrals_referred_user_id"),
@@ -250,7 +248,6 @@ def downgrade() -> None:
     with op.batch_alter_table("affiliate_referrals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_affiliate_referrals_status"))
         batch_op.drop_index(batch_op.f("ix_affiliate_referrals_referred_user_id"))
-        batch_op.drop_index(batch_op.f("ix_affiliate_referrals_order_id"))
         batch_op.drop_index(batch_op.f("ix_affiliate_referrals_expires_at"))
         batch_op.drop_index(batch_op.f("ix_affiliate_referrals_affiliate_id_status"))
 
@@ -262,7 +259,6 @@ def downgrade() -> None:
 
     op.drop_table("affiliate_payouts")
     with op.batch_alter_table("affiliates", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_affiliates_user_id"))
         batch_op.drop_index(batch_op.f("ix_affiliates_status"))
         batch_op.drop_index(batch_op.f("ix_affiliates_deleted_at"))
 

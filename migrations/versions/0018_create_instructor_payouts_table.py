@@ -2,7 +2,7 @@
 
 Revision ID: 0018
 Revises: 0017
-Create Date: 2026-11-24 15:30:08.322604
+Create Date: 2026-11-24 15:46:30.342259
 """
 
 from collections.abc import Sequence
@@ -231,6 +231,11 @@ def upgrade() -> None:
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_instructor_earnings")),
+        sa.UniqueConstraint(
+            "order_item_id",
+            "instructor_id",
+            name=op.f("uq_instructor_earnings_order_item_id_instructor_id"),
+        ),
     )
     with op.batch_alter_table("instructor_earnings", schema=None) as batch_op:
         batch_op.create_index(
@@ -245,9 +250,6 @@ def upgrade() -> None:
             batch_op.f("ix_instructor_earnings_order_id"), ["order_id"], unique=False
         )
         batch_op.create_index(
-            batch_op.f("ix_instructor_earnings_order_item_id"), ["order_item_id"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_instructor_earnings_payout_id"), ["payout_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_instructor_earnings_status"), ["status"], unique=False)
@@ -257,7 +259,6 @@ def downgrade() -> None:
     with op.batch_alter_table("instructor_earnings", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_instructor_earnings_status"))
         batch_op.drop_index(batch_op.f("ix_instructor_earnings_payout_id"))
-        batch_op.drop_index(batch_op.f("ix_instructor_earnings_order_item_id"))
         batch_op.drop_index(batch_op.f("ix_instructor_earnings_order_id"))
         batch_op.drop_index(batch_op.f("ix_instructor_earnings_instructor_id_status"))
         batch_op.drop_index(batch_op.f("ix_instructor_earnings_course_id"))

@@ -133,3 +133,28 @@ def test_booleans_have_defaults() -> None:
         if isinstance(column.type, Boolean) and column.server_default is None
     ]
     assert missing == []
+
+
+# Keys beyond the spec's: each stops a race or a replay from counting something twice.
+GUARD_KEYS = [
+    ("quiz_attempts", {"user_id", "quiz_id", "attempt_number"}),
+    ("assignment_submissions", {"assignment_id", "user_id", "submission_number"}),
+    ("instructor_earnings", {"order_item_id", "instructor_id"}),
+    ("coupon_usages", {"order_id", "coupon_id"}),
+    ("subscription_invoices", {"subscription_id", "billing_period_start"}),
+    ("affiliate_referrals", {"order_id"}),
+    ("affiliates", {"user_id"}),
+    ("orders", {"invoice_number"}),
+]
+
+
+@pytest.mark.parametrize(("table", "columns"), GUARD_KEYS, ids=[t for t, _ in GUARD_KEYS])
+def test_guard_keys(table: str, columns: set[str]) -> None:
+    found = Base.metadata.tables[table]
+    keys = [
+        {column.name for column in constraint.columns}
+        for constraint in found.constraints
+        if isinstance(constraint, UniqueConstraint)
+    ]
+    keys += [{column.name} for column in found.columns if column.unique]
+    assert columns in keys
