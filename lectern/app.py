@@ -1,32 +1,65 @@
-"""The HTTP application: create_app() wires the routers, error handlers and lifespan."""
+"""The HTTP application: create_app() wires the routers, middleware, error handlers, lifespan."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncEngine
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import __version__, health
+from lectern import __version__, health, jobs
+from lectern.config import app_settings, rate_limit_settings
 from lectern.db import create_engine, session_factory
-from lectern.errors import LecternError
+from lectern.errors import install_error_handlers, problem_responses
+from lectern.kit.ratelimit import RateLimiter
+from lectern.logs import configure_logging
+from lectern.middleware import (
+    BodySizeLimitMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+)
 
-PROBLEM_JSON = "application/problem+json"
+API_PREFIX = "/api/v1"
 
 
-def create_app(engine: AsyncEngine | None = None) -> FastAPI:
-    """Build the app; an engine may be handed in (tests), else one comes from the settings."""
+def api_router() -> APIRouter:
+    """Every domain's routes, under /api/v1."""
+    from lectern.auth import router as auth
+    from lectern.catalog import router as catalog
+    from lectern.instructors import router as instructors
+    from lectern.platform import router as platform
+    from lectern.users import router as users
+
+    router = APIRouter(prefix=API_PREFIX, responses=problem_responses(422, 500))
+    for module in (auth, users, catalog, instructors, platform):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(
+    engine: AsyncEngine | None = None,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+) -> FastAPI:
+    """Build the app. Tests may hand in an engine, and a session factory bound to a
+    connection whose outer transaction they roll back; else both come from the settings."""
+    settings = app_settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
         app.state.engine = engine if engine is not None else create_engine()
-        app.state.sessions = session_factory(app.state.engine)
+        app.state.sessions = sessions or session_factory(app.state.engine)
+        if not jobs.broker.is_worker_process:
+            await jobs.broker.startup()
         try:
             yield
         finally:
+            await jobs.wait_for_jobs()
+            if not jobs.broker.is_worker_process:
+                await jobs.broker.shutdown()
             if own_engine:
                 await app.state.engine.dispose()
 
@@ -39,20 +72,23 @@ def create_app(engine: AsyncEngine | None = None) -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    app.state.rate_limiter = RateLimiter(rate_limit_settings())
+    install_error_handlers(app)
     app.include_router(health.router)
-    app.add_exception_handler(LecternError, _problem)  # type: ignore[arg-type]
+    app.include_router(api_router())
+
+    # Outermost last: the request id wraps everything, so even a 413 carries one.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    if settings.security_headers:
+        app.add_middleware(SecurityHeadersMiddleware, hsts=settings.hsts)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(RequestContextMiddleware)
     return app
-
-
-async def _problem(request: Request, exc: LecternError) -> JSONResponse:
-    """An RFC 9457 problem document for an error the domain raised on purpose."""
-    return JSONResponse(
-        {
-            "type": f"https://lectern.dev/problems/{exc.code}",
-            "title": exc.code.replace("_", " ").capitalize(),
-            "status": exc.status,
-            "detail": exc.detail,
-        },
-        status_code=exc.status,
-        media_type=PROBLEM_JSON,
-    )

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
+from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_ENV = SettingsConfigDict(env_prefix="LECTERN_", extra="ignore")
 
 
 class DatabaseSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="LECTERN_", extra="ignore")
+    model_config = _ENV
 
     # A plain URL is fine (sqlite:///path, postgresql://user@host/db); db.py maps it
     # to the async driver.
@@ -16,6 +21,112 @@ class DatabaseSettings(BaseSettings):
     database_echo: bool = False
 
 
+class AppSettings(BaseSettings):
+    model_config = _ENV
+
+    # Where people reach Lectern; links in e-mails point here.
+    public_url: str = "http://localhost:8000"
+    # Browser origins allowed to call the API (CORS); empty means none.
+    cors_origins: list[str] = Field(default_factory=list)
+    security_headers: bool = True
+    # Send Strict-Transport-Security (only behind HTTPS).
+    hsts: bool = False
+    # Largest request body accepted, in bytes (uploads have their own limits).
+    max_request_bytes: int = 1_048_576
+    log_json: bool = True
+    log_level: str = "INFO"
+
+
+class AuthSettings(BaseSettings):
+    model_config = _ENV
+
+    # HMAC keys that sign access tokens, by key id. The active key signs; the others
+    # still verify, so keys rotate without logging everyone out. Without configured
+    # keys a random one is made per process: fine for a laptop, wrong for a cluster.
+    jwt_keys: dict[str, str] = Field(default_factory=dict)
+    jwt_active_kid: str | None = None
+    jwt_issuer: str = "lectern"
+    jwt_audience: str = "lectern-api"
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    verification_token_hours: int = Field(default=48, ge=1)
+    reset_token_minutes: int = Field(default=60, ge=5)
+    # How long a login that passed the password waits for its second factor.
+    two_factor_challenge_minutes: int = Field(default=5, ge=1, le=30)
+
+    def signing_keys(self) -> tuple[str, dict[str, str]]:
+        """(active kid, every kid → secret)."""
+        keys = dict(self.jwt_keys) or {"dev": _process_secret()}
+        active = self.jwt_active_kid or next(iter(keys))
+        if active not in keys:
+            raise ValueError(f"LECTERN_JWT_ACTIVE_KID {active!r} is not among LECTERN_JWT_KEYS")
+        return active, keys
+
+
+@lru_cache
+def _process_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+class RateLimitSettings(BaseSettings):
+    model_config = _ENV
+
+    # `memory://` for one process; `redis://host:6379/0` shares counters between processes.
+    rate_limit_storage: str = "memory://"
+    rate_limit_enabled: bool = True
+    login_rate: str = "10/minute"
+    register_rate: str = "5/minute"
+    refresh_rate: str = "30/minute"
+    reset_rate: str = "5/minute"
+
+
+class JobSettings(BaseSettings):
+    model_config = _ENV
+
+    # With a Redis URL, jobs go to Redis and `lectern worker` runs them; without, they run
+    # in-process after the request commits.
+    redis_url: str | None = None
+
+
+class MailSettings(BaseSettings):
+    model_config = _ENV
+
+    mail_from: str = "Lectern <no-reply@lectern.local>"
+    # Without an SMTP host, mail is written as .eml files into mail_dir.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    mail_dir: Path = Path("./storage/mail")
+
+
 @lru_cache
 def database_settings() -> DatabaseSettings:
     return DatabaseSettings()
+
+
+@lru_cache
+def app_settings() -> AppSettings:
+    return AppSettings()
+
+
+@lru_cache
+def auth_settings() -> AuthSettings:
+    return AuthSettings()
+
+
+@lru_cache
+def rate_limit_settings() -> RateLimitSettings:
+    return RateLimitSettings()
+
+
+@lru_cache
+def job_settings() -> JobSettings:
+    return JobSettings()
+
+
+@lru_cache
+def mail_settings() -> MailSettings:
+    return MailSettings()

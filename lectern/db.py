@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -126,3 +127,28 @@ async def session_scope(
         except BaseException:
             await session.rollback()
             raise
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: committed when the endpoint returns, rolled back when
+    it raises. Jobs queued on it are sent only after the commit succeeded.
+
+    Routes take it through ``SessionDep``, whose ``scope="function"`` makes the commit
+    happen before the response is sent, so a failed commit is an error response, not a
+    success the database never saw.
+    """
+    from lectern import jobs
+
+    factory: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            jobs.discard_pending(session)
+            await session.rollback()
+            raise
+        await jobs.dispatch_pending(session)
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

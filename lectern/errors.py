@@ -1,6 +1,26 @@
-"""Errors that carry their own meaning, so callers (HTTP or CLI) can report them plainly."""
+"""Errors that carry their meaning, and their rendering as RFC 9457 problem details.
+
+Domain code raises a LecternError subclass; the handlers here turn it, FastAPI's
+validation errors, Starlette's HTTP errors and anything unexpected into
+``application/problem+json`` without leaking internals.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://lectern.dev/problems/"
+
+log = logging.getLogger("lectern.errors")
 
 
 class LecternError(Exception):
@@ -9,13 +29,23 @@ class LecternError(Exception):
     status: int = 400
     code: str = "bad_request"
 
-    def __init__(self, detail: str, *, status: int | None = None, code: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.detail = detail
         if status is not None:
             self.status = status
         if code is not None:
             self.code = code
+        self.headers = headers or {}
+        self.extra = extra or {}
 
 
 class ConfigurationError(LecternError):
@@ -26,7 +56,170 @@ class ConfigurationError(LecternError):
 
 
 class DatabaseUnavailableError(LecternError):
-    """The database could not be reached."""
-
     status = 503
     code = "database_unavailable"
+
+
+class InvalidInput(LecternError):
+    """Input that is well-formed but breaks a rule (422)."""
+
+    status = 422
+    code = "invalid_input"
+
+    def __init__(self, detail: str, *, field: str | None = None, **kwargs: Any) -> None:
+        if field is not None:
+            kwargs.setdefault("extra", {})["errors"] = [
+                {"loc": field.split("."), "msg": detail, "type": "value_error"}
+            ]
+        super().__init__(detail, **kwargs)
+
+
+class Unauthorized(LecternError):
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, detail: str = "authentication required", **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="lectern"'})
+        super().__init__(detail, **kwargs)
+
+
+class Forbidden(LecternError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(LecternError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(LecternError):
+    status = 409
+    code = "conflict"
+
+
+class TooManyRequests(LecternError):
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, retry_after: int, detail: str = "too many requests") -> None:
+        super().__init__(
+            f"{detail}; try again in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+            extra={"retry_after": retry_after},
+        )
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": _title(status),
+        "status": status,
+        "detail": detail,
+    }
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def _lectern_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LecternError)
+    return problem(exc.status, exc.code, exc.detail, headers=exc.headers, extra=exc.extra)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [_field_error(error) for error in exc.errors()]
+    where = ", ".join(".".join(str(p) for p in e["loc"]) for e in errors[:3])
+    return problem(
+        422,
+        "validation_error",
+        f"the request is not valid: {where}" if where else "the request is not valid",
+        extra={"errors": errors},
+    )
+
+
+def _field_error(error: dict[str, Any]) -> dict[str, Any]:
+    # Never echo the submitted value back (it may be a password).
+    return {
+        "loc": list(error.get("loc", ())),
+        "msg": error.get("msg", ""),
+        "type": error.get("type"),
+    }
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = f"no resource at {request.url.path}"
+    if exc.status_code == 405:
+        detail = f"{request.method} is not allowed on {request.url.path}"
+    return problem(
+        exc.status_code,
+        _HTTP_CODES.get(exc.status_code, "http_error"),
+        detail,
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(LecternError, _lectern_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the problem statuses a route documents."""
+    return {status: {"model": Problem, "description": _title(status)} for status in statuses}
+
+
+# Imported late: schemas import nothing from here, so there is no cycle.
+from lectern.kit.schemas import Problem  # noqa: E402
+
+__all__: Sequence[str] = [
+    "Conflict",
+    "Forbidden",
+    "InvalidInput",
+    "LecternError",
+    "NotFound",
+    "Problem",
+    "TooManyRequests",
+    "Unauthorized",
+    "install_error_handlers",
+    "problem",
+    "problem_responses",
+]

@@ -5,13 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+from aiosmtpd.controller import Controller
+from fastapi import FastAPI
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import migrate
+from lectern.app import create_app
+from lectern.auth.tokens import issue_access_token
+from lectern.config import mail_settings
 from lectern.db import create_engine, session_factory
+from lectern.models import User
 from tests.dbs import Databases
+from tests.mailbox import Mailbox
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +59,69 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
         async with factory(bind=conn, join_transaction_mode="create_savepoint") as session:
             yield session
         await transaction.rollback()
+
+
+# -- the HTTP API ------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def app(engine: AsyncEngine) -> AsyncIterator[FastAPI]:
+    """The app on the test database, inside a transaction rolled back after the test:
+    every request's commit only releases a savepoint."""
+    async with engine.connect() as conn:
+        outer = await conn.begin()
+        sessions = async_sessionmaker(
+            bind=conn,
+            expire_on_commit=False,
+            autoflush=False,
+            join_transaction_mode="create_savepoint",
+        )
+        application = create_app(engine, sessions=sessions)
+        async with application.router.lifespan_context(application):
+            yield application
+        await outer.rollback()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://lectern.test") as client:
+        yield client
+
+
+@pytest.fixture
+async def db(app: FastAPI) -> AsyncIterator[AsyncSession]:
+    """A session on the same connection as the app's requests: sees and adds the same rows."""
+    async with app.state.sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def mail_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Without an SMTP host, mail lands here as .eml files."""
+    folder = tmp_path / "mail"
+    monkeypatch.setenv("LECTERN_MAIL_DIR", str(folder))
+    monkeypatch.delenv("LECTERN_SMTP_HOST", raising=False)
+    mail_settings.cache_clear()
+    yield folder
+    mail_settings.cache_clear()
+
+
+@pytest.fixture
+def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
+    """A real SMTP server on loopback; what the app sends arrives in ``mailbox.messages``."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=0)
+    controller.start()
+    monkeypatch.setenv("LECTERN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("LECTERN_SMTP_PORT", str(controller.server.sockets[0].getsockname()[1]))
+    mail_settings.cache_clear()
+    yield box
+    controller.stop()
+    mail_settings.cache_clear()
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Authorization headers with a fresh access token for ``user``."""
+    token, _ = issue_access_token(user.uuid, user.role.value)
+    return {"Authorization": f"Bearer {token}"}

@@ -61,6 +61,9 @@ class User(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_ip: Mapped[str | None] = mapped_column(String(45))
+    # Access tokens issued before this moment are refused ("sign out everywhere",
+    # password changes and resets); refresh tokens are revoked in their own table.
+    tokens_valid_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     refresh_tokens: Mapped[list[RefreshToken]] = relationship(
         back_populates="user", lazy="raise", passive_deletes=True

@@ -2,7 +2,7 @@
 
 Revision ID: 0000
 Revises:
-Create Date: 2026-11-24 15:30:01.129804
+Create Date: 2026-11-24 15:51:43.331154
 """
 
 from collections.abc import Sequence
@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("timezone", sa.String(length=64), server_default="UTC", nullable=False),
         sa.Column("last_login_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_login_ip", sa.String(length=45), nullable=True),
+        sa.Column("tokens_valid_after", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),

@@ -1,0 +1,63 @@
+"""Who is calling: the current user from the bearer token, and role requirements."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+
+from lectern.auth.tokens import decode_access_token
+from lectern.db import SessionDep
+from lectern.errors import Forbidden, Unauthorized
+from lectern.models import User, UserRole, UserStatus
+
+bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login.")
+
+# Statuses that may hold a session. Pending (unverified) users may sign in and verify.
+ACTIVE_STATUSES = frozenset({UserStatus.ACTIVE, UserStatus.PENDING})
+
+
+async def optional_user(
+    request: Request,
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> User | None:
+    """The signed-in user, or None for an anonymous request; a bad token is still a 401."""
+    if credentials is None:
+        return None
+    if credentials.scheme.lower() != "bearer":
+        raise Unauthorized("use a Bearer token")
+    claims = decode_access_token(credentials.credentials)
+    user = await session.scalar(
+        select(User).where(User.uuid == claims.subject, User.deleted_at.is_(None))
+    )
+    if user is None:
+        raise Unauthorized("the access token is not valid", code="invalid_token")
+    if user.status not in ACTIVE_STATUSES:
+        raise Unauthorized(f"this account is {user.status.value}", code="account_disabled")
+    if (
+        user.tokens_valid_after is not None
+        and claims.issued_at < user.tokens_valid_after.timestamp()
+    ):
+        raise Unauthorized("this session has been signed out", code="session_revoked")
+    request.state.user = user
+    return user
+
+
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise Unauthorized()
+    return user
+
+
+async def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
+    if user.role != UserRole.ADMIN:
+        raise Forbidden("this needs an administrator", code="admin_only")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+CurrentAdmin = Annotated[User, Depends(current_admin)]

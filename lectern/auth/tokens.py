@@ -1,0 +1,94 @@
+"""Access tokens (JWT, HMAC-SHA256 pinned) and opaque secrets stored only as hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import jwt
+
+from lectern.config import AuthSettings, auth_settings
+from lectern.errors import Unauthorized
+
+ALGORITHM = "HS256"  # the only one accepted: no "none", no algorithm confusion
+REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti", "sub"]
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    subject: uuid.UUID
+    role: str
+    issued_at: float
+    token_id: str
+    expires_at: float
+
+
+def issue_access_token(
+    user_uuid: uuid.UUID, role: str, settings: AuthSettings | None = None
+) -> tuple[str, int]:
+    """A signed access token for the user, and its lifetime in seconds."""
+    settings = settings or auth_settings()
+    kid, keys = settings.signing_keys()
+    now = time.time()
+    lifetime = settings.access_token_minutes * 60
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "sub": str(user_uuid),
+        "role": role,
+        # Millisecond precision: "sign out everywhere" compares it with a timestamp.
+        "iat": round(now, 3),
+        "exp": int(now) + lifetime,
+        "jti": uuid.uuid4().hex,
+    }
+    token = jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
+    return token, lifetime
+
+
+def decode_access_token(token: str, settings: AuthSettings | None = None) -> AccessClaims:
+    """The claims of a valid token; any defect is a 401 that does not say which."""
+    settings = settings or auth_settings()
+    _, keys = settings.signing_keys()
+    try:
+        header = jwt.get_unverified_header(token)
+        key = keys.get(str(header.get("kid")))
+        if key is None or header.get("alg") != ALGORITHM:
+            raise jwt.InvalidTokenError("unknown key or algorithm")
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": REQUIRED_CLAIMS},
+        )
+        return AccessClaims(
+            subject=uuid.UUID(str(claims["sub"])),
+            role=str(claims.get("role", "")),
+            issued_at=float(claims["iat"]),
+            token_id=str(claims["jti"]),
+            expires_at=float(claims["exp"]),
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the access token has expired", code="token_expired") from None
+    except (jwt.InvalidTokenError, ValueError, TypeError):
+        raise Unauthorized("the access token is not valid", code="invalid_token") from None
+
+
+def new_secret() -> str:
+    """An unguessable opaque token (refresh tokens, e-mail links)."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_secret(secret: str) -> str:
+    """What the database keeps of an opaque token: a leaked table grants nothing."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def expires_in(now: datetime, **delta: float) -> datetime:
+    return now + timedelta(**delta)

@@ -1,0 +1,1 @@
+"""Instructor profiles: applications, approval, public pages."""

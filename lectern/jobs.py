@@ -1,0 +1,65 @@
+"""Background jobs: the Taskiq broker, and sending jobs only once the request has committed.
+
+Without ``LECTERN_REDIS_URL`` jobs run in this process, in the background of the event
+loop (the embedded default). With it they go to a Redis stream and `lectern worker`
+processes run them. A job must be safe to run twice: a worker may die after doing the
+work and before acknowledging it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from taskiq import AsyncBroker, AsyncTaskiqDecoratedTask, InMemoryBroker
+
+from lectern.config import job_settings
+
+log = logging.getLogger("lectern.jobs")
+
+_PENDING = "lectern.jobs.after_commit"
+
+
+def _make_broker() -> AsyncBroker:
+    url = job_settings().redis_url
+    if url:
+        from taskiq_redis import RedisStreamBroker
+
+        return RedisStreamBroker(url=url, queue_name="lectern:jobs")
+    # propagate_exceptions=False: a failing job is logged, never raised into a request.
+    return InMemoryBroker(propagate_exceptions=False)
+
+
+broker = _make_broker()
+
+
+def in_process() -> bool:
+    return isinstance(broker, InMemoryBroker)
+
+
+def after_commit(
+    session: AsyncSession, task: AsyncTaskiqDecoratedTask[Any, Any], /, **kwargs: Any
+) -> None:
+    """Queue ``task`` to be sent when ``session`` commits; dropped if it rolls back."""
+    session.info.setdefault(_PENDING, []).append((task, kwargs))
+
+
+def discard_pending(session: AsyncSession) -> None:
+    session.info.pop(_PENDING, None)
+
+
+async def dispatch_pending(session: AsyncSession) -> None:
+    """Send the jobs queued on ``session``; call right after a successful commit."""
+    pending = session.info.pop(_PENDING, [])
+    for task, kwargs in pending:
+        try:
+            await task.kiq(**kwargs)
+        except Exception:  # the commit stands; a lost job is logged, not a failed request
+            log.exception("could not enqueue job %s", task.task_name)
+
+
+async def wait_for_jobs() -> None:
+    """Wait until in-process jobs have finished (tests and the CLI use this)."""
+    if isinstance(broker, InMemoryBroker):
+        await broker.wait_all()

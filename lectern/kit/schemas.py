@@ -1,0 +1,96 @@
+"""Shared API schemas: strict input models, problem details, pages of results."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, field_validator
+
+T = TypeVar("T")
+
+
+def _reject_nul(value: Any) -> Any:
+    # PostgreSQL cannot store NUL in text, and no legitimate input contains one.
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _reject_nul(item)
+    return value
+
+
+class Input(BaseModel):
+    """Base of every request body: unknown fields are refused (no mass assignment),
+    strings are trimmed, NUL characters refused."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _reject_nul(value)
+
+
+class Output(BaseModel):
+    """Base of every response body, read from ORM objects."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class FieldProblem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+    retry_after: int | None = None
+
+
+class PageMeta(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    meta: PageMeta
+
+
+class PageParams(BaseModel):
+    page: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    def meta(self, total: int) -> PageMeta:
+        return PageMeta(
+            total=total,
+            page=self.page,
+            per_page=self.per_page,
+            pages=(total + self.per_page - 1) // self.per_page,
+        )
+
+
+def page_params(
+    page: int = Query(1, ge=1, le=100_000, description="Page number, from 1."),
+    per_page: int = Query(20, ge=1, le=100, description="Items per page, at most 100."),
+) -> PageParams:
+    return PageParams(page=page, per_page=per_page)

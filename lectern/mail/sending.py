@@ -1,0 +1,58 @@
+"""Rendering and delivering messages. Delivery is by SMTP when a host is configured,
+else the message is written as an .eml file into the mail folder (the embedded default)."""
+
+from __future__ import annotations
+
+import uuid
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+import aiosmtplib
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from lectern.config import MailSettings, mail_settings
+
+_templates = Environment(
+    loader=PackageLoader("lectern.mail", "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+    enable_async=False,
+)
+
+
+def render(
+    template: str, context: dict[str, Any], settings: MailSettings | None = None
+) -> EmailMessage:
+    """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``)."""
+    settings = settings or mail_settings()
+    subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
+    text = _templates.get_template(f"{template}.txt").render(context)
+    html = _templates.get_template(f"{template}.html").render(context)
+    message = EmailMessage()
+    message["From"] = settings.mail_from
+    message["To"] = context["to"]
+    message["Subject"] = subject
+    message["Message-ID"] = make_msgid(domain="lectern.local")
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+async def deliver(message: EmailMessage, settings: MailSettings | None = None) -> None:
+    settings = settings or mail_settings()
+    if settings.smtp_host:
+        await aiosmtplib.send(
+            message,
+            hostname=settings.smtp_host,
+            port=settings.smtp_port,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            start_tls=settings.smtp_starttls,
+            use_tls=settings.smtp_tls,
+            timeout=30,
+        )
+        return
+    settings.mail_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.mail_dir / f"{uuid.uuid4().hex}.eml"
+    path.write_bytes(bytes(message))

@@ -1,0 +1,1 @@
+"""Platform-wide pieces: settings, the activity log."""
