@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth.passwords import check_strength, hash_password
 from lectern.errors import LecternError
-from lectern.models import User, UserRole, UserStatus
+from lectern.models import NotificationPreference, User, UserRole, UserStatus
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
 
@@ -102,5 +102,8 @@ async def create_user(
         email_verified_at=email_verified_at,
     )
     session.add(user)
+    await session.flush()
+    # Every account starts with the default notification preferences (all on but promotions).
+    session.add(NotificationPreference(user_id=user.id))
     await session.flush()
     return user
