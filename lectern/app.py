@@ -20,6 +20,7 @@ from lectern.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from lectern.openapi import install_openapi
 
 API_PREFIX = "/api/v1"
 
@@ -32,7 +33,8 @@ def api_router() -> APIRouter:
     from lectern.platform import router as platform
     from lectern.users import router as users
 
-    router = APIRouter(prefix=API_PREFIX, responses=problem_responses(422, 500))
+    # 400: the middleware refuses NUL bytes in URLs before any route runs.
+    router = APIRouter(prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
     for module in (auth, users, catalog, instructors, platform):
         router.include_router(module.router)
     return router
@@ -74,6 +76,7 @@ def create_app(
     )
     app.state.rate_limiter = RateLimiter(rate_limit_settings())
     install_error_handlers(app)
+    install_openapi(app)
     app.include_router(health.router)
     app.include_router(api_router())
 

@@ -67,6 +67,33 @@ def serve(
     uvicorn.run("lectern.app:create_app", factory=True, host=host, port=port, reload=reload)
 
 
+@app.command()
+@reports_errors
+def worker(
+    processes: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 2,
+) -> None:
+    """Run background jobs from Redis (needs LECTERN_REDIS_URL)."""
+    from taskiq.cli.worker.args import WorkerArgs
+    from taskiq.cli.worker.run import run_worker
+
+    from lectern import jobs
+    from lectern.config import JobSettings
+
+    if not JobSettings().redis_url:
+        raise LecternError(
+            "no LECTERN_REDIS_URL: without Redis, jobs run inside `lectern serve` itself"
+        )
+    status = run_worker(
+        WorkerArgs(
+            broker="lectern.jobs:broker",
+            modules=jobs.TASK_MODULES,
+            workers=processes,
+            configure_logging=True,
+        )
+    )
+    raise typer.Exit(status or 0)
+
+
 @db_app.command("migrate")
 @reports_errors
 def db_migrate() -> None:
@@ -185,3 +212,7 @@ def users_create_admin(
 def _require_migrated(url: str) -> None:
     if any(not rev.applied for rev in migrate.status(url)):
         raise LecternError(f"{_where()} has pending migrations: run `lectern db migrate` first")
+
+
+if __name__ == "__main__":  # `python -m lectern.cli`
+    app()

@@ -20,13 +20,23 @@ log = logging.getLogger("lectern.jobs")
 
 _PENDING = "lectern.jobs.after_commit"
 
+# Modules that define tasks; a worker imports them all so it knows every task by name.
+TASK_MODULES = ["lectern.mail.tasks"]
+
+
+def redis_broker(url: str) -> AsyncBroker:
+    """The production broker: a Redis stream read by a consumer group of workers."""
+    from taskiq_redis import RedisStreamBroker
+
+    # consumer_id "0": a group created after jobs were queued (no worker was running yet)
+    # still reads them, instead of starting at the end of the stream.
+    return RedisStreamBroker(url=url, queue_name="lectern:jobs", consumer_id="0")
+
 
 def _make_broker() -> AsyncBroker:
     url = job_settings().redis_url
     if url:
-        from taskiq_redis import RedisStreamBroker
-
-        return RedisStreamBroker(url=url, queue_name="lectern:jobs")
+        return redis_broker(url)
     # propagate_exceptions=False: a failing job is logged, never raised into a request.
     return InMemoryBroker(propagate_exceptions=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -111,10 +112,13 @@ def mail_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def mailbox(monkeypatch: pytest.MonkeyPatch) -> Iterator[Mailbox]:
     """A real SMTP server on loopback; what the app sends arrives in ``mailbox.messages``."""
     box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=0)
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(box, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setenv("LECTERN_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("LECTERN_SMTP_PORT", str(controller.server.sockets[0].getsockname()[1]))
+    monkeypatch.setenv("LECTERN_SMTP_PORT", str(port))
     mail_settings.cache_clear()
     yield box
     controller.stop()

@@ -37,13 +37,16 @@ async def optional_user(
         raise Unauthorized("the access token is not valid", code="invalid_token")
     if user.status not in ACTIVE_STATUSES:
         raise Unauthorized(f"this account is {user.status.value}", code="account_disabled")
-    if (
-        user.tokens_valid_after is not None
-        and claims.issued_at < user.tokens_valid_after.timestamp()
-    ):
+    if signed_out_since(user, claims.issued_at):
         raise Unauthorized("this session has been signed out", code="session_revoked")
     request.state.user = user
     return user
+
+
+def signed_out_since(user: User, issued_at: float) -> bool:
+    """Whether a token issued at ``issued_at`` predates the user's last "sign out everywhere"
+    (or password change)."""
+    return user.tokens_valid_after is not None and issued_at < user.tokens_valid_after.timestamp()
 
 
 async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

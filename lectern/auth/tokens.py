@@ -33,26 +33,57 @@ def issue_access_token(
 ) -> tuple[str, int]:
     """A signed access token for the user, and its lifetime in seconds."""
     settings = settings or auth_settings()
-    kid, keys = settings.signing_keys()
-    now = time.time()
     lifetime = settings.access_token_minutes * 60
-    claims = {
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "sub": str(user_uuid),
-        "role": role,
-        # Millisecond precision: "sign out everywhere" compares it with a timestamp.
-        "iat": round(now, 3),
-        "exp": int(now) + lifetime,
-        "jti": uuid.uuid4().hex,
-    }
-    token = jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
+    token = _encode(settings, settings.jwt_audience, lifetime, sub=str(user_uuid), role=role)
     return token, lifetime
 
 
 def decode_access_token(token: str, settings: AuthSettings | None = None) -> AccessClaims:
     """The claims of a valid token; any defect is a 401 that does not say which."""
     settings = settings or auth_settings()
+    return _decode(settings, token, settings.jwt_audience, "access token")
+
+
+def issue_challenge_token(
+    user_uuid: uuid.UUID, settings: AuthSettings | None = None
+) -> tuple[str, int]:
+    """A short-lived token saying "this user passed the password, the second factor is due".
+
+    It has its own audience, so it is never accepted as an access token (nor the reverse).
+    """
+    settings = settings or auth_settings()
+    lifetime = settings.two_factor_challenge_minutes * 60
+    token = _encode(settings, _challenge_audience(settings), lifetime, sub=str(user_uuid))
+    return token, lifetime
+
+
+def decode_challenge_token(token: str, settings: AuthSettings | None = None) -> AccessClaims:
+    settings = settings or auth_settings()
+    return _decode(settings, token, _challenge_audience(settings), "two-factor challenge")
+
+
+def _challenge_audience(settings: AuthSettings) -> str:
+    return f"{settings.jwt_audience}:two-factor"
+
+
+def _encode(settings: AuthSettings, audience: str, lifetime: int, **extra: str) -> str:
+    kid, keys = settings.signing_keys()
+    now = time.time()
+    claims = {
+        "iss": settings.jwt_issuer,
+        "aud": audience,
+        **extra,
+        # Millisecond precision: "sign out everywhere" compares it with a timestamp.
+        "iat": round(now, 3),
+        "exp": int(now) + lifetime,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
+
+
+def _decode(settings: AuthSettings, token: str, audience: str, what: str) -> AccessClaims:
+    """The claims of a valid token for ``audience``; any defect is a 401 that does not say
+    which."""
     _, keys = settings.signing_keys()
     try:
         header = jwt.get_unverified_header(token)
@@ -63,7 +94,7 @@ def decode_access_token(token: str, settings: AuthSettings | None = None) -> Acc
             token,
             key,
             algorithms=[ALGORITHM],
-            audience=settings.jwt_audience,
+            audience=audience,
             issuer=settings.jwt_issuer,
             options={"require": REQUIRED_CLAIMS},
         )
@@ -75,9 +106,9 @@ def decode_access_token(token: str, settings: AuthSettings | None = None) -> Acc
             expires_at=float(claims["exp"]),
         )
     except jwt.ExpiredSignatureError:
-        raise Unauthorized("the access token has expired", code="token_expired") from None
+        raise Unauthorized(f"the {what} has expired", code="token_expired") from None
     except (jwt.InvalidTokenError, ValueError, TypeError):
-        raise Unauthorized("the access token is not valid", code="invalid_token") from None
+        raise Unauthorized(f"the {what} is not valid", code="invalid_token") from None
 
 
 def new_secret() -> str:

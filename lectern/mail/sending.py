@@ -3,9 +3,11 @@ else the message is written as an .eml file into the mail folder (the embedded d
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Any
 
 import aiosmtplib
@@ -53,6 +55,9 @@ async def deliver(message: EmailMessage, settings: MailSettings | None = None) -
             timeout=30,
         )
         return
-    settings.mail_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.mail_dir / f"{uuid.uuid4().hex}.eml"
-    path.write_bytes(bytes(message))
+    await asyncio.to_thread(_write, settings.mail_dir, bytes(message))
+
+
+def _write(folder: Path, content: bytes) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{uuid.uuid4().hex}.eml").write_bytes(content)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
+from lectern.kit.pagination import paginate
+from lectern.kit.schemas import PageMeta, PageParams
 from lectern.models import ActivityLog, Base, User
 
 # log_name values: which part of the platform wrote the entry.
@@ -43,3 +49,41 @@ def log_activity(
         entry.user_agent = agent[:500] if agent else None
     session.add(entry)
     return entry
+
+
+async def list_entries(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    log_name: str | None = None,
+    event: str | None = None,
+    causer: UUID | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> tuple[list[ActivityLog], PageMeta]:
+    """A page of the log, newest first, each entry with its causer loaded (two queries).
+
+    ``causer`` is a user's uuid; ``since`` and ``until`` are inclusive bounds."""
+    statement: Select[Any] = select(ActivityLog).options(
+        joinedload(ActivityLog.user).load_only(User.uuid, User.name, User.email)
+    )
+    if log_name is not None:
+        statement = statement.where(ActivityLog.log_name == log_name)
+    if event is not None:
+        statement = statement.where(ActivityLog.event == event)
+    if causer is not None:
+        statement = statement.where(
+            ActivityLog.user_id == select(User.id).where(User.uuid == causer).scalar_subquery()
+        )
+    if subject_type is not None:
+        statement = statement.where(ActivityLog.subject_type == subject_type)
+    if subject_id is not None:
+        statement = statement.where(ActivityLog.subject_id == subject_id)
+    if since is not None:
+        statement = statement.where(ActivityLog.created_at >= since)
+    if until is not None:
+        statement = statement.where(ActivityLog.created_at <= until)
+    statement = statement.order_by(ActivityLog.created_at.desc(), ActivityLog.id.desc())
+    return await paginate(session, statement, params)

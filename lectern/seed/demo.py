@@ -45,6 +45,7 @@ from lectern.models import (
     User,
     UserRole,
 )
+from lectern.platform import settings_service
 from lectern.seed import demo_content as content
 
 M = TypeVar("M", bound=Base)
@@ -83,6 +84,11 @@ class DemoSeeder:
         )
 
     # -- the steps, in order ---------------------------------------------------------------
+
+    async def settings(self) -> None:
+        added = await settings_service.ensure_defaults(self.session)
+        if added:
+            self.added["settings"] = len(added)
 
     async def people(self) -> None:
         await self.user(*content.ADMIN, UserRole.ADMIN)
@@ -354,6 +360,7 @@ def _lesson_media(kind: LessonType, slug: str, seconds: int) -> dict[str, Any]:
 
 
 STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
+    ("platform settings", DemoSeeder.settings),
     ("people", DemoSeeder.people),
     ("catalog", DemoSeeder.catalog),
     ("courses and curricula", DemoSeeder.courses),

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any, TypeAlias
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth.passwords import check_strength, hash_password
 from lectern.errors import LecternError
-from lectern.models import NotificationPreference, User, UserRole, UserStatus
+from lectern.models import NotificationPreference, User, UserProfile, UserRole, UserStatus
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
+# What a user may change on their own account (never role, status or e-mail).
+ACCOUNT_FIELDS = frozenset({"name", "language", "timezone"})
+OwnedRow: TypeAlias = type[UserProfile] | type[NotificationPreference]
 
 
 class InvalidUserError(LecternError):
@@ -105,5 +111,28 @@ async def create_user(
     await session.flush()
     # Every account starts with the default notification preferences (all on but promotions).
     session.add(NotificationPreference(user_id=user.id))
+    await session.flush()
+    return user
+
+
+async def ensure_row(session: AsyncSession, model: OwnedRow, user: User) -> None:
+    """Insert ``model``'s one-per-user row for ``user`` with its defaults, unless it exists.
+
+    ``INSERT … ON CONFLICT DO NOTHING`` on the unique ``user_id``: two first edits racing
+    each other both succeed instead of one failing on the unique key.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    await session.execute(
+        insert(model).values(user_id=user.id).on_conflict_do_nothing(index_elements=["user_id"])
+    )
+
+
+async def update_account(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
+    """Change the account basics a user may edit themself (name, language, timezone)."""
+    refused = sorted(changes.keys() - ACCOUNT_FIELDS)
+    if refused:
+        raise InvalidUserError(f"{', '.join(refused)} cannot be changed here")
+    for field, value in changes.items():
+        setattr(user, field, value)
     await session.flush()
     return user

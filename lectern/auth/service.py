@@ -1,0 +1,439 @@
+"""Accounts and sessions: sign up, sign in (with the second factor), refresh, sign out,
+e-mail verification and passwords. Flushes, never commits.
+
+A session is a *family* of refresh tokens: signing in starts one, every refresh spends
+the presented token and adds the next one to the family. Presenting a spent token again
+means two parties hold it — the family is revoked (theft detection).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.auth import onetime, twofactor
+from lectern.auth._sql import rowcount
+from lectern.auth.dependencies import ACTIVE_STATUSES, signed_out_since
+from lectern.auth.passwords import check_strength, hash_password, needs_rehash, verify_password
+from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
+from lectern.auth.tokens import (
+    AccessClaims,
+    hash_secret,
+    issue_access_token,
+    issue_challenge_token,
+    new_secret,
+)
+from lectern.config import auth_settings
+from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized, problem
+from lectern.kit.ratelimit import client_ip
+from lectern.kit.types import utcnow
+from lectern.models import RefreshToken, User
+from lectern.platform.activity import AUTH, log_activity
+from lectern.users import service as users
+
+
+class RecordedRefusal(LecternError):
+    """A refusal whose side effects must be kept (an activity-log entry, a revoked token
+    family). The router answers with ``response()`` instead of letting it propagate, so
+    the request's unit of work commits them; a raised error would roll them back."""
+
+    def response(self) -> JSONResponse:
+        return problem(self.status, self.code, self.detail, headers=self.headers, extra=self.extra)
+
+
+def _refused(detail: str, code: str, status: int = 401, **extra: object) -> RecordedRefusal:
+    headers = {"WWW-Authenticate": 'Bearer realm="lectern"'} if status == 401 else None
+    return RecordedRefusal(detail, status=status, code=code, headers=headers, extra=extra)
+
+
+# -- signing up ----------------------------------------------------------------------------
+
+
+async def register(session: AsyncSession, request: Request, data: RegisterIn) -> None:
+    """A new account: active, its address unverified until the e-mailed link is followed.
+
+    The answer never tells whether the address already has an account: then nothing is
+    created, the owner gets an "account exists" e-mail instead of a verification link,
+    and the same password hashing runs so the timing matches too. Usernames are public,
+    so a taken username is a plain 409.
+    """
+    email = users.normalize_email(data.email)
+    check_strength(data.password)
+    if data.username is not None:
+        users.normalize_username(data.username)
+    existing = await users.get_by_email(session, email)
+    if existing is not None:
+        hash_password(data.password)
+        await onetime.send_account_exists(session, existing)
+        log_activity(
+            session,
+            log_name=AUTH,
+            event="register_existing_email",
+            description=f"a sign-up was attempted with the address of {existing.username}",
+            causer=existing,
+            request=request,
+        )
+        return
+    try:
+        # A savepoint: a concurrent sign-up with the same address or username loses on the
+        # unique key, and that is a 409 rather than a broken unit of work.
+        async with session.begin_nested():
+            user = await users.create_user(
+                session,
+                name=data.name,
+                email=data.email,
+                password=data.password,
+                username=data.username,
+            )
+    except IntegrityError:
+        # A concurrent sign-up won the unique key: for the address, answer as for any
+        # taken address (nothing created); for the username, say so.
+        if await users.get_by_email(session, email) is not None:
+            return
+        raise users.UserExistsError("this username is taken") from None
+    await onetime.send_verification(session, user)
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="registered",
+        description=f"{user.username} signed up",
+        causer=user,
+        request=request,
+    )
+
+
+# -- signing in ----------------------------------------------------------------------------
+
+
+async def login(session: AsyncSession, request: Request, data: LoginIn) -> TokenOut:
+    """Tokens for the right identifier and password (and second factor, when it is on).
+
+    Raises RecordedRefusal for wrong credentials (401 ``invalid_credentials``), a disabled
+    account (403 ``account_disabled``), a missing second factor (401
+    ``two_factor_required``, with a ``challenge_token`` for /auth/login/2fa) or a wrong one.
+    """
+    user = await _find_user(session, data.identifier)
+    if user is None:
+        verify_password(_dummy_hash(), data.password)  # the same time as a real check
+        _log_failure(session, request, None, "unknown account", identifier=data.identifier)
+        raise _invalid_credentials()
+    if not verify_password(user.password_hash, data.password):
+        _log_failure(session, request, user, "wrong password")
+        raise _invalid_credentials()
+    if user.status not in ACTIVE_STATUSES:
+        _log_failure(session, request, user, f"account {user.status.value}")
+        raise _refused(f"this account is {user.status.value}", "account_disabled", status=403)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(data.password)
+    if twofactor.is_enabled(user):
+        if data.otp is None and data.recovery_code is None:
+            challenge, lifetime = issue_challenge_token(user.uuid)
+            raise _refused(
+                "this account needs its second factor: send otp or recovery_code to "
+                "/auth/login/2fa with the challenge_token",
+                "two_factor_required",
+                challenge_token=challenge,
+                expires_in=lifetime,
+            )
+        await _check_second_factor(
+            session, request, user, otp=data.otp, recovery_code=data.recovery_code
+        )
+    return await _sign_in(session, request, user)
+
+
+async def login_second_factor(
+    session: AsyncSession,
+    request: Request,
+    challenge: AccessClaims,
+    *,
+    otp: str | None,
+    recovery_code: str | None,
+) -> TokenOut:
+    """The second step of a sign-in whose password was right (see ``login``)."""
+    user = await session.scalar(
+        select(User).where(User.uuid == challenge.subject, User.deleted_at.is_(None))
+    )
+    if (
+        user is None
+        or user.status not in ACTIVE_STATUSES
+        or not twofactor.is_enabled(user)
+        or signed_out_since(user, challenge.issued_at)
+    ):
+        raise Unauthorized("the two-factor challenge is not valid", code="invalid_token")
+    await _check_second_factor(session, request, user, otp=otp, recovery_code=recovery_code)
+    return await _sign_in(session, request, user)
+
+
+async def _check_second_factor(
+    session: AsyncSession,
+    request: Request,
+    user: User,
+    *,
+    otp: str | None,
+    recovery_code: str | None,
+) -> None:
+    if not await twofactor.verify(session, user, otp=otp, recovery_code=recovery_code):
+        _log_failure(session, request, user, "wrong second factor")
+        raise _refused("the two-factor code is not valid", "invalid_two_factor_code")
+
+
+async def _sign_in(session: AsyncSession, request: Request, user: User) -> TokenOut:
+    user.last_login_at = utcnow()
+    user.last_login_ip = client_ip(request)[:45]
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="login",
+        description=f"{user.username} signed in",
+        causer=user,
+        request=request,
+    )
+    refresh_token = _add_refresh_token(session, request, user, family_id=uuid.uuid4().hex)
+    return _tokens(user, refresh_token)
+
+
+async def _find_user(session: AsyncSession, identifier: str) -> User | None:
+    value = identifier.strip().lower()
+    column = User.email if "@" in value else User.username
+    return await session.scalar(select(User).where(column == value, User.deleted_at.is_(None)))
+
+
+def _invalid_credentials() -> RecordedRefusal:
+    # The same answer for an unknown account and a wrong password.
+    return _refused("the identifier or the password is not correct", "invalid_credentials")
+
+
+def _log_failure(
+    session: AsyncSession,
+    request: Request,
+    user: User | None,
+    reason: str,
+    *,
+    identifier: str | None = None,
+) -> None:
+    properties: dict[str, object] = {"reason": reason}
+    if identifier is not None:
+        properties["identifier"] = identifier[:255]
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="login_failed",
+        description=f"failed sign-in: {reason}",
+        causer=user,
+        properties=properties,
+        request=request,
+    )
+
+
+@lru_cache
+def _dummy_hash() -> str:
+    return hash_password(new_secret())
+
+
+# -- sessions -----------------------------------------------------------------------------
+
+
+async def refresh(session: AsyncSession, request: Request, secret: str) -> TokenOut:
+    """Spend a refresh token for a new pair; a spent one presented again revokes its family
+    (RecordedRefusal, 401 ``token_reused``)."""
+    row = (
+        await session.execute(
+            select(RefreshToken, User)
+            .join(User, User.id == RefreshToken.user_id)
+            .where(RefreshToken.token_hash == hash_secret(secret))
+        )
+    ).first()
+    if row is None or row[0].revoked_at is not None:
+        raise Unauthorized("the refresh token is not valid", code="invalid_token")
+    token, user = row
+    now = utcnow()
+    if token.used_at is None and token.expires_at <= now:
+        raise Unauthorized("the refresh token has expired", code="token_expired")
+    if token.used_at is not None or not await _spend(session, token, now):
+        await _revoke_family(session, token.family_id, now)
+        log_activity(
+            session,
+            log_name=AUTH,
+            event="refresh_token_reused",
+            description=f"a spent refresh token of {user.username} was presented again; "
+            "its sessions are revoked",
+            causer=user,
+            request=request,
+        )
+        raise _refused(
+            "this refresh token was already used; the session is signed out", "token_reused"
+        )
+    if user.deleted_at is not None or user.status not in ACTIVE_STATUSES:
+        raise Unauthorized(f"this account is {user.status.value}", code="account_disabled")
+    refresh_token = _add_refresh_token(session, request, user, family_id=token.family_id)
+    return _tokens(user, refresh_token)
+
+
+async def logout(session: AsyncSession, request: Request, secret: str) -> None:
+    """Sign out the session (the token's whole family). Unknown tokens are ignored."""
+    row = (
+        await session.execute(
+            select(RefreshToken.family_id, User)
+            .join(User, User.id == RefreshToken.user_id)
+            .where(RefreshToken.token_hash == hash_secret(secret))
+        )
+    ).first()
+    if row is None:
+        return
+    family_id, user = row
+    if await _revoke_family(session, family_id, utcnow()):
+        log_activity(
+            session,
+            log_name=AUTH,
+            event="logout",
+            description=f"{user.username} signed out",
+            causer=user,
+            request=request,
+        )
+
+
+async def logout_everywhere(session: AsyncSession, request: Request, user: User) -> None:
+    await revoke_sessions(session, user)
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="logout_all",
+        description=f"{user.username} signed out everywhere",
+        causer=user,
+        request=request,
+    )
+
+
+async def revoke_sessions(session: AsyncSession, user: User) -> None:
+    """Every refresh token of the user stops working, and every access token issued so far."""
+    now = utcnow()
+    user.tokens_valid_after = now
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def _revoke_family(session: AsyncSession, family_id: str, now: datetime) -> bool:
+    result = await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result) > 0
+
+
+async def _spend(session: AsyncSession, token: RefreshToken, now: datetime) -> bool:
+    """Mark the token used, unless another request just did (a conditional update)."""
+    result = await session.execute(
+        update(RefreshToken)
+        .where(
+            RefreshToken.id == token.id,
+            RefreshToken.used_at.is_(None),
+            RefreshToken.revoked_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(result) == 1
+
+
+def _add_refresh_token(
+    session: AsyncSession, request: Request, user: User, *, family_id: str
+) -> str:
+    secret = new_secret()
+    agent = request.headers.get("user-agent")
+    session.add(
+        RefreshToken(
+            user_id=user.id,
+            token_hash=hash_secret(secret),
+            family_id=family_id,
+            expires_at=utcnow() + timedelta(days=auth_settings().refresh_token_days),
+            ip_address=client_ip(request)[:45],
+            user_agent=agent[:500] if agent else None,
+        )
+    )
+    return secret
+
+
+def _tokens(user: User, refresh_token: str) -> TokenOut:
+    access_token, lifetime = issue_access_token(user.uuid, user.role.value)
+    return TokenOut(access_token=access_token, expires_in=lifetime, refresh_token=refresh_token)
+
+
+# -- e-mail verification and passwords -------------------------------------------------------
+
+
+async def verify_email(session: AsyncSession, secret: str) -> User:
+    user = await onetime.consume(session, secret, onetime.VERIFY)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    return user
+
+
+async def resend_verification(session: AsyncSession, user: User) -> None:
+    if user.email_verified_at is not None:
+        raise Conflict("this e-mail address is already verified", code="already_verified")
+    await onetime.send_verification(session, user)
+
+
+async def forgot_password(session: AsyncSession, email: str) -> None:
+    """Send a reset link if an account that may sign in has this address; say nothing."""
+    # A plain lookup (lower-cased): a malformed address matches nobody, and says so to nobody.
+    user = await users.get_by_email(session, email.strip())
+    if user is None or user.deleted_at is not None or user.status not in ACTIVE_STATUSES:
+        return
+    await onetime.send_password_reset(session, user)
+
+
+async def reset_password(
+    session: AsyncSession, request: Request, secret: str, password: str
+) -> None:
+    check_strength(password)
+    user = await onetime.consume(session, secret, onetime.RESET)
+    # The link reached the address: that verifies it too.
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    await _set_password(session, request, user, password, event="password_reset")
+
+
+async def change_password(
+    session: AsyncSession, request: Request, user: User, current: str, new: str
+) -> None:
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(
+            "the current password is not correct", field="current_password", code="wrong_password"
+        )
+    if new == current:
+        raise InvalidInput(
+            "the new password must differ from the current one", field="new_password"
+        )
+    check_strength(new)
+    await _set_password(session, request, user, new, event="password_changed")
+
+
+async def _set_password(
+    session: AsyncSession, request: Request, user: User, password: str, *, event: str
+) -> None:
+    """The new password, every session signed out, and a notice to the owner."""
+    user.password_hash = hash_password(password)
+    await revoke_sessions(session, user)
+    log_activity(
+        session,
+        log_name=AUTH,
+        event=event,
+        description=f"{user.username}'s password was {event.removeprefix('password_')}",
+        causer=user,
+        request=request,
+    )
+    await onetime.send_password_changed(session, user)

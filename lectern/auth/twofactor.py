@@ -1,0 +1,144 @@
+"""Optional TOTP two-factor authentication, with single-use recovery codes.
+
+Enrolment has two steps: ``start`` (after the password) stores a new secret and hands it
+out; ``enable`` turns it on once a code from the authenticator proves the secret was
+copied, and returns ten recovery codes — only their hashes are kept.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import pyotp
+from fastapi import Request
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lectern.auth._sql import rowcount
+from lectern.auth.passwords import verify_password
+from lectern.auth.tokens import hash_secret
+from lectern.errors import Conflict, InvalidInput
+from lectern.kit.types import utcnow
+from lectern.models import User
+from lectern.platform.activity import AUTH, log_activity
+
+ISSUER = "Lectern"
+RECOVERY_CODES = 10
+# Unambiguous characters (no 0/o, 1/l/i): codes are read off paper and typed back.
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+# One 30-second step either side: clocks drift and people type slowly.
+_VALID_WINDOW = 1
+
+
+def is_enabled(user: User) -> bool:
+    return user.two_factor_enabled_at is not None and user.two_factor_secret is not None
+
+
+def start(user: User, password: str) -> tuple[str, str]:
+    """A new secret (base32) and its otpauth:// URI; not active until ``enable``."""
+    if is_enabled(user):
+        raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
+    _check_password(user, password)
+    secret = pyotp.random_base32()
+    user.two_factor_secret = secret
+    uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+    return secret, uri
+
+
+def enable(session: AsyncSession, request: Request, user: User, code: str) -> list[str]:
+    """Turn two-factor on with a code from the authenticator; the recovery codes, once."""
+    if is_enabled(user):
+        raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
+    if user.two_factor_secret is None:
+        raise Conflict("start with /auth/2fa/setup", code="two_factor_not_set_up")
+    if not _totp_ok(user.two_factor_secret, code):
+        raise InvalidInput("the code is not valid", field="code", code="invalid_code")
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
+    user.two_factor_enabled_at = utcnow()
+    user.two_factor_recovery_codes = [_hash_code(c) for c in codes]
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="two_factor_enabled",
+        description=f"{user.username} turned two-factor authentication on",
+        causer=user,
+        request=request,
+    )
+    return codes
+
+
+async def disable(
+    session: AsyncSession, request: Request, user: User, password: str, code: str
+) -> None:
+    """Turn two-factor off; needs the password and a current code or a recovery code."""
+    if not is_enabled(user):
+        raise Conflict("two-factor authentication is not on", code="two_factor_disabled")
+    _check_password(user, password)
+    if not await verify(session, user, otp=code, recovery_code=code):
+        raise InvalidInput("the code is not valid", field="code", code="invalid_code")
+    user.two_factor_secret = None
+    user.two_factor_enabled_at = None
+    user.two_factor_recovery_codes = None
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="two_factor_disabled",
+        description=f"{user.username} turned two-factor authentication off",
+        causer=user,
+        request=request,
+    )
+
+
+async def verify(
+    session: AsyncSession, user: User, *, otp: str | None, recovery_code: str | None
+) -> bool:
+    """Whether the second factor is right: an authenticator code, or an unused recovery
+    code (which is then spent)."""
+    if user.two_factor_secret is None:
+        return False
+    if otp is not None and _totp_ok(user.two_factor_secret, otp):
+        return True
+    return recovery_code is not None and await _spend_recovery_code(session, user, recovery_code)
+
+
+def _check_password(user: User, password: str) -> None:
+    if not verify_password(user.password_hash, password):
+        raise InvalidInput("the password is not correct", field="password", code="wrong_password")
+
+
+def _totp_ok(secret: str, code: str) -> bool:
+    code = code.strip()
+    return (
+        len(code) == 6
+        and code.isdigit()
+        and pyotp.TOTP(secret).verify(code, valid_window=_VALID_WINDOW)
+    )
+
+
+async def _spend_recovery_code(session: AsyncSession, user: User, code: str) -> bool:
+    hashes = list(user.two_factor_recovery_codes or [])
+    wanted = _hash_code(code)
+    if wanted not in hashes:
+        return False
+    remaining = [h for h in hashes if h != wanted]
+    # Compare-and-set on the list: of two requests spending the same code, one wins.
+    result = await session.execute(
+        update(User)
+        .where(User.id == user.id, User.two_factor_recovery_codes == hashes)
+        .values(two_factor_recovery_codes=remaining)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(result) != 1:
+        return False
+    set_committed_value(user, "two_factor_recovery_codes", remaining)
+    return True
+
+
+def _new_recovery_code() -> str:
+    raw = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def _hash_code(code: str) -> str:
+    return hash_secret(code.strip().lower().replace("-", "").replace(" ", ""))

@@ -1,0 +1,342 @@
+"""Platform settings: typed key/value pairs that admins manage and other modules read.
+
+Other modules read a setting with ``get_value(session, "uploads.max_file_mb", 512)``.
+Every change an admin makes is written to the activity log in the same unit of work.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.pagination import paginate
+from lectern.kit.schemas import PageMeta, PageParams
+from lectern.models import Setting, SettingGroup, SettingType, User
+from lectern.platform import policy
+from lectern.platform.activity import ADMIN, log_activity
+from lectern.platform.setting_values import SettingValueError, decode, encode, is_valid_key
+
+log = logging.getLogger("lectern.platform")
+
+# Keys that would collide with a route under /settings.
+RESERVED_KEYS = frozenset({"public"})
+# The fields of a setting besides its key and value.
+_FIELDS = ("type", "group", "description", "is_public")
+
+
+@dataclass(frozen=True)
+class Default:
+    key: str
+    value: Any
+    type: SettingType
+    group: SettingGroup
+    description: str
+    is_public: bool = False
+
+
+DEFAULTS: tuple[Default, ...] = (
+    Default("site.name", "Lectern", SettingType.STRING, SettingGroup.GENERAL,
+            "The platform's name, shown in pages and e-mails.", is_public=True),
+    Default("site.description", "An open-source learning platform.", SettingType.STRING,
+            SettingGroup.SEO, "A one-line description of the platform.", is_public=True),
+    Default("site.logo", None, SettingType.FILE, SettingGroup.GENERAL,
+            "Path or URL of the platform's logo.", is_public=True),
+    Default("site.support_email", "support@example.com", SettingType.STRING,
+            SettingGroup.EMAIL, "Where learners write for help.", is_public=True),
+    Default("registration.enabled", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
+            "Whether new accounts may sign up.", is_public=True),
+    Default("uploads.max_file_mb", 512, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Largest upload accepted, in megabytes.", is_public=True),
+    Default("currency.default", "USD", SettingType.STRING, SettingGroup.PAYMENT,
+            "ISO 4217 code of the currency prices are shown in.", is_public=True),
+    Default("courses.review_required", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
+            "Whether an admin approves a course before it is published."),
+)  # fmt: skip
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+async def get_value(session: AsyncSession, key: str, default: Any = None) -> Any:
+    """The typed value of setting ``key``; ``default`` when it doesn't exist, has no value,
+    or holds text that doesn't fit its type (a row written around the API)."""
+    row = (
+        await session.execute(select(Setting.value, Setting.type).where(Setting.key == key))
+    ).first()
+    if row is None or row.value is None:
+        return default
+    try:
+        return decode(row.value, row.type)
+    except SettingValueError as exc:
+        log.warning("setting %r cannot be read, using the default: %s", key, exc)
+        return default
+
+
+async def public_values(session: AsyncSession) -> dict[str, Any]:
+    """{key: typed value} of the settings anyone may read."""
+    rows = await session.execute(
+        select(Setting.key, Setting.value, Setting.type)
+        .where(policy.publicly_readable())
+        .order_by(Setting.key)
+    )
+    values: dict[str, Any] = {}
+    for key, text, type_ in rows:
+        try:
+            values[key] = decode(text, type_)
+        except SettingValueError as exc:
+            log.warning("public setting %r cannot be read, left out: %s", key, exc)
+    return values
+
+
+async def list_settings(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    group: SettingGroup | None = None,
+    is_public: bool | None = None,
+) -> tuple[list[Setting], PageMeta]:
+    statement: Select[Any] = select(Setting).order_by(Setting.key)
+    if group is not None:
+        statement = statement.where(Setting.group == group)
+    if is_public is not None:
+        statement = statement.where(Setting.is_public.is_(is_public))
+    return await paginate(session, statement, params)
+
+
+async def find(session: AsyncSession, key: str) -> Setting | None:
+    setting: Setting | None = await session.scalar(select(Setting).where(Setting.key == key))
+    return setting
+
+
+async def get(session: AsyncSession, key: str) -> Setting:
+    setting = await find(session, key)
+    if setting is None:
+        raise NotFound(f"there is no setting {key!r}")
+    return setting
+
+
+# -- changing (admins) -----------------------------------------------------------------------
+
+
+def _stored(value: Any, type_: SettingType) -> str | None:
+    try:
+        return encode(value, type_)
+    except SettingValueError as exc:
+        raise InvalidInput(str(exc), field="body.value") from None
+
+
+def _snapshot(setting: Setting) -> dict[str, Any]:
+    """The setting's fields, to compare before and after a change."""
+    try:
+        value = decode(setting.value, setting.type)
+    except SettingValueError:
+        value = setting.value
+    return {
+        "value": value,
+        "type": setting.type.value,
+        "group": setting.group.value,
+        "description": setting.description,
+        "is_public": setting.is_public,
+    }
+
+
+def _log_change(
+    session: AsyncSession,
+    setting: Setting,
+    *,
+    action: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any] | None,
+    admin: User,
+    request: Request | None,
+) -> None:
+    if old is not None and new is not None:
+        changed = sorted(name for name in new if new[name] != old[name])
+        old = {name: old[name] for name in changed}
+        new = {name: new[name] for name in changed}
+    for fields in (old, new):
+        if fields is not None and "value" in fields:
+            fields["value"] = policy.loggable_value(setting.key, fields["value"])
+    log_activity(
+        session,
+        log_name=ADMIN,
+        event="setting_updated",
+        description=f"Setting {setting.key} {action}",
+        causer=admin,
+        subject=setting,
+        properties={"key": setting.key, "action": action, "old": old, "new": new},
+        request=request,
+    )
+
+
+async def put(
+    session: AsyncSession,
+    key: str,
+    *,
+    value: Any,
+    type: SettingType,
+    group: SettingGroup,
+    description: str | None,
+    is_public: bool,
+    admin: User,
+    request: Request | None = None,
+) -> tuple[Setting, bool]:
+    """Create setting ``key`` or replace all its fields. Returns it and whether it is new."""
+    if not is_valid_key(key):
+        raise InvalidInput(
+            "a key is a lowercase identifier, dotted or underscored (site.name), "
+            "at most 100 characters",
+            field="path.key",
+        )
+    if key in RESERVED_KEYS:
+        raise InvalidInput(f"{key!r} is a reserved name", field="path.key")
+    text = _stored(value, type)
+    fields = {"type": type, "group": group, "description": description, "is_public": is_public}
+
+    setting = await find(session, key)
+    if setting is None:
+        setting = Setting(key=key, value=text, **fields)
+        try:
+            async with session.begin_nested():
+                session.add(setting)
+                await session.flush()
+        except IntegrityError:
+            # Another request created the key between our read and our insert.
+            raise Conflict(f"setting {key!r} was created concurrently; try again") from None
+        _log_change(
+            session,
+            setting,
+            action="created",
+            old=None,
+            new=_snapshot(setting),
+            admin=admin,
+            request=request,
+        )
+        return setting, True
+
+    before = _snapshot(setting)
+    setting.value = text
+    for name, field_value in fields.items():
+        setattr(setting, name, field_value)
+    if _snapshot(setting) != before:
+        await session.flush()
+        _log_change(
+            session,
+            setting,
+            action="replaced",
+            old=before,
+            new=_snapshot(setting),
+            admin=admin,
+            request=request,
+        )
+    return setting, False
+
+
+async def patch(
+    session: AsyncSession,
+    key: str,
+    changes: dict[str, Any],
+    *,
+    admin: User,
+    request: Request | None = None,
+) -> Setting:
+    """Change some fields of setting ``key``: ``value`` and/or type, group, description,
+    is_public. The value (given, or the current one when only the type changes) must fit
+    the resulting type."""
+    if not changes:
+        raise InvalidInput("nothing to change: send value, type, group, description or is_public")
+    for name in ("type", "group", "is_public"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} may not be null", field=f"body.{name}")
+
+    setting = await get(session, key)
+    type_: SettingType = changes.get("type", setting.type)
+    if "value" in changes:
+        text = _stored(changes["value"], type_)
+    elif type_ is not setting.type:
+        try:
+            current = decode(setting.value, setting.type)
+        except SettingValueError:
+            current = setting.value
+        try:
+            text = encode(current, type_)
+        except SettingValueError as exc:
+            raise InvalidInput(
+                f"the current value does not fit type {type_.value}: {exc}; "
+                "send a new value with the type",
+                field="body.type",
+            ) from None
+    else:
+        text = setting.value
+
+    before = _snapshot(setting)
+    setting.value = text
+    for name in _FIELDS:
+        if name in changes:
+            setattr(setting, name, changes[name])
+    if _snapshot(setting) != before:
+        await session.flush()
+        _log_change(
+            session,
+            setting,
+            action="updated",
+            old=before,
+            new=_snapshot(setting),
+            admin=admin,
+            request=request,
+        )
+    return setting
+
+
+async def delete(
+    session: AsyncSession, key: str, *, admin: User, request: Request | None = None
+) -> None:
+    setting = await get(session, key)
+    _log_change(
+        session,
+        setting,
+        action="deleted",
+        old=_snapshot(setting),
+        new=None,
+        admin=admin,
+        request=request,
+    )
+    await session.delete(setting)
+    await session.flush()
+
+
+# -- defaults ----------------------------------------------------------------------------------
+
+
+async def ensure_defaults(session: AsyncSession) -> list[str]:
+    """Add the default settings whose key doesn't exist yet, and return their keys.
+
+    Existing settings are left as they are (an admin's value wins), so it is safe to run on
+    every ``lectern db seed``; a default an admin deleted comes back on the next run."""
+    existing = set(
+        await session.scalars(select(Setting.key).where(Setting.key.in_([d.key for d in DEFAULTS])))
+    )
+    added = []
+    for default in DEFAULTS:
+        if default.key in existing:
+            continue
+        session.add(
+            Setting(
+                key=default.key,
+                value=encode(default.value, default.type),
+                type=default.type,
+                group=default.group,
+                description=default.description,
+                is_public=default.is_public,
+            )
+        )
+        added.append(default.key)
+    await session.flush()
+    return added
