@@ -13,11 +13,12 @@ from fastapi import FastAPI
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import migrate
+from lectern import jobs, migrate
 from lectern.app import create_app
 from lectern.auth.tokens import issue_access_token
-from lectern.config import mail_settings
+from lectern.config import mail_settings, rate_limit_settings
 from lectern.db import create_engine, session_factory
+from lectern.kit.ratelimit import RateLimiter
 from lectern.models import User
 from tests.dbs import Databases
 from tests.mailbox import Mailbox
@@ -65,22 +66,33 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 # -- the HTTP API ------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+async def shared_app(engine: AsyncEngine) -> AsyncIterator[FastAPI]:
+    """One app for the whole session: building the routes is the costly part."""
+    application = create_app(engine)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
 @pytest.fixture
-async def app(engine: AsyncEngine) -> AsyncIterator[FastAPI]:
+async def app(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[FastAPI]:
     """The app on the test database, inside a transaction rolled back after the test:
-    every request's commit only releases a savepoint."""
+    every request's commit only releases a savepoint. Rate limits start afresh."""
     async with engine.connect() as conn:
         outer = await conn.begin()
-        sessions = async_sessionmaker(
+        shared_app.state.sessions = async_sessionmaker(
             bind=conn,
             expire_on_commit=False,
             autoflush=False,
             join_transaction_mode="create_savepoint",
         )
-        application = create_app(engine, sessions=sessions)
-        async with application.router.lifespan_context(application):
-            yield application
-        await outer.rollback()
+        shared_app.state.rate_limiter = RateLimiter(rate_limit_settings())
+        try:
+            yield shared_app
+            await jobs.wait_for_jobs()
+        finally:
+            shared_app.state.sessions = session_factory(engine)
+            await outer.rollback()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from lectern.auth import service, twofactor
 from lectern.auth.dependencies import CurrentUser
 from lectern.auth.schemas import (
     AcceptedOut,
-    AuthUserOut,
     ChangePasswordIn,
     ForgotPasswordIn,
     LoginIn,
@@ -35,6 +34,7 @@ from lectern.auth.tokens import decode_challenge_token
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import client_ip, rate_limiter
+from lectern.users.schemas import MeOut
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -146,12 +146,12 @@ async def logout_all(user: CurrentUser, request: Request, session: SessionDep) -
 
 @router.get(
     "/me",
-    response_model=AuthUserOut,
+    response_model=MeOut,
     responses=problem_responses(401),
     summary="The signed-in account",
 )
-async def me(user: CurrentUser) -> AuthUserOut:
-    return AuthUserOut.of(user)
+async def me(user: CurrentUser) -> MeOut:
+    return MeOut.of(user)
 
 
 # -- e-mail verification and passwords ---------------------------------------------------

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
 from lectern.auth.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from lectern.kit.schemas import Input, Output
-from lectern.models import User, UserRole, UserStatus
 
 # Passwords are taken exactly as typed: no trimming (Input trims every other string).
 Password = Annotated[
@@ -111,40 +108,6 @@ class TokenOut(Output):
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a scheme, not a secret
     expires_in: int = Field(description="Lifetime of the access token, in seconds.")
     refresh_token: str = Field(description="Single use: /auth/refresh returns the next one.")
-
-
-class AuthUserOut(Output):
-    """The signed-in user's own account."""
-
-    uuid: uuid.UUID
-    name: str
-    username: str
-    email: str
-    role: UserRole
-    status: UserStatus
-    email_verified_at: datetime | None
-    two_factor_enabled: bool
-    language: str
-    timezone: str
-    last_login_at: datetime | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> AuthUserOut:
-        return cls(
-            uuid=user.uuid,
-            name=user.name,
-            username=user.username,
-            email=user.email,
-            role=user.role,
-            status=user.status,
-            email_verified_at=user.email_verified_at,
-            two_factor_enabled=user.two_factor_enabled_at is not None,
-            language=user.language,
-            timezone=user.timezone,
-            last_login_at=user.last_login_at,
-            created_at=user.created_at,
-        )
 
 
 class AcceptedOut(Output):

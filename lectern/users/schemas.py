@@ -115,6 +115,7 @@ class MeOut(Output):
     role: UserRole
     status: UserStatus
     email_verified: bool
+    email_verified_at: datetime | None
     two_factor_enabled: bool
     language: str
     timezone: str
@@ -135,6 +136,7 @@ def _account_fields(user: User) -> dict[str, Any]:
         "role": user.role,
         "status": user.status,
         "email_verified": user.email_verified_at is not None,
+        "email_verified_at": user.email_verified_at,
         "two_factor_enabled": user.two_factor_enabled_at is not None,
         "language": user.language,
         "timezone": user.timezone,
@@ -335,21 +337,9 @@ UserSort = Literal[
 DeletedFilter = Literal["exclude", "include", "only"]
 
 
-class AdminUserOut(Output):
+class AdminUserOut(MeOut):
     """An account as admins see it in lists."""
 
-    uuid: uuid.UUID
-    name: str
-    username: str
-    email: str
-    role: UserRole
-    status: UserStatus
-    email_verified: bool
-    two_factor_enabled: bool
-    language: str
-    timezone: str
-    last_login_at: datetime | None
-    created_at: datetime
     updated_at: datetime
     deleted_at: datetime | None
 
@@ -361,7 +351,6 @@ class AdminUserOut(Output):
 class AdminUserDetailOut(AdminUserOut):
     """One account with its whole profile, for admins."""
 
-    email_verified_at: datetime | None
     last_login_ip: str | None
     profile: ProfileOut
 
@@ -369,7 +358,6 @@ class AdminUserDetailOut(AdminUserOut):
     def detail(cls, user: User, profile: UserProfile | None) -> AdminUserDetailOut:
         return cls(
             **AdminUserOut.of(user).model_dump(),
-            email_verified_at=user.email_verified_at,
             last_login_ip=user.last_login_ip,
             profile=ProfileOut.of(profile),
         )
