@@ -1,0 +1,78 @@
+"""What operators configure: CORS, security headers, the body limit, and the log lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from lectern import config
+from lectern.app import create_app
+from lectern.logs import JsonFormatter, request_id_var
+
+
+@pytest.fixture
+async def configured(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[FastAPI]:
+    monkeypatch.setenv("LECTERN_CORS_ORIGINS", '["https://school.example.com"]')
+    monkeypatch.setenv("LECTERN_SECURITY_HEADERS", "false")
+    monkeypatch.setenv("LECTERN_MAX_REQUEST_BYTES", "100")
+    config.app_settings.cache_clear()
+    app = create_app(engine)
+    async with app.router.lifespan_context(app):
+        yield app
+    config.app_settings.cache_clear()
+
+
+async def _client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        yield client
+
+
+async def test_cors_allows_configured_origins_only(configured: FastAPI) -> None:
+    async for client in _client(configured):
+        allowed = await client.options(
+            "/api/v1/auth/login",
+            headers={
+                "Origin": "https://school.example.com",
+                "Access-Control-Request-Method": "POST",
+            },
+        )
+        assert allowed.headers["access-control-allow-origin"] == "https://school.example.com"
+        other = await client.get("/health/live", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
+
+
+async def test_security_headers_can_be_switched_off(configured: FastAPI) -> None:
+    async for client in _client(configured):
+        response = await client.get("/health/live")
+        assert "x-frame-options" not in response.headers
+
+
+async def test_the_body_limit_is_configurable(configured: FastAPI) -> None:
+    async for client in _client(configured):
+        response = await client.post("/api/v1/auth/login", content=b"{" + b" " * 200 + b"}")
+        assert response.status_code == 413
+
+
+def test_log_lines_are_json_with_the_request_id() -> None:
+    token = request_id_var.set("req-12345678")
+    try:
+        record = logging.LogRecord(
+            "lectern.access", logging.INFO, __file__, 1, "GET %s", ("/x",), None
+        )
+        record.status = 200
+        line = json.loads(JsonFormatter().format(record))
+    finally:
+        request_id_var.reset(token)
+    assert line["request_id"] == "req-12345678"
+    assert line["message"] == "GET /x"
+    assert line["status"] == 200
+    assert line["level"] == "info"
