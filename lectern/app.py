@@ -10,7 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import __version__, health, jobs
-from lectern.config import app_settings, rate_limit_settings
+from lectern.config import app_settings, rate_limit_settings, storage_settings
 from lectern.db import create_engine, session_factory
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
@@ -28,14 +28,28 @@ API_PREFIX = "/api/v1"
 def api_router() -> APIRouter:
     """Every domain's routes, under /api/v1."""
     from lectern.auth import router as auth
+    from lectern.browse import router as browse
     from lectern.catalog import router as catalog
+    from lectern.courses import router as courses
+    from lectern.curriculum import router as curriculum
     from lectern.instructors import router as instructors
+    from lectern.media import router as media
     from lectern.platform import router as platform
     from lectern.users import router as users
 
     # 400: the middleware refuses NUL bytes in URLs before any route runs.
     router = APIRouter(prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
-    for module in (auth, users, catalog, instructors, platform):
+    for module in (
+        auth,
+        users,
+        catalog,
+        instructors,
+        platform,
+        courses,
+        curriculum,
+        browse,
+        media,
+    ):
         router.include_router(module.router)
     return router
 
@@ -81,7 +95,11 @@ def create_app(
     app.include_router(api_router())
 
     # Outermost last: the request id wraps everything, so even a 413 carries one.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_bytes,
+        upload_max_bytes=storage_settings().max_upload_bytes,
+    )
     if settings.security_headers:
         app.add_middleware(SecurityHeadersMiddleware, hsts=settings.hsts)
     if settings.cors_origins:

@@ -102,6 +102,21 @@ class MailSettings(BaseSettings):
     mail_dir: Path = Path("./storage/mail")
 
 
+class StorageSettings(BaseSettings):
+    model_config = _ENV
+
+    # Uploaded files (lesson resources, subtitles, media) on the local disk.
+    storage_dir: Path = Path("./storage/files")
+    # The largest multipart upload the server reads at all; each kind of upload has its
+    # own, smaller limit from the platform settings.
+    max_upload_bytes: int = 512 * 1024 * 1024
+
+
+@lru_cache
+def storage_settings() -> StorageSettings:
+    return StorageSettings()
+
+
 @lru_cache
 def database_settings() -> DatabaseSettings:
     return DatabaseSettings()

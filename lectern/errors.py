@@ -8,7 +8,6 @@ validation errors, Starlette's HTTP errors and anything unexpected into
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -16,6 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lectern.kit.schemas import Problem
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://lectern.dev/problems/"
@@ -205,21 +206,3 @@ def install_error_handlers(app: FastAPI) -> None:
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` entries for the problem statuses a route documents."""
     return {status: {"model": Problem, "description": _title(status)} for status in statuses}
-
-
-# Imported late: schemas import nothing from here, so there is no cycle.
-from lectern.kit.schemas import Problem  # noqa: E402
-
-__all__: Sequence[str] = [
-    "Conflict",
-    "Forbidden",
-    "InvalidInput",
-    "LecternError",
-    "NotFound",
-    "Problem",
-    "TooManyRequests",
-    "Unauthorized",
-    "install_error_handlers",
-    "problem",
-    "problem_responses",
-]

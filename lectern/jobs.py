@@ -21,7 +21,7 @@ log = logging.getLogger("lectern.jobs")
 _PENDING = "lectern.jobs.after_commit"
 
 # Modules that define tasks; a worker imports them all so it knows every task by name.
-TASK_MODULES = ["lectern.mail.tasks"]
+TASK_MODULES = ["lectern.mail.tasks", "lectern.curriculum.tasks"]
 
 
 def redis_broker(url: str) -> AsyncBroker:

@@ -66,12 +66,37 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+# Full-text search objects that migration 0022 adds beside the models (they cannot be
+# expressed as models): the FTS5 table of SQLite and its shadow tables, and on PostgreSQL
+# the tsvector column of courses and its GIN index (the triggers and functions are not
+# compared by autogenerate anyway).
+SEARCH_TABLE = "courses_fts"
+SEARCH_TABLES = frozenset(
+    {SEARCH_TABLE}
+    | {f"{SEARCH_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")}
+)
+SEARCH_COLUMNS = frozenset({("courses", "search_vector")})
+SEARCH_INDEXES = frozenset({"ix_courses_search_vector"})
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Leave the full-text search objects out of the models/migrations comparison."""
+    if type_ == "table":
+        return name not in SEARCH_TABLES
+    if type_ == "column":
+        return (parent_names.get("table_name"), name) not in SEARCH_COLUMNS
+    if type_ == "index":
+        return name not in SEARCH_INDEXES
+    return True
+
+
 def context_options(dialect_name: str) -> dict[str, Any]:
     """Options shared by the migration runs and the model/migration comparison."""
     return {
         "compare_type": True,
         "render_item": _render_item,
         "render_as_batch": dialect_name == "sqlite",
+        "include_name": include_name,
     }
 
 
@@ -161,6 +186,16 @@ async def _drop_everything(url: URL) -> None:
 
 
 def _drop_all_tables(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        # Virtual tables (FTS5) first: dropping one drops its shadow tables, while dropping
+        # a shadow table first would leave a virtual table that cannot be read or reflected.
+        virtual = conn.execute(
+            text(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL%'"
+            )
+        ).scalars()
+        for name in list(virtual):
+            conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
     meta = MetaData()
     meta.reflect(conn)
     # PostgreSQL: CASCADE takes the foreign keys between tables with it. SQLite: this
@@ -168,6 +203,18 @@ def _drop_all_tables(conn: Connection) -> None:
     cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
     for name in meta.tables:
         conn.execute(text(f'DROP TABLE IF EXISTS "{name}"{cascade}'))
+    if conn.dialect.name == "postgresql":
+        # The functions of the search triggers (migration 0022) outlive their tables.
+        functions = conn.execute(
+            text(
+                "SELECT p.oid::regprocedure::text FROM pg_proc p"
+                " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                " WHERE n.nspname = current_schema() AND NOT EXISTS ("
+                "  SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+            )
+        ).scalars()
+        for signature in list(functions):
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {signature} CASCADE"))
 
 
 def fresh(url: str | URL | None = None) -> None:

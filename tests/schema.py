@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection
 
 from lectern import migrate
@@ -46,7 +46,60 @@ def differences(url: URL) -> list[Any]:
 
 
 def tables(url: URL) -> set[str]:
-    return set(_on(url, lambda conn: inspect(conn).get_table_names())) - {"alembic_version"}
+    """The tables of the models found in the database (not the full-text search objects)."""
+    names = set(_on(url, lambda conn: inspect(conn).get_table_names()))
+    return names - {"alembic_version"} - migrate.SEARCH_TABLES
+
+
+def search_objects(url: URL) -> set[str]:
+    """The full-text search objects of migration 0022 present in the database."""
+
+    def read(conn: Connection) -> set[str]:
+        if conn.dialect.name == "sqlite":
+            rows = conn.execute(
+                text("SELECT type || ':' || name FROM sqlite_master WHERE name LIKE 'courses_fts%'")
+            )
+            return set(rows.scalars())
+        rows = conn.execute(
+            text(
+                "SELECT 'column:' || column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = 'courses'"
+                " AND column_name = 'search_vector'"
+                " UNION ALL SELECT 'index:' || indexname FROM pg_indexes"
+                " WHERE schemaname = current_schema() AND indexname = 'ix_courses_search_vector'"
+                " UNION ALL SELECT 'trigger:' || tgname FROM pg_trigger"
+                " WHERE tgname LIKE 'courses_search%'"
+                " UNION ALL SELECT 'function:' || proname FROM pg_proc"
+                " WHERE proname LIKE 'courses_search%'"
+            )
+        )
+        return set(rows.scalars())
+
+    return _on(url, read)
+
+
+SEARCH_OBJECTS = {
+    "sqlite": {
+        "table:courses_fts",
+        *(f"table:courses_fts_{s}" for s in ("data", "idx", "content", "docsize", "config")),
+        *(
+            f"trigger:courses_fts_{t}"
+            for t in ("insert", "update", "delete", "tag_added", "tag_removed", "tag_renamed")
+        ),
+    },
+    "postgresql": {
+        "column:search_vector",
+        "index:ix_courses_search_vector",
+        "trigger:courses_search_course",
+        "trigger:courses_search_course_tag",
+        "trigger:courses_search_tag",
+        "function:courses_search_document",
+        "function:courses_search_tags",
+        "function:courses_search_on_course",
+        "function:courses_search_on_course_tag",
+        "function:courses_search_on_tag",
+    },
+}
 
 
 def foreign_keys(url: URL, table: str) -> list[dict[str, Any]]:

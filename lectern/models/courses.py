@@ -104,7 +104,7 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     # Pricing. price is NULL when the course has no price of its own (free, or only
     # reachable through a subscription); see the paid_has_price check above.
     price_type: Mapped[CoursePriceType] = choice(CoursePriceType, CoursePriceType.FREE, index=True)
-    price: Mapped[Decimal | None] = money(None, nullable=True)
+    price: Mapped[Decimal | None] = money(None, nullable=True, index=True)
     # The struck-through "was" price shown next to price; NULL when there is none.
     compare_price: Mapped[Decimal | None] = money(None, nullable=True)
     currency: Mapped[str] = mapped_column(String(3), default="USD", server_default="USD")
@@ -115,7 +115,9 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     language: Mapped[str] = mapped_column(String(12), default="en", server_default="en", index=True)
     # Language codes of the available captions.
     captions: Mapped[list[Any] | None] = mapped_column(JSONType)
-    duration_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    duration_minutes: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0", index=True
+    )
     total_lectures: Mapped[int] = counter()
     total_sections: Mapped[int] = counter()
     total_resources: Mapped[int] = counter()

@@ -15,9 +15,19 @@ from lectern import migrate
 from lectern.db import create_engine, session_factory
 from lectern.models import Base, Enrollment, LessonProgress
 from tests import factories
-from tests.schema import SHARED, differences, foreign_keys, plain, schema_check_module, tables
+from tests.schema import (
+    SEARCH_OBJECTS,
+    SHARED,
+    differences,
+    foreign_keys,
+    plain,
+    schema_check_module,
+    search_objects,
+    tables,
+)
 
-REVISIONS = 22  # users and auth, the spec's steps 1-20, then 21: the deferred foreign keys
+# users and auth, the spec's steps 1-20, 21: the deferred foreign keys, 22: course search
+REVISIONS = 23
 
 
 def test_head_builds_every_table_of_the_models(migrated_db: URL) -> None:
@@ -66,12 +76,32 @@ def test_every_step_rolls_back_and_the_schema_migrates_again(empty_db: URL) -> N
         seen.append(tables(empty_db))
     assert migrate.current_revision(empty_db) is None
     assert seen[-1] == set()
-    # Each step but the last (foreign keys only) removes tables; none removes another's.
-    for later, earlier in itertools.pairwise(seen[1:]):
+    # Each step but the last two (foreign keys, search objects) removes tables; none removes
+    # another's.
+    for later, earlier in itertools.pairwise(seen[2:]):
         assert earlier < later
     migrate.upgrade(empty_db)
     assert tables(empty_db) == set(Base.metadata.tables)
     assert differences(empty_db) == []
+
+
+def test_the_search_step_adds_and_removes_its_objects(empty_db: URL) -> None:
+    wanted = SEARCH_OBJECTS[empty_db.get_backend_name()]
+    migrate.upgrade(empty_db)
+    assert search_objects(empty_db) == wanted
+    migrate.downgrade(empty_db, "0021")
+    assert search_objects(empty_db) == set()
+    migrate.upgrade(empty_db)
+    assert search_objects(empty_db) == wanted
+
+
+def test_drop_everything_leaves_nothing_behind(empty_db: URL) -> None:
+    migrate.fresh(empty_db)
+    migrate.drop_everything(empty_db)
+    assert tables(empty_db) == set()
+    assert search_objects(empty_db) == set()
+    migrate.fresh(empty_db)
+    assert search_objects(empty_db) == SEARCH_OBJECTS[empty_db.get_backend_name()]
 
 
 def test_status_lists_every_revision_in_order(empty_db: URL) -> None:

@@ -1,0 +1,1 @@
+"""The public course catalog: listing, search, facets, course pages."""

@@ -1,0 +1,619 @@
+"""The public catalog: what visitors may see of courses, and what their visits record.
+
+Query budget (asserted by the tests):
+- the list: a count, the page (owner and categories joined), the tags (selectin) and,
+  with q, one INSERT into search_history: at most 4 statements;
+- the facets: three GROUP BY statements;
+- a course page: the course (categories, tags, rating summary and FAQs in one statement),
+  the instructors, the curriculum, then one conditional INSERT into course_views and, for
+  a new view of the day, one UPDATE of courses.total_views: at most 5 statements.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from lectern.browse import schemas, search
+from lectern.browse.schemas import CatalogFilters, CatalogQuery
+from lectern.errors import NotFound
+from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.types import UTCDateTime, utcnow
+from lectern.models import (
+    Category,
+    Course,
+    CourseInstructor,
+    CourseSection,
+    CourseStatus,
+    CourseTag,
+    CourseView,
+    Faq,
+    InstructorProfile,
+    Lesson,
+    Review,
+    ReviewStatus,
+    SearchHistory,
+    Tag,
+    User,
+    UserProfile,
+)
+
+# -- visibility and filters --------------------------------------------------------------
+
+
+def visible() -> ColumnElement[bool]:
+    """Courses the public may see: published, approved, not deleted."""
+    return and_(
+        Course.status == CourseStatus.PUBLISHED,
+        Course.is_approved.is_(True),
+        Course.deleted_at.is_(None),
+    )
+
+
+def _category_tree(slug: str) -> Select[Any]:
+    """The ids of the category with this slug and of every category below it."""
+    root = (
+        select(Category.id)
+        .where(Category.slug == slug, Category.deleted_at.is_(None))
+        .cte("category_tree", recursive=True)
+    )
+    tree = root.union_all(
+        select(Category.id).where(Category.parent_id == root.c.id, Category.deleted_at.is_(None))
+    )
+    return select(tree.c.id)
+
+
+def _conditions(filters: CatalogFilters) -> list[ColumnElement[bool]]:
+    wanted: list[ColumnElement[bool]] = [visible()]
+    if filters.category is not None:
+        tree = _category_tree(filters.category)
+        wanted.append(or_(Course.category_id.in_(tree), Course.subcategory_id.in_(tree)))
+    if filters.tags:
+        wanted.append(
+            exists()
+            .where(CourseTag.course_id == Course.id, CourseTag.tag_id == Tag.id)
+            .where(Tag.slug.in_(filters.tags))
+        )
+    if filters.level is not None:
+        wanted.append(Course.level == filters.level)
+    if filters.language is not None:
+        wanted.append(Course.language == filters.language)
+    if filters.price_type is not None:
+        wanted.append(Course.price_type == filters.price_type)
+    # A course without a price (free, subscription only) costs 0 for the price range.
+    price = func.coalesce(Course.price, Decimal(0))
+    if filters.min_price is not None:
+        wanted.append(price >= filters.min_price)
+    if filters.max_price is not None:
+        wanted.append(price <= filters.max_price)
+    if filters.min_rating is not None:
+        wanted.append(Course.rating >= filters.min_rating)
+    if filters.min_duration is not None:
+        wanted.append(Course.duration_minutes >= filters.min_duration)
+    if filters.max_duration is not None:
+        wanted.append(Course.duration_minutes <= filters.max_duration)
+    if filters.instructor is not None:
+        teacher = select(User.id).where(User.username == filters.instructor).scalar_subquery()
+        wanted.append(
+            or_(
+                Course.instructor_id == teacher,
+                exists().where(
+                    CourseInstructor.course_id == Course.id,
+                    CourseInstructor.instructor_id == teacher,
+                ),
+            )
+        )
+    for flag, column in (
+        (filters.featured, Course.is_featured),
+        (filters.bestseller, Course.is_bestseller),
+        (filters.trending, Course.is_trending),
+        (filters.new, Course.is_new),
+    ):
+        if flag is not None:
+            wanted.append(column.is_(flag))
+    return wanted
+
+
+def _filtered(
+    statement: Select[Any], filters: CatalogFilters, dialect: str
+) -> tuple[Select[Any], ColumnElement[Any] | None]:
+    """``statement`` restricted to the filters, and the relevance rank when q was given."""
+    statement = statement.where(*_conditions(filters))
+    if filters.q is None:
+        return statement, None
+    match = search.restrict(statement, filters.q, dialect)
+    return match.statement, match.rank
+
+
+def _order(sort: str, rank: ColumnElement[Any] | None) -> list[ColumnElement[Any]]:
+    by: list[ColumnElement[Any]]
+    if sort == "relevance" and rank is not None:
+        by = [rank.asc(), Course.total_enrollments.desc()]
+    elif sort == "rating":
+        by = [Course.rating.desc(), Course.total_reviews.desc()]
+    elif sort == "newest":
+        by = [Course.published_at.desc()]
+    elif sort == "price_asc":
+        by = [func.coalesce(Course.price, Decimal(0)).asc()]
+    elif sort == "price_desc":
+        by = [func.coalesce(Course.price, Decimal(0)).desc()]
+    else:  # popular, and relevance when nothing can match
+        by = [Course.total_enrollments.desc()]
+    return [*by, Course.id.desc()]
+
+
+# -- the list ----------------------------------------------------------------------------
+
+
+async def list_courses(
+    session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
+) -> tuple[list[schemas.CourseCard], PageMeta]:
+    dialect = session.get_bind().dialect.name
+    statement, rank = _filtered(select(Course), query, dialect)
+    sort = query.sort or ("relevance" if query.q else "popular")
+    total = int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
+    page = statement.order_by(*_order(sort, rank)).options(
+        joinedload(Course.instructor),
+        joinedload(Course.category),
+        joinedload(Course.subcategory),
+        selectinload(Course.tags),
+    )
+    courses = (
+        (await session.scalars(page.limit(params.per_page).offset(params.offset))).unique().all()
+    )
+    if query.q is not None:
+        await record_search(session, query, total, user)
+    return [_card(course) for course in courses], params.meta(total)
+
+
+def _card(course: Course) -> schemas.CourseCard:
+    return schemas.CourseCard(
+        uuid=course.uuid,
+        slug=course.slug,
+        title=course.title,
+        subtitle=course.subtitle,
+        thumbnail=course.thumbnail,
+        price=course.price,
+        compare_price=course.compare_price,
+        currency=course.currency,
+        price_type=course.price_type,
+        level=course.level,
+        language=course.language,
+        rating=course.rating,
+        total_reviews=course.total_reviews,
+        total_enrollments=course.total_enrollments,
+        duration_minutes=course.duration_minutes,
+        total_lectures=course.total_lectures,
+        is_featured=course.is_featured,
+        is_bestseller=course.is_bestseller,
+        is_trending=course.is_trending,
+        is_new=course.is_new,
+        instructor=schemas.InstructorBrief.model_validate(course.instructor),
+        category=course.category.slug if course.category else None,
+        subcategory=course.subcategory.slug if course.subcategory else None,
+        tags=[tag.slug for tag in course.tags],
+    )
+
+
+async def record_search(
+    session: AsyncSession, query: CatalogQuery, results: int, user: User | None
+) -> None:
+    """One row of search_history (one INSERT statement)."""
+    assert query.q is not None
+    await session.execute(
+        insert(SearchHistory).values(
+            user_id=user.id if user is not None else None,
+            query=query.q[:255],
+            results_count=results,
+            filters=query.applied() or None,
+        )
+    )
+
+
+# -- facets ------------------------------------------------------------------------------
+
+
+async def facets(session: AsyncSession, filters: CatalogFilters) -> schemas.FacetsOut:
+    dialect = session.get_bind().dialect.name
+    matching, _ = _filtered(select(Course.id), filters, dialect)
+    ids = matching.subquery()
+    in_filter = Course.id.in_(select(ids.c.id))
+
+    count = func.count(Course.id)
+    category_rows = await session.execute(
+        select(Category.slug, Category.name, count)
+        .join(Course, Course.category_id == Category.id)
+        .where(in_filter)
+        .group_by(Category.id, Category.slug, Category.name)
+        .order_by(count.desc(), Category.name)
+    )
+    level_rows = await session.execute(
+        select(Course.level, count).where(in_filter).group_by(Course.level).order_by(Course.level)
+    )
+    type_rows = await session.execute(
+        select(Course.price_type, count)
+        .where(in_filter)
+        .group_by(Course.price_type)
+        .order_by(Course.price_type)
+    )
+    levels = [schemas.ValueFacet(value=level.value, count=n) for level, n in level_rows]
+    return schemas.FacetsOut(
+        total=sum(facet.count for facet in levels),
+        categories=[
+            schemas.CategoryFacet(slug=slug, name=name, count=n) for slug, name, n in category_rows
+        ],
+        levels=levels,
+        price_types=[schemas.ValueFacet(value=kind.value, count=n) for kind, n in type_rows],
+    )
+
+
+# -- the course page ---------------------------------------------------------------------
+
+
+def _approved_reviews(*extra: ColumnElement[bool]) -> Select[Any]:
+    return select(func.count(Review.id)).where(
+        Review.course_id == Course.id,
+        Review.status == ReviewStatus.APPROVED,
+        Review.deleted_at.is_(None),
+        *extra,
+    )
+
+
+def _stars(star: int) -> ColumnElement[int]:
+    upper = () if star == 5 else (Review.rating < Decimal(star + 1),)
+    return _approved_reviews(Review.rating >= Decimal(star), *upper).scalar_subquery()
+
+
+def _faqs_json(dialect: str) -> ColumnElement[str]:
+    """The course's published FAQs as one JSON array (text), so the page needs no query more."""
+    where = (Faq.course_id == Course.id, Faq.is_published.is_(True), Faq.deleted_at.is_(None))
+    if dialect == "postgresql":
+        item = func.json_build_object(
+            "question", Faq.question, "answer", Faq.answer, "category", Faq.category
+        )
+        aggregate = func.json_agg(aggregate_order_by(item, Faq.order, Faq.id))
+        return select(cast(aggregate, Text)).where(*where).scalar_subquery()
+    item = func.json_object(
+        "question",
+        Faq.question,
+        "answer",
+        Faq.answer,
+        "category",
+        Faq.category,
+        "order",
+        Faq.order,
+        "id",
+        Faq.id,
+    )
+    return select(func.json_group_array(item)).where(*where).scalar_subquery()
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Who looks at a course page: the signed-in user, or an ip address and user agent."""
+
+    user: User | None
+    ip_address: str | None
+    user_agent: str | None
+    referrer: str | None
+
+
+async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas.CoursePage:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in text
+        raise NotFound("no such course")
+    dialect = session.get_bind().dialect.name
+    star_columns = [_stars(star).label(f"stars_{star}") for star in range(1, 6)]
+    total_rating = (
+        select(func.coalesce(func.sum(Review.rating), Decimal(0)))
+        .where(
+            Review.course_id == Course.id,
+            Review.status == ReviewStatus.APPROVED,
+            Review.deleted_at.is_(None),
+        )
+        .scalar_subquery()
+    )
+    statement = (
+        select(
+            Course,
+            _approved_reviews().scalar_subquery().label("review_count"),
+            total_rating.label("review_total"),
+            _faqs_json(dialect).label("faqs"),
+            *star_columns,
+        )
+        .where(Course.slug == slug, visible())
+        .options(
+            joinedload(Course.category),
+            joinedload(Course.subcategory),
+            joinedload(Course.tags),
+        )
+    )
+    row = (await session.execute(statement)).unique().first()
+    if row is None:
+        raise NotFound("no such course")
+    course: Course = row[0]
+    review_count, review_total, faqs_text = int(row[1] or 0), Decimal(row[2] or 0), row[3]
+    stars = {str(star): int(row[3 + star] or 0) for star in range(1, 6)}
+    average = (
+        (review_total / review_count).quantize(Decimal("0.01")) if review_count else Decimal("0.00")
+    )
+
+    instructors = await _instructors(session, course)
+    curriculum = await _curriculum(session, course)
+    await record_view(session, course, visit)
+
+    return schemas.CoursePage(
+        uuid=course.uuid,
+        slug=course.slug,
+        title=course.title,
+        subtitle=course.subtitle,
+        short_description=course.short_description,
+        description=course.description,
+        requirements=course.requirements or [],
+        what_you_learn=course.what_you_learn or [],
+        target_audience=course.target_audience or [],
+        thumbnail=course.thumbnail,
+        cover_image=course.cover_image,
+        promo_video=course.promo_video,
+        promo_video_type=course.promo_video_type,
+        price=course.price,
+        compare_price=course.compare_price,
+        currency=course.currency,
+        price_type=course.price_type,
+        level=course.level,
+        language=course.language,
+        captions=course.captions or [],
+        duration_minutes=course.duration_minutes,
+        total_sections=course.total_sections,
+        total_lectures=course.total_lectures,
+        total_resources=course.total_resources,
+        total_enrollments=course.total_enrollments,
+        rating=course.rating,
+        total_reviews=course.total_reviews,
+        has_certificate=course.has_certificate,
+        access_type=course.access_type.value,
+        access_days=course.access_days,
+        is_featured=course.is_featured,
+        is_bestseller=course.is_bestseller,
+        is_trending=course.is_trending,
+        is_new=course.is_new,
+        meta_title=course.meta_title,
+        meta_description=course.meta_description,
+        meta_keywords=course.meta_keywords,
+        published_at=course.published_at,
+        updated_at=course.updated_at,
+        category=_category(course.category),
+        subcategory=_category(course.subcategory),
+        tags=[schemas.TagOut(slug=tag.slug, name=tag.name) for tag in course.tags],
+        instructors=instructors,
+        curriculum=curriculum,
+        rating_summary=schemas.RatingSummary(average=average, count=review_count, stars=stars),
+        faqs=_faqs(faqs_text),
+    )
+
+
+def _category(category: Category | None) -> schemas.CategoryOut | None:
+    if category is None or category.deleted_at is not None:
+        return None
+    return schemas.CategoryOut(slug=category.slug, name=category.name)
+
+
+def _faqs(raw: str | None) -> list[schemas.FaqOut]:
+    items: list[dict[str, Any]] = json.loads(raw) if raw else []
+    # SQLite's json_group_array keeps no promised order: sort here (PostgreSQL sorted already).
+    if items and "order" in items[0]:
+        items.sort(key=lambda item: (item["order"], item["id"]))
+    return [
+        schemas.FaqOut(question=item["question"], answer=item["answer"], category=item["category"])
+        for item in items
+    ]
+
+
+async def _instructors(session: AsyncSession, course: Course) -> list[schemas.InstructorOut]:
+    """The owner, then the co-instructors in the order they joined (one statement)."""
+    link = and_(CourseInstructor.instructor_id == User.id, CourseInstructor.course_id == course.id)
+    is_owner = User.id == course.instructor_id
+    rows = await session.execute(
+        select(
+            User.username,
+            User.name,
+            is_owner.label("is_owner"),
+            CourseInstructor.role,
+            InstructorProfile.headline,
+            InstructorProfile.short_bio,
+            UserProfile.avatar,
+        )
+        .outerjoin(CourseInstructor, link)
+        .outerjoin(
+            InstructorProfile,
+            and_(InstructorProfile.user_id == User.id, InstructorProfile.deleted_at.is_(None)),
+        )
+        .outerjoin(UserProfile, UserProfile.user_id == User.id)
+        .where(or_(is_owner, CourseInstructor.id.is_not(None)), User.deleted_at.is_(None))
+        .order_by(case((is_owner, 0), else_=1), CourseInstructor.created_at, User.id)
+    )
+    return [
+        schemas.InstructorOut(
+            username=username,
+            name=name,
+            role="owner" if owner else role.value,
+            headline=headline,
+            short_bio=short_bio,
+            avatar=avatar,
+        )
+        for username, name, owner, role, headline, short_bio, avatar in rows
+    ]
+
+
+async def _curriculum(session: AsyncSession, course: Course) -> list[schemas.SectionOutline]:
+    """Published sections with their published lessons, in order (one statement)."""
+    lesson_on = and_(
+        Lesson.section_id == CourseSection.id,
+        Lesson.is_published.is_(True),
+        Lesson.deleted_at.is_(None),
+    )
+    rows = await session.execute(
+        select(
+            CourseSection.id,
+            CourseSection.title,
+            CourseSection.duration_minutes,
+            Lesson.uuid,
+            Lesson.title,
+            Lesson.type,
+            Lesson.duration_seconds,
+            Lesson.is_free,
+            Lesson.video_url,
+            Lesson.video_provider,
+            Lesson.video_id,
+            Lesson.audio_url,
+            Lesson.document_url,
+        )
+        .outerjoin(Lesson, lesson_on)
+        .where(
+            CourseSection.course_id == course.id,
+            CourseSection.is_published.is_(True),
+            CourseSection.deleted_at.is_(None),
+        )
+        .order_by(CourseSection.order, CourseSection.id, Lesson.order, Lesson.id)
+    )
+    sections: dict[int, schemas.SectionOutline] = {}
+    for row in rows:
+        section = sections.get(row[0])
+        if section is None:
+            section = sections[row[0]] = schemas.SectionOutline(
+                title=row[1], duration_minutes=row[2], lessons=[]
+            )
+        if row[3] is None:
+            continue
+        free = bool(row[7])
+        section.lessons.append(
+            schemas.LessonOutline(
+                uuid=row[3],
+                title=row[4],
+                type=row[5],
+                duration_seconds=row[6],
+                is_free=free,
+                preview=schemas.LessonPreview(
+                    video_url=row[8],
+                    video_provider=row[9],
+                    video_id=row[10],
+                    audio_url=row[11],
+                    document_url=row[12],
+                )
+                if free
+                else None,
+            )
+        )
+    return list(sections.values())
+
+
+# -- recording views ---------------------------------------------------------------------
+
+_BOT = re.compile(
+    r"bot|crawl|spider|slurp|curl|wget|python|httpx|java/|go-http|headless|monitor|preview",
+    re.IGNORECASE,
+)
+_TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|nexus (7|9|10)", re.IGNORECASE)
+_MOBILE = re.compile(r"mobi|iphone|ipod|android|phone|opera mini|blackberry", re.IGNORECASE)
+
+
+def device_type(user_agent: str | None) -> str:
+    """mobile, tablet, desktop or bot, from a User-Agent header (no header: a bot)."""
+    if not user_agent or _BOT.search(user_agent):
+        return "bot"
+    if _TABLET.search(user_agent):
+        return "tablet"
+    # Android tablets leave "Mobile" out of their user agent.
+    if "android" in user_agent.lower() and "mobile" not in user_agent.lower():
+        return "tablet"
+    if _MOBILE.search(user_agent):
+        return "mobile"
+    return "desktop"
+
+
+async def record_view(session: AsyncSession, course: Course, visit: Visit) -> bool:
+    """Record a view unless this visitor viewed the course today; bump total_views if new.
+
+    One conditional INSERT, plus one UPDATE for a new view. A visitor is the user when
+    signed in, else the ip address and user agent. Bots are recorded but not counted in
+    total_views. Two concurrent first views by one visitor may both be recorded (there is
+    no unique key on course_views); the statistics tolerate that.
+    """
+    today = utcnow().date()
+    user_id = visit.user.id if visit.user is not None else None
+    agent = visit.user_agent[:500] if visit.user_agent else None
+    ip = visit.ip_address[:45] if visit.ip_address else None
+    same_visitor: ColumnElement[bool]
+    if user_id is not None:
+        same_visitor = CourseView.user_id == user_id
+    else:
+        same_visitor = and_(
+            CourseView.user_id.is_(None),
+            CourseView.ip_address.is_not_distinct_from(ip),
+            CourseView.user_agent.is_not_distinct_from(agent),
+        )
+    seen = exists().where(
+        CourseView.course_id == course.id, CourseView.viewed_date == today, same_visitor
+    )
+    device = device_type(agent)
+    now = utcnow()
+    values = select(
+        literal(course.id, Integer),
+        literal(user_id, Integer),
+        literal(ip, String),
+        literal(agent, String),
+        literal(visit.referrer[:2048] if visit.referrer else None, String),
+        literal(device, String),
+        literal(today, Date),
+        literal(now, UTCDateTime),
+        literal(now, UTCDateTime),
+    ).where(~seen)
+    result = await session.execute(
+        insert(CourseView).from_select(
+            [
+                CourseView.course_id,
+                CourseView.user_id,
+                CourseView.ip_address,
+                CourseView.user_agent,
+                CourseView.referrer,
+                CourseView.device_type,
+                CourseView.viewed_date,
+                CourseView.created_at,
+                CourseView.updated_at,
+            ],
+            values,
+        )
+    )
+    new = bool(getattr(result, "rowcount", 0) == 1)
+    if new and device != "bot":
+        await session.execute(
+            update(Course)
+            .where(Course.id == course.id)
+            .values(total_views=Course.total_views + 1)
+            .execution_options(synchronize_session=False)
+        )
+    return new

@@ -1,0 +1,1 @@
+"""Courses: authoring by instructors, review by admins."""

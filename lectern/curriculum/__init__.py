@@ -1,0 +1,1 @@
+"""Course curriculum: sections, lessons, resources, subtitles, and the totals they feed."""

@@ -1,0 +1,366 @@
+"""HTTP routes of the curriculum domain: a course's sections, lessons, resources and
+subtitle tracks, in the studio.
+
+Every route needs an approved instructor (or an admin, 403 otherwise) who may edit the
+course: its owner, a co-instructor or an admin; anyone else's course is a 404. Sections
+are addressed by id within their course, lessons by uuid.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
+from fastapi.responses import StreamingResponse
+
+from lectern.auth.dependencies import CurrentUser
+from lectern.courses.policy import Access, course_for
+from lectern.curriculum import service
+from lectern.curriculum.schemas import (
+    MAX_ID,
+    LessonCreate,
+    LessonMove,
+    LessonOut,
+    LessonReorder,
+    LessonUpdate,
+    ResourceOut,
+    SectionCreate,
+    SectionList,
+    SectionOut,
+    SectionReorder,
+    SectionUpdate,
+    TrackOut,
+)
+from lectern.db import SessionDep
+from lectern.errors import InvalidInput, problem_responses
+from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.models import Course, VideoTrackKind
+
+router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["curriculum"])
+
+SectionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The section's id.")]
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+READ = problem_responses(401, 403, 404)
+WRITE = problem_responses(401, 403, 404, 422)
+
+
+async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:
+    """The course of the path, if the caller may edit its content."""
+    return await course_for(session, user, course_uuid, Access.CONTENT)
+
+
+EditableCourse = Annotated[Course, Depends(editable_course)]
+
+
+def _lesson_out(view: service.LessonView) -> LessonOut:
+    data = {
+        name: getattr(view.lesson, name)
+        for name in LessonOut.model_fields
+        if name != "drip_after_lesson"
+    }
+    return LessonOut.model_validate({**data, "drip_after_lesson": view.drip_after_lesson})
+
+
+# -- sections ---------------------------------------------------------------------------------
+
+
+@router.get("/sections", response_model=SectionList, summary="The curriculum", responses=READ)
+async def list_sections(session: SessionDep, course: EditableCourse) -> SectionList:
+    """Sections in order, each with its lessons in order (deleted ones left out). Not
+    paginated: the curriculum is edited and reordered whole."""
+    sections = await service.list_sections(session, course)
+    return SectionList(items=[SectionOut.model_validate(s) for s in sections])
+
+
+@router.post(
+    "/sections",
+    response_model=SectionOut,
+    status_code=201,
+    summary="Add a section",
+    responses=WRITE,
+)
+async def create_section(
+    body: SectionCreate, session: SessionDep, course: EditableCourse
+) -> SectionOut:
+    """Added at the end. Drip: `days_after_enrollment` needs `drip_days`, `date` needs
+    `drip_date`, `after_section` needs `drip_after_section_id` (another section of this
+    course)."""
+    return SectionOut.model_validate(await service.create_section(session, course, body))
+
+
+@router.post(
+    "/sections/reorder",
+    response_model=SectionList,
+    summary="Reorder the sections",
+    responses=WRITE,
+)
+async def reorder_sections(
+    body: SectionReorder, session: SessionDep, course: EditableCourse
+) -> SectionList:
+    """`section_ids` names every section of the course once; `order` becomes 0..n-1."""
+    sections = await service.reorder_sections(session, course, body.section_ids)
+    return SectionList(items=[SectionOut.model_validate(s) for s in sections])
+
+
+@router.patch(
+    "/sections/{section_id}",
+    response_model=SectionOut,
+    summary="Edit a section",
+    responses=WRITE,
+)
+async def update_section(
+    section_id: SectionId, body: SectionUpdate, session: SessionDep, course: EditableCourse
+) -> SectionOut:
+    section = await service.update_section(session, course, section_id, body)
+    return SectionOut.model_validate(section)
+
+
+@router.delete(
+    "/sections/{section_id}", status_code=204, summary="Delete a section", responses=READ
+)
+async def delete_section(
+    section_id: SectionId, session: SessionDep, course: EditableCourse
+) -> Response:
+    """Soft-deletes the section and its lessons; the other sections close up."""
+    await service.delete_section(session, course, section_id)
+    return Response(status_code=204)
+
+
+# -- lessons ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/sections/{section_id}/lessons",
+    response_model=LessonOut,
+    status_code=201,
+    summary="Add a lesson to a section",
+    responses=WRITE,
+)
+async def create_lesson(
+    section_id: SectionId, body: LessonCreate, session: SessionDep, course: EditableCourse
+) -> LessonOut:
+    """Added at the end of the section. Each type needs its fields: video → `video_url` or
+    `video_provider` + `video_id`; audio → `audio_url`; document → `document_url`; text →
+    `content`; embed → `embed_code`. HTML and embed codes are sanitised."""
+    return _lesson_out(await service.create_lesson(session, course, section_id, body))
+
+
+@router.post(
+    "/sections/{section_id}/lessons/reorder",
+    response_model=SectionOut,
+    summary="Reorder the lessons of a section",
+    responses=WRITE,
+)
+async def reorder_lessons(
+    section_id: SectionId, body: LessonReorder, session: SessionDep, course: EditableCourse
+) -> SectionOut:
+    """`lesson_uuids` names every lesson of the section once; `order` becomes 0..n-1."""
+    section = await service.reorder_lessons(session, course, section_id, body.lesson_uuids)
+    return SectionOut.model_validate(section)
+
+
+@router.get("/lessons/{lesson_uuid}", response_model=LessonOut, summary="A lesson", responses=READ)
+async def get_lesson(lesson_uuid: UUID, session: SessionDep, course: EditableCourse) -> LessonOut:
+    lesson = await service.get_lesson(session, course, lesson_uuid)
+    return _lesson_out(await service.lesson_view(session, lesson))
+
+
+@router.patch(
+    "/lessons/{lesson_uuid}", response_model=LessonOut, summary="Edit a lesson", responses=WRITE
+)
+async def update_lesson(
+    lesson_uuid: UUID, body: LessonUpdate, session: SessionDep, course: EditableCourse
+) -> LessonOut:
+    """Fields left out stay as they are; the result must still suit the lesson's type."""
+    return _lesson_out(await service.update_lesson(session, course, lesson_uuid, body))
+
+
+@router.delete("/lessons/{lesson_uuid}", status_code=204, summary="Delete a lesson", responses=READ)
+async def delete_lesson(lesson_uuid: UUID, session: SessionDep, course: EditableCourse) -> Response:
+    await service.delete_lesson(session, course, lesson_uuid)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/lessons/{lesson_uuid}/move",
+    response_model=LessonOut,
+    summary="Move a lesson to another section",
+    responses=WRITE,
+)
+async def move_lesson(
+    lesson_uuid: UUID, body: LessonMove, session: SessionDep, course: EditableCourse
+) -> LessonOut:
+    """To `position` (0-based; the end by default) of `section_id`, a section of the same
+    course (404 otherwise). Both sections stay densely ordered."""
+    return _lesson_out(await service.move_lesson(session, course, lesson_uuid, body))
+
+
+# -- resources --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/lessons/{lesson_uuid}/resources",
+    response_model=Page[ResourceOut],
+    summary="A lesson's resources",
+    responses=READ,
+)
+async def list_resources(
+    lesson_uuid: UUID,
+    session: SessionDep,
+    course: EditableCourse,
+    params: PageParams = Depends(page_params),
+) -> Page[ResourceOut]:
+    rows, meta = await service.list_resources(session, course, lesson_uuid, params)
+    return Page(items=[ResourceOut.model_validate(r) for r in rows], meta=meta)
+
+
+@router.post(
+    "/lessons/{lesson_uuid}/resources",
+    response_model=ResourceOut,
+    status_code=201,
+    summary="Upload a resource",
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+)
+async def add_resource(
+    lesson_uuid: UUID,
+    session: SessionDep,
+    course: EditableCourse,
+    file: Annotated[UploadFile, File(description="PDF, zip, image, audio, video or office file.")],
+    title: Annotated[str | None, Form(min_length=1, max_length=255)] = None,
+    description: Annotated[str | None, Form(max_length=2000)] = None,
+    is_downloadable: Annotated[bool, Form()] = True,
+) -> ResourceOut:
+    """The size limit is the platform setting `uploads.max_file_mb` (413 above it); the type
+    is sniffed from the content (415 unless PDF, zip, image, audio, video or office)."""
+    resource = await service.add_resource(
+        session,
+        course,
+        lesson_uuid,
+        file,
+        title=_text(title, "title"),
+        description=_text(description, "description"),
+        is_downloadable=is_downloadable,
+    )
+    return ResourceOut.model_validate(resource)
+
+
+@router.delete(
+    "/lessons/{lesson_uuid}/resources/{resource_id}",
+    status_code=204,
+    summary="Delete a resource",
+    responses=READ,
+)
+async def delete_resource(
+    lesson_uuid: UUID, resource_id: ItemId, session: SessionDep, course: EditableCourse
+) -> Response:
+    await service.delete_resource(session, course, lesson_uuid, resource_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/lessons/{lesson_uuid}/resources/{resource_id}/download",
+    response_class=StreamingResponse,
+    summary="Download a resource",
+    responses={
+        200: {"content": {"application/octet-stream": {}}, "description": "The file."},
+        **READ,
+    },
+)
+async def download_resource(
+    lesson_uuid: UUID, resource_id: ItemId, session: SessionDep, course: EditableCourse
+) -> StreamingResponse:
+    """Streams the file and counts the download. For now the course's owner,
+    co-instructors and admins; enrolled learners once enrollments exist."""
+    download = await service.download_resource(session, course, lesson_uuid, resource_id)
+    return StreamingResponse(
+        download.chunks,
+        media_type=download.media_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}",
+            "Content-Length": str(download.size),
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+# -- subtitle tracks --------------------------------------------------------------------------
+
+
+@router.get(
+    "/lessons/{lesson_uuid}/tracks",
+    response_model=Page[TrackOut],
+    summary="A lesson's subtitle tracks",
+    responses=READ,
+)
+async def list_tracks(
+    lesson_uuid: UUID,
+    session: SessionDep,
+    course: EditableCourse,
+    params: PageParams = Depends(page_params),
+) -> Page[TrackOut]:
+    rows, meta = await service.list_tracks(session, course, lesson_uuid, params)
+    return Page(items=[TrackOut.model_validate(t) for t in rows], meta=meta)
+
+
+@router.post(
+    "/lessons/{lesson_uuid}/tracks",
+    response_model=TrackOut,
+    status_code=201,
+    summary="Upload a WebVTT track",
+    responses=problem_responses(401, 403, 404, 413, 422),
+)
+async def add_track(
+    lesson_uuid: UUID,
+    session: SessionDep,
+    course: EditableCourse,
+    file: Annotated[UploadFile, File(description="A WebVTT file (UTF-8).")],
+    language: Annotated[str, Form(max_length=12, pattern=LANGUAGE, examples=["en", "pt-BR"])],
+    label: Annotated[str, Form(min_length=1, max_length=255)],
+    kind: Annotated[VideoTrackKind, Form()] = VideoTrackKind.SUBTITLES,
+    is_default: Annotated[bool, Form()] = False,
+) -> TrackOut:
+    """For video and audio lessons. A new default track unsets the previous default of the
+    same language."""
+    track = await service.add_track(
+        session,
+        course,
+        lesson_uuid,
+        file,
+        language=language,
+        label=_required(label, "label"),
+        kind=kind,
+        is_default=is_default,
+    )
+    return TrackOut.model_validate(track)
+
+
+@router.delete(
+    "/lessons/{lesson_uuid}/tracks/{track_id}",
+    status_code=204,
+    summary="Delete a subtitle track",
+    responses=READ,
+)
+async def delete_track(
+    lesson_uuid: UUID, track_id: ItemId, session: SessionDep, course: EditableCourse
+) -> Response:
+    await service.delete_track(session, course, lesson_uuid, track_id)
+    return Response(status_code=204)
+
+
+def _required(value: str, field: str) -> str:
+    text = _text(value, field)
+    if text is None:
+        raise InvalidInput("must not be blank", field=field)
+    return text
+
+
+def _text(value: str | None, field: str) -> str | None:
+    """Form text trimmed, empty as None, NUL refused (form fields skip the Input model)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        raise InvalidInput("must not contain NUL characters", field=field)
+    return value.strip() or None

@@ -1,0 +1,1 @@
+"""The media library: an owner's uploaded images, documents and videos."""
