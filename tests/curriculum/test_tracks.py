@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import jobs
 from lectern.curriculum.content import WebVTTError, parse_webvtt
 from lectern.models import Course, CourseSection, Lesson, LessonType, User, VideoTrack
 from tests.conftest import bearer
@@ -218,6 +219,7 @@ async def test_list_and_delete(
     )
     assert response.status_code == 204
     assert await tracks(db, lesson) == []
+    await jobs.wait_for_jobs()  # the file is removed by a job sent after the commit
     assert not any(files.rglob("*.vtt"))
     again = await client.delete(
         f"{url(course, lesson)}/{created.json()['id']}", headers=bearer(author)
