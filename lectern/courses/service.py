@@ -134,11 +134,14 @@ async def _unique_slug(session: AsyncSession, title: str) -> str:
     """The title's slug, with -2, -3 ... appended while a course (even a deleted one) has it."""
     base = make_slug(title)
     # make_slug yields [a-z0-9-] only, so the pattern holds no LIKE wildcards.
-    taken = set(
-        await session.scalars(
-            select(Course.slug).where(or_(Course.slug == base, Course.slug.like(f"{base}-%")))
+    taken = (
+        set(
+            await session.scalars(
+                select(Course.slug).where(or_(Course.slug == base, Course.slug.like(f"{base}-%")))
+            )
         )
-    ) | RESERVED_SLUGS
+        | RESERVED_SLUGS
+    )
     if base not in taken:
         return base
     number = 2
