@@ -19,7 +19,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth import onetime, twofactor
-from lectern.auth._sql import rowcount
 from lectern.auth.dependencies import ACTIVE_STATUSES, signed_out_since
 from lectern.auth.passwords import check_strength, hash_password, needs_rehash, verify_password
 from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
@@ -33,6 +32,7 @@ from lectern.auth.tokens import (
 from lectern.config import auth_settings
 from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized, problem
 from lectern.kit.ratelimit import client_ip
+from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import RefreshToken, User
 from lectern.platform.activity import AUTH, log_activity

@@ -8,7 +8,6 @@ drafts); a course never points at itself, and prerequisites never form a cycle.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import Select, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from lectern.courses.schemas import (
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import Course, CoursePrerequisite, CourseStatus, Faq, RelatedCourse, User
 
@@ -118,7 +118,7 @@ async def remove_prerequisite(
             == select(Course.id).where(Course.slug == slug).scalar_subquery(),
         )
     )
-    if _rows(result) == 0:
+    if rowcount(result) == 0:
         raise NotFound(f"{slug!r} is not a prerequisite of this course")
 
 
@@ -173,12 +173,8 @@ async def remove_related(
             == select(Course.id).where(Course.slug == slug).scalar_subquery(),
         )
     )
-    if _rows(result) == 0:
+    if rowcount(result) == 0:
         raise NotFound(f"{slug!r} is not related to this course")
-
-
-def _rows(result: Any) -> int:
-    return int(result.rowcount)
 
 
 async def _flush(session: AsyncSession, duplicate: str) -> None:

@@ -22,9 +22,9 @@ from lectern.courses.service import (
     log_if_admin,
     price_problems,
     reload,
-    rowcount,
 )
 from lectern.errors import Conflict, InvalidInput
+from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import Course, CourseSection, CourseStatus, Lesson, User
 

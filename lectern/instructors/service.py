@@ -8,10 +8,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from fastapi import Request
-from sqlalchemy import CursorResult, Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
@@ -21,6 +21,7 @@ from lectern.instructors import policy
 from lectern.instructors.policy import Action
 from lectern.instructors.schemas import ApplicationIn, ListSort, ProfileUpdate
 from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import rowcount
 from lectern.models import (
     ActivityLog,
     InstructorProfile,
@@ -148,7 +149,7 @@ async def apply(session: AsyncSession, user: User, data: ApplicationIn) -> Profi
             .values(status=InstructorProfileStatus.PENDING, **values)
             .execution_options(synchronize_session=False)
         )
-        if _rowcount(result) != 1:
+        if rowcount(result) != 1:
             raise Conflict(
                 "your application is already waiting for review",
                 code="instructor_application_exists",
@@ -259,7 +260,7 @@ async def decide(
         .values(status=target)
         .execution_options(synchronize_session=False)
     )
-    if _rowcount(result) != 1:
+    if rowcount(result) != 1:
         raise Conflict(
             "the profile changed while this request ran; try again",
             code="instructor_status_conflict",
@@ -332,7 +333,3 @@ async def set_commission_rate(
     )
     await session.flush()
     return view
-
-
-def _rowcount(result: Any) -> int:
-    return cast(CursorResult[Any], result).rowcount

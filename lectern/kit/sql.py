@@ -1,4 +1,4 @@
-"""A small SQL helper of the auth package."""
+"""Small SQL helpers shared by the domains."""
 
 from __future__ import annotations
 
