@@ -345,11 +345,7 @@ async def update_category(
         diff["slug"] = [category.slug, new_slug]
         category.slug = new_slug
 
-    for key, value in changes.items():
-        old = getattr(category, key)
-        if old != value:
-            diff[key] = [old, value]
-            setattr(category, key, value)
+    _apply(category, changes, diff)
 
     if diff:
         await _flush(session, kind="category")
@@ -603,11 +599,7 @@ async def update_tag(
     if new_slug != tag.slug:
         await _ensure_slug_free(session, Tag, new_slug, kind="tag")
     changes["slug"] = new_slug
-    for key, value in changes.items():
-        old = getattr(tag, key)
-        if old != value:
-            diff[key] = [old, value]
-            setattr(tag, key, value)
+    _apply(tag, changes, diff)
     if diff:
         await _flush(session, kind="tag")
         log_activity(
@@ -655,3 +647,12 @@ async def restore_tag(
     session: AsyncSession, slug: str, *, actor: User, request: Request | None = None
 ) -> Tag:
     return await _set_tag_active(session, slug, True, actor=actor, request=request)
+
+
+def _apply(row: Any, changes: dict[str, Any], diff: dict[str, list[Any]]) -> None:
+    """Set the changed attributes of ``row``, recording each as [old, new] in ``diff``."""
+    for key, value in changes.items():
+        old = getattr(row, key)
+        if old != value:
+            diff[key] = [old, value]
+            setattr(row, key, value)
