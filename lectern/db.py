@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from lectern.config import database_settings
-from lectern.errors import ConfigurationError
+from lectern.errors import ConfigurationError, LecternError
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
 _ASYNC_DRIVERS = {
@@ -106,9 +106,15 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent writers
+    # queue (busy_timeout) instead of failing when one upgrades a read snapshot another
+    # has since written past. Races (the last seat, a duplicate enrollment) then resolve
+    # in order; SQLite has a single writer anyway.
+    # Probes that ask for AUTOCOMMIT (the readiness check) read without a transaction.
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -144,6 +150,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         try:
             yield session
             await session.commit()
+        except LecternError as error:
+            if not error.keep_changes:
+                jobs.discard_pending(session)
+                await session.rollback()
+                raise
+            await session.commit()
+            await jobs.dispatch_pending(session)
+            raise
         except BaseException:
             jobs.discard_pending(session)
             await session.rollback()

@@ -38,9 +38,13 @@ class LecternError(Exception):
         code: str | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, Any] | None = None,
+        keep_changes: bool = False,
     ) -> None:
         super().__init__(detail)
         self.detail = detail
+        # A refusal whose side effects must stand (an enrollment found expired is marked
+        # so): the request's unit of work commits before the error is answered.
+        self.keep_changes = keep_changes
         if status is not None:
             self.status = status
         if code is not None:

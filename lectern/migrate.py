@@ -226,6 +226,7 @@ async def check_connection(engine: AsyncEngine) -> None:
     """Raise DatabaseUnavailableError unless a trivial query succeeds."""
     try:
         async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+            probe = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await probe.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError, OSError) as exc:
         raise DatabaseUnavailableError(_reason(exc)) from None

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from aiosmtpd.controller import Controller
 from fastapi import FastAPI
+from sqlalchemy import delete
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import jobs, migrate
 from lectern.app import create_app
 from lectern.auth.tokens import issue_access_token
-from lectern.config import mail_settings, rate_limit_settings
+from lectern.config import job_settings, mail_settings, rate_limit_settings
 from lectern.db import create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
 from lectern.models import User
 from tests.dbs import Databases
 from tests.mailbox import Mailbox
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The app's periodic-job loop (lectern/schedule.py) stays off: tests run jobs directly.
+    os.environ.setdefault("LECTERN_SCHEDULER", "off")
+    job_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")
@@ -107,6 +116,52 @@ async def db(app: FastAPI) -> AsyncIterator[AsyncSession]:
     """A session on the same connection as the app's requests: sees and adds the same rows."""
     async with app.state.sessions() as session:
         yield session
+
+
+class Live:
+    """The app committing for real, for races between parallel requests (the usual ``app``
+    runs every request on one connection, so requests cannot overlap).
+
+    ``db`` commits too; rows a test adds with ``add`` are deleted after it (children go
+    with them by their ON DELETE CASCADE keys), in reverse order.
+    """
+
+    def __init__(self, app: FastAPI, engine: AsyncEngine) -> None:
+        self.app = app
+        self.sessions = session_factory(engine)
+        self._rows: list[Any] = []
+        self.client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://lectern.test"
+        )
+
+    async def add(self, *rows: object) -> None:
+        """Commit ``rows`` (ORM objects) and delete them after the test."""
+        async with self.sessions() as session:
+            session.add_all(rows)
+            await session.commit()
+        self._rows.extend(rows)
+
+    async def cleanup(self) -> None:
+        await jobs.wait_for_jobs()
+        async with self.sessions() as session:
+            for row in reversed(self._rows):
+                model: Any = type(row)
+                await session.execute(delete(model).where(model.id == row.id))
+            await session.commit()
+
+
+@pytest.fixture
+async def live(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[Live]:
+    previous = shared_app.state.sessions
+    live = Live(shared_app, engine)
+    shared_app.state.sessions = live.sessions
+    shared_app.state.rate_limiter = RateLimiter(rate_limit_settings())
+    try:
+        yield live
+    finally:
+        await live.client.aclose()
+        shared_app.state.sessions = previous
+        await live.cleanup()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ rotate on /auth/refresh. With two-factor on, /auth/login either takes ``otp`` (o
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Request, status
 
 from lectern.auth import service, twofactor
 from lectern.auth.dependencies import CurrentUser
@@ -75,7 +75,7 @@ async def register(data: RegisterIn, request: Request, session: SessionDep) -> A
     responses=problem_responses(401, 403, 429),
     summary="Sign in with e-mail or username and password",
 )
-async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOut | Response:
+async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOut:
     """Wrong credentials are a 401 ``invalid_credentials`` (the same for an unknown account);
     a suspended, blocked or inactive account is a 403 ``account_disabled``.
 
@@ -84,10 +84,7 @@ async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOu
     to send with the code to /auth/login/2fa.
     """
     await _limit(request, "login", "login_rate", data.identifier.lower())
-    try:
-        return await service.login(session, request, data)
-    except service.RecordedRefusal as refusal:
-        return refusal.response()
+    return await service.login(session, request, data)
 
 
 @router.post(
@@ -98,15 +95,12 @@ async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOu
 )
 async def login_second_factor(
     data: TwoFactorLoginIn, request: Request, session: SessionDep
-) -> TokenOut | Response:
+) -> TokenOut:
     challenge = decode_challenge_token(data.challenge_token)
     await _limit(request, "login", "login_rate", str(challenge.subject))
-    try:
-        return await service.login_second_factor(
-            session, request, challenge, otp=data.otp, recovery_code=data.recovery_code
-        )
-    except service.RecordedRefusal as refusal:
-        return refusal.response()
+    return await service.login_second_factor(
+        session, request, challenge, otp=data.otp, recovery_code=data.recovery_code
+    )
 
 
 @router.post(
@@ -115,14 +109,11 @@ async def login_second_factor(
     responses=problem_responses(401, 429),
     summary="Trade a refresh token for a new pair (the old one is spent)",
 )
-async def refresh(data: RefreshIn, request: Request, session: SessionDep) -> TokenOut | Response:
+async def refresh(data: RefreshIn, request: Request, session: SessionDep) -> TokenOut:
     """A refresh token works once. Presenting a spent one again is a 401 ``token_reused``
     and signs out that whole session (every token of its family): someone else has it."""
     await _limit(request, "refresh", "refresh_rate")
-    try:
-        return await service.refresh(session, request, data.refresh_token)
-    except service.RecordedRefusal as refusal:
-        return refusal.response()
+    return await service.refresh(session, request, data.refresh_token)
 
 
 @router.post(

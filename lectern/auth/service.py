@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +29,7 @@ from lectern.auth.tokens import (
     new_secret,
 )
 from lectern.config import auth_settings
-from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized, problem
+from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
 from lectern.kit.ratelimit import client_ip
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
@@ -39,18 +38,13 @@ from lectern.platform.activity import AUTH, log_activity
 from lectern.users import service as users
 
 
-class RecordedRefusal(LecternError):
-    """A refusal whose side effects must be kept (an activity-log entry, a revoked token
-    family). The router answers with ``response()`` instead of letting it propagate, so
-    the request's unit of work commits them; a raised error would roll them back."""
-
-    def response(self) -> JSONResponse:
-        return problem(self.status, self.code, self.detail, headers=self.headers, extra=self.extra)
-
-
-def _refused(detail: str, code: str, status: int = 401, **extra: object) -> RecordedRefusal:
+def _refused(detail: str, code: str, status: int = 401, **extra: object) -> LecternError:
+    """A refusal whose side effects are kept (an activity-log entry, a revoked token family):
+    the request's unit of work commits them before answering."""
     headers = {"WWW-Authenticate": 'Bearer realm="lectern"'} if status == 401 else None
-    return RecordedRefusal(detail, status=status, code=code, headers=headers, extra=extra)
+    return LecternError(
+        detail, status=status, code=code, headers=headers, extra=extra, keep_changes=True
+    )
 
 
 # -- signing up ----------------------------------------------------------------------------
@@ -115,7 +109,7 @@ async def register(session: AsyncSession, request: Request, data: RegisterIn) ->
 async def login(session: AsyncSession, request: Request, data: LoginIn) -> TokenOut:
     """Tokens for the right identifier and password (and second factor, when it is on).
 
-    Raises RecordedRefusal for wrong credentials (401 ``invalid_credentials``), a disabled
+    Raises a kept refusal (see _refused) for wrong credentials (401 ``invalid_credentials``), a disabled
     account (403 ``account_disabled``), a missing second factor (401
     ``two_factor_required``, with a ``challenge_token`` for /auth/login/2fa) or a wrong one.
     """
@@ -205,7 +199,7 @@ async def _find_user(session: AsyncSession, identifier: str) -> User | None:
     return await session.scalar(select(User).where(column == value, User.deleted_at.is_(None)))
 
 
-def _invalid_credentials() -> RecordedRefusal:
+def _invalid_credentials() -> LecternError:
     # The same answer for an unknown account and a wrong password.
     return _refused("the identifier or the password is not correct", "invalid_credentials")
 
@@ -242,7 +236,7 @@ def _dummy_hash() -> str:
 
 async def refresh(session: AsyncSession, request: Request, secret: str) -> TokenOut:
     """Spend a refresh token for a new pair; a spent one presented again revokes its family
-    (RecordedRefusal, 401 ``token_reused``)."""
+    (a kept refusal, 401 ``token_reused``)."""
     row = (
         await session.execute(
             select(RefreshToken, User)

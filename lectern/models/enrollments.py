@@ -135,5 +135,12 @@ class LessonProgress(IdMixin, TimestampMixin, Base):
     # The learner's time-stamped notes on the lesson.
     notes: Mapped[list[Any] | None] = mapped_column(JSONType)
 
+    # The player's latest heartbeat (not in the spec): the playback session it came from,
+    # its sequence number in that session, and the seconds that session reported watched.
+    # They make heartbeats idempotent: a replayed or older beat changes nothing.
+    play_id: Mapped[str | None] = mapped_column(String(36))
+    play_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    play_watched: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
     enrollment: Mapped[Enrollment] = relationship(back_populates="lesson_progress", lazy="raise")
     lesson: Mapped[Lesson] = relationship(lazy="raise")

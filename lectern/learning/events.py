@@ -1,0 +1,45 @@
+"""The domain events learning raises (see lectern.events); later modules subscribe to them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from lectern.events import Event
+
+
+@dataclass(frozen=True)
+class EnrollmentCreated(Event):
+    """A user gained (or regained) access to a course."""
+
+    enrollment_id: int
+    user_id: int
+    course_id: int
+    enrollment_type: str
+
+
+@dataclass(frozen=True)
+class LessonCompleted(Event):
+    enrollment_id: int
+    user_id: int
+    course_id: int
+    lesson_id: int
+
+
+@dataclass(frozen=True)
+class CourseCompleted(Event):
+    """An enrollment reached 100 %: certificates, learning paths and notifications react."""
+
+    enrollment_id: int
+    user_id: int
+    course_id: int
+
+
+@dataclass(frozen=True)
+class PriceDropped(Event):
+    """A course's price went down; ``user_ids`` asked for a price alert on their wishlist."""
+
+    course_id: int
+    old_price: Decimal
+    new_price: Decimal
+    user_ids: tuple[int, ...]
