@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,8 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import __version__, health, jobs
-from lectern.config import app_settings, rate_limit_settings, storage_settings
+from lectern import __version__, health, jobs, schedule
+from lectern.config import app_settings, job_settings, rate_limit_settings, storage_settings
 from lectern.db import create_engine, session_factory
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
@@ -33,6 +34,10 @@ def api_router() -> APIRouter:
     from lectern.courses import router as courses
     from lectern.curriculum import router as curriculum
     from lectern.instructors import router as instructors
+    from lectern.learner import router as learner
+    from lectern.learning import content_router as learning_content
+    from lectern.learning import enrollment_router as enrollments
+    from lectern.learning import progress_router as learning_progress
     from lectern.media import router as media
     from lectern.platform import router as platform
     from lectern.users import router as users
@@ -49,9 +54,34 @@ def api_router() -> APIRouter:
         curriculum,
         browse,
         media,
+        enrollments,
+        learning_content,
+        learning_progress,
+        learner,
     ):
         router.include_router(module.router)
     return router
+
+
+def _start_scheduler(app: FastAPI) -> tuple[asyncio.Event, asyncio.Task[None]] | None:
+    """Embedded mode (no Redis): run the periodic jobs in this process, unless switched off
+    (``LECTERN_SCHEDULER=off``; the tests do). With Redis, `lectern scheduler` runs them."""
+    settings = job_settings()
+    if not settings.scheduler or not jobs.in_process():
+        return None
+    stop = asyncio.Event()
+    runner = schedule.Scheduler(app.state.sessions)
+    task = asyncio.create_task(runner.run_forever(stop, tick=settings.scheduler_tick_seconds))
+    app.state.scheduler = runner
+    return stop, task
+
+
+async def _stop_scheduler(scheduler: tuple[asyncio.Event, asyncio.Task[None]] | None) -> None:
+    if scheduler is None:
+        return
+    stop, task = scheduler
+    stop.set()
+    await task
 
 
 def create_app(
@@ -70,9 +100,11 @@ def create_app(
         app.state.sessions = sessions or session_factory(app.state.engine)
         if not jobs.broker.is_worker_process:
             await jobs.broker.startup()
+        scheduler = _start_scheduler(app)
         try:
             yield
         finally:
+            await _stop_scheduler(scheduler)
             await jobs.wait_for_jobs()
             if not jobs.broker.is_worker_process:
                 await jobs.broker.shutdown()

@@ -94,6 +94,39 @@ def worker(
     raise typer.Exit(status or 0)
 
 
+@app.command()
+@reports_errors
+def scheduler(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run every periodic job once and exit (for cron).")
+    ] = False,
+) -> None:
+    """Run the periodic jobs (expiring enrollments ...). With Redis, run one of these next to
+    the workers; without, `lectern serve` runs them itself (unless LECTERN_SCHEDULER=off)."""
+    from lectern import schedule
+    from lectern.config import JobSettings
+    from lectern.db import create_engine, session_factory
+
+    url = database_url()
+    _require_migrated(url)
+
+    async def run() -> list[str]:
+        engine = create_engine(url)
+        try:
+            runner = schedule.Scheduler(session_factory(engine))
+            if once:
+                return await runner.run_due()
+            stop = asyncio.Event()
+            await runner.run_forever(stop, tick=JobSettings().scheduler_tick_seconds)
+            return []
+        finally:
+            await engine.dispose()
+
+    ran = asyncio.run(run())
+    if once:
+        console.print(f"Ran {len(ran)} periodic job(s): {', '.join(ran) or 'none'}.")
+
+
 @db_app.command("migrate")
 @reports_errors
 def db_migrate() -> None:

@@ -86,6 +86,11 @@ class JobSettings(BaseSettings):
     # With a Redis URL, jobs go to Redis and `lectern worker` runs them; without, they run
     # in-process after the request commits.
     redis_url: str | None = None
+    # Periodic jobs (lectern/schedule.py): without Redis, `lectern serve` runs them in its
+    # own event loop unless this is off; with Redis, `lectern scheduler` runs them.
+    scheduler: bool = True
+    # How often the scheduler looks for due jobs, in seconds.
+    scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
 
 
 class MailSettings(BaseSettings):

@@ -109,8 +109,8 @@ async def register(session: AsyncSession, request: Request, data: RegisterIn) ->
 async def login(session: AsyncSession, request: Request, data: LoginIn) -> TokenOut:
     """Tokens for the right identifier and password (and second factor, when it is on).
 
-    Raises a kept refusal (see _refused) for wrong credentials (401 ``invalid_credentials``), a disabled
-    account (403 ``account_disabled``), a missing second factor (401
+    Refuses (kept refusals, see _refused) wrong credentials (401 ``invalid_credentials``), a
+    disabled account (403 ``account_disabled``), a missing second factor (401
     ``two_factor_required``, with a ``challenge_token`` for /auth/login/2fa) or a wrong one.
     """
     user = await _find_user(session, data.identifier)

@@ -36,6 +36,7 @@ from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
+from lectern.learner import alerts as price_alerts
 from lectern.models import (
     Category,
     Course,
@@ -387,6 +388,7 @@ async def update_course(
     changes = data.changes()
     _guard_fields(user, course, changes)
     course = await reload(session, course.id)  # the tags collection, to replace it
+    price_before = price_alerts.effective_price(course)
     for name in _COLUMNS & changes.keys():
         setattr(course, name, changes[name])
     _normalise(course, changes)
@@ -398,6 +400,9 @@ async def update_course(
     if "tags" in changes:
         course.tags = await _tags(session, changes["tags"])
     await _flush(session)
+    await price_alerts.price_changed(
+        session, course, price_before, price_alerts.effective_price(course)
+    )
     log_if_admin(
         session,
         user,

@@ -1,7 +1,8 @@
-"""The course totals the curriculum feeds: recomputed in SQL, two statements per call.
+"""The course totals the curriculum feeds: recomputed in SQL, a fixed number of statements
+per call (two for the course, three for its enrollments' progress).
 
 - ``total_sections``: sections not deleted;
-- ``total_lectures``: published, not deleted lessons in sections not deleted;
+- ``total_lectures``: published, not deleted lessons in published sections not deleted;
 - ``total_resources``: the files attached to those lessons;
 - ``duration_minutes`` (course and each section): their lessons' running time rounded up to
   whole minutes. A lesson runs ``duration_seconds``, or ``audio_duration`` when it has no
@@ -23,11 +24,17 @@ def _lesson_seconds() -> ColumnElement[int]:
     )
 
 
-def _counted_lesson() -> ColumnElement[bool]:
-    """Lessons that count: published, not deleted, in a section not deleted."""
+def counted_lesson() -> ColumnElement[bool]:
+    """Lessons that count, for the course's totals and every learner's progress alike:
+    published, not deleted, in a published section not deleted (the lessons a learner can
+    open)."""
     live_section = (
         select(CourseSection.id)
-        .where(CourseSection.id == Lesson.section_id, CourseSection.deleted_at.is_(None))
+        .where(
+            CourseSection.id == Lesson.section_id,
+            CourseSection.deleted_at.is_(None),
+            CourseSection.is_published.is_(True),
+        )
         .exists()
     )
     return Lesson.is_published.is_(True) & Lesson.deleted_at.is_(None) & live_section
@@ -37,7 +44,9 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
     """Recompute the totals of course ``course_id`` and of each of its sections.
 
     Flushes first (pending changes must count); two UPDATE statements whatever the size of
-    the curriculum. Loaded Course / CourseSection objects are not refreshed: re-read them
+    the curriculum, then ``learning.progress.recount_course`` redoes every enrollment's
+    lesson totals and completes those that now have every lesson done. Loaded Course /
+    CourseSection / Enrollment objects are not refreshed: re-read them
     (``populate_existing``) to see the new values.
     """
     await session.flush()
@@ -56,7 +65,7 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
         .values(duration_minutes=(section_seconds + 59) // 60)
         .execution_options(synchronize_session=False)
     )
-    counted = Lesson.course_id == course_id, _counted_lesson()
+    counted = Lesson.course_id == course_id, counted_lesson()
     sections = (
         select(func.count(CourseSection.id))
         .where(CourseSection.course_id == course_id, CourseSection.deleted_at.is_(None))
@@ -83,3 +92,8 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
+    # The learners' totals follow the curriculum (three statements, whatever the number of
+    # enrollments). Imported here: learning depends on the curriculum, not the reverse.
+    from lectern.learning.progress import recount_course
+
+    await recount_course(session, course_id)

@@ -58,6 +58,9 @@ DEFAULTS: tuple[Default, ...] = (
             "ISO 4217 code of the currency prices are shown in.", is_public=True),
     Default("courses.review_required", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
             "Whether an admin approves a course before it is published."),
+    Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
+            "lesson to complete."),
 )  # fmt: skip
 
 

@@ -1,0 +1,156 @@
+"""Response bodies of the learner's side of a course: the outline with lock states, and a
+lesson's content for the player."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from lectern.kit.schemas import Output
+from lectern.learning.drip import LockReason, State
+from lectern.models import EnrollmentStatus, LessonType, VideoTrackKind
+
+
+class LockOut(Output):
+    """Why an item is locked. ``unlocks_at`` is set when only dates hold it back (the
+    latest of them); ``after_lesson`` / ``after_section`` name what to complete first."""
+
+    reason: LockReason | None
+    unlocks_at: datetime | None
+    after_lesson: UUID | None
+    after_section: int | None
+
+
+class OutlineLessonOut(Output):
+    id: int
+    uuid: UUID
+    title: str
+    type: LessonType
+    duration_seconds: int
+    is_free: bool
+    state: State
+    lock: LockOut | None
+
+
+class OutlineSectionOut(Output):
+    id: int
+    title: str
+    state: State
+    lock: LockOut | None
+    lessons: list[OutlineLessonOut]
+
+
+class EnrollmentSummaryOut(Output):
+    uuid: UUID
+    status: EnrollmentStatus
+    enrolled_at: datetime
+    expires_at: datetime | None
+    progress_percentage: Decimal
+    completed_lessons: int
+    total_lessons: int
+    last_accessed_at: datetime | None
+
+
+class NextLessonOut(Output):
+    uuid: UUID
+    title: str
+    type: LessonType
+
+
+class OutlineOut(Output):
+    course_uuid: UUID
+    title: str
+    slug: str
+    drip_content: bool
+    # True for the course's owner, co-instructors and admins: everything is open to them.
+    is_staff: bool
+    # None for staff who are not enrolled themselves.
+    enrollment: EnrollmentSummaryOut | None
+    next_lesson: NextLessonOut | None
+    sections: list[OutlineSectionOut]
+
+
+# -- a lesson ---------------------------------------------------------------------------------
+
+
+class VideoOut(Output):
+    url: str | None
+    provider: str | None
+    video_id: str | None
+    thumbnail: str | None
+    duration_seconds: int
+    # Quality label -> URL, e.g. {"720p": "...", "1080p": "..."}.
+    qualities: dict[str, Any]
+
+
+class AudioOut(Output):
+    url: str | None
+    duration_seconds: int | None
+
+
+class DocumentOut(Output):
+    url: str | None
+    type: str | None
+
+
+class LessonTrackOut(Output):
+    id: int
+    language: str
+    label: str
+    kind: VideoTrackKind
+    is_default: bool
+    # The WebVTT file (text/vtt), for the player's <track src>.
+    url: str
+
+
+class LessonResourceOut(Output):
+    id: int
+    title: str
+    description: str | None
+    file_name: str
+    file_type: str | None
+    file_size: int
+    is_downloadable: bool
+    # None when the resource may not be downloaded.
+    download_url: str | None
+
+
+class LessonProgressOut(Output):
+    last_position: int
+    watch_time: int
+    is_completed: bool
+    completed_at: datetime | None
+    progress_percentage: Decimal
+    views_count: int
+
+
+class SectionRefOut(Output):
+    id: int
+    title: str
+
+
+class LessonContentOut(Output):
+    uuid: UUID
+    title: str
+    description: str | None
+    type: LessonType
+    section: SectionRefOut
+    duration_seconds: int
+    is_free: bool
+    is_downloadable: bool
+    # available or completed (a locked lesson is a 403).
+    state: State
+    # Sanitised HTML: the body of a text lesson, notes under other types.
+    content: str | None
+    video: VideoOut | None
+    audio: AudioOut | None
+    document: DocumentOut | None
+    embed_code: str | None
+    tracks: list[LessonTrackOut]
+    resources: list[LessonResourceOut]
+    # The caller's progress in the lesson (None unless enrolled), to resume the player.
+    progress: LessonProgressOut | None
+    previous_lesson: UUID | None
+    next_lesson: UUID | None

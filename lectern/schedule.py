@@ -1,0 +1,128 @@
+"""Periodic jobs: work that runs every so often (expiring enrollments, closing quiz attempts).
+
+Register a job with the ``periodic`` decorator in any module listed in ``JOB_MODULES``::
+
+    @periodic(timedelta(minutes=5))
+    async def expire_enrollments(session: AsyncSession) -> int:
+        ...
+
+A job receives a fresh session; the scheduler commits it when the job returns (and rolls
+back when it raises). A job must be safe to run twice and from two processes at once (a
+conditional UPDATE is): several API processes may each run the schedule.
+
+Who runs the schedule:
+- embedded (no ``LECTERN_REDIS_URL``): ``lectern serve`` runs it in the app's lifespan, a
+  background loop in the event loop, unless ``LECTERN_SCHEDULER=off`` (the tests turn it off);
+- with Redis: run one ``lectern scheduler`` process next to the workers (``--once`` runs the
+  due jobs once and exits, for cron).
+
+Each process runs every job once when it starts, then every ``every``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+log = logging.getLogger("lectern.schedule")
+
+# Modules that register periodic jobs; the scheduler imports them all.
+JOB_MODULES = ["lectern.learning.enrollments"]
+
+JobFunction = Callable[[AsyncSession], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    every: timedelta
+    function: JobFunction
+
+
+_registry: dict[str, PeriodicJob] = {}
+
+
+def periodic(every: timedelta, *, name: str | None = None) -> Callable[[JobFunction], JobFunction]:
+    """Run the decorated ``async def job(session)`` every ``every``."""
+    if every <= timedelta(0):
+        raise ValueError("a periodic job needs a positive interval")
+
+    def register(function: JobFunction) -> JobFunction:
+        key = name or f"{function.__module__}.{function.__qualname__}"
+        _registry[key] = PeriodicJob(key, every, function)
+        return function
+
+    return register
+
+
+def load() -> dict[str, PeriodicJob]:
+    """Every registered job, by name (imports ``JOB_MODULES`` first)."""
+    for module in JOB_MODULES:
+        importlib.import_module(module)
+    return dict(_registry)
+
+
+async def run_job(sessions: async_sessionmaker[AsyncSession], job: PeriodicJob) -> Any:
+    """Run one job in its own unit of work; what it returns (a count, say) is returned."""
+    async with sessions() as session:
+        try:
+            result = await job.function(session)
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    return result
+
+
+class Scheduler:
+    """Runs the registered jobs when they are due (in-memory times: one per process)."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        jobs: dict[str, PeriodicJob] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sessions = sessions
+        self.jobs = load() if jobs is None else jobs
+        self.clock = clock
+        self.last_run: dict[str, float] = {}
+
+    def due(self) -> list[PeriodicJob]:
+        now = self.clock()
+        return [
+            job
+            for job in self.jobs.values()
+            if job.name not in self.last_run
+            or now - self.last_run[job.name] >= job.every.total_seconds()
+        ]
+
+    async def run_due(self) -> list[str]:
+        """Run the jobs that are due; a failing job is logged and retried at its next turn."""
+        ran = []
+        for job in self.due():
+            self.last_run[job.name] = self.clock()
+            try:
+                result = await run_job(self.sessions, job)
+            except Exception:
+                log.exception("periodic job %s failed", job.name)
+                continue
+            log.info("periodic job %s ran", job.name, extra={"result": repr(result)})
+            ran.append(job.name)
+        return ran
+
+    async def run_forever(self, stop: asyncio.Event, tick: float = 30.0) -> None:
+        """Run due jobs every ``tick`` seconds until ``stop`` is set."""
+        while not stop.is_set():
+            await self.run_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=tick)
