@@ -270,6 +270,9 @@ def start_server(url: URL, workers: int, port: int) -> subprocess.Popen[bytes]:
         sys.executable, "-m", "uvicorn", "lectern.app:create_app", "--factory",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         "--log-level", "warning", "--no-access-log",
+        # Longer than the driver's idle connections live (httpx: 5 s), so the server never
+        # closes a connection the driver is about to reuse (a ReadError, not a Lectern error).
+        "--timeout-keep-alive", "30",
     ]  # fmt: skip
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
 
@@ -314,6 +317,7 @@ async def drive(base_url: str, seeded: Seeded, options: Options) -> Result:
     warm-up beat each, which creates their progress rows and is not measured)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    failures: list[str] = []  # the first few failed answers, to print
     budget = options.requests
     limits = httpx.Limits(
         max_connections=options.players, max_keepalive_connections=options.players
@@ -344,9 +348,14 @@ async def drive(base_url: str, seeded: Seeded, options: Options) -> Result:
                 }
                 started = time.perf_counter()
                 try:
-                    status = (await client.post(url, json=body, headers=headers)).status_code
-                except httpx.TransportError:
+                    response = await client.post(url, json=body, headers=headers)
+                    status = response.status_code
+                    if status != 200 and len(failures) < 5:
+                        failures.append(f"{status}: {response.text[:300]}")
+                except httpx.TransportError as exc:
                     status = 0  # the connection failed: counted as an error
+                    if len(failures) < 5:
+                        failures.append(f"transport: {exc!r}")
                 if measured:
                     latencies.append((time.perf_counter() - started) * 1000)
                     statuses[status] = statuses.get(status, 0) + 1
@@ -359,6 +368,8 @@ async def drive(base_url: str, seeded: Seeded, options: Options) -> Result:
         await asyncio.gather(*(player(n, True, states[n]) for n in range(options.players)))
         seconds = time.perf_counter() - started
     errors = sum(count for status, count in statuses.items() if status != 200)
+    for failure in failures:
+        print(f"failed: {failure}", file=sys.stderr)
     return Result(options, len(latencies), errors, seconds, latencies, statuses)
 
 

@@ -50,10 +50,16 @@ def _next_lesson(column: Any) -> Any:
     """``column`` of the enrollment's next lesson (a correlated scalar subquery)."""
     lesson = aliased(Lesson)
     section = aliased(CourseSection)
-    done = exists().where(
-        LessonProgress.user_id == Enrollment.user_id,
-        LessonProgress.lesson_id == lesson.id,
-        LessonProgress.is_completed.is_(True),
+    # Correlated to the outermost enrollment explicitly: left to auto-correlation, this
+    # EXISTS (two levels down) would grow its own FROM enrollments and match anyone's rows.
+    done = (
+        exists()
+        .where(
+            LessonProgress.enrollment_id == Enrollment.id,
+            LessonProgress.lesson_id == lesson.id,
+            LessonProgress.is_completed.is_(True),
+        )
+        .correlate(Enrollment, lesson)
     )
     return (
         select(getattr(lesson, column))

@@ -39,6 +39,10 @@ async def test_next_lesson_follows_course_order_and_skips_hidden_lessons(
         return item["next_lesson"]
 
     assert await next_lesson() == {"uuid": str(intro.uuid), "title": "Intro"}
+    # Another student's progress is theirs alone.
+    classmate = await create_enrollment(db, await create_user(db), course)
+    await complete_lesson(db, classmate, intro)
+    assert await next_lesson() == {"uuid": str(intro.uuid), "title": "Intro"}
     await complete_lesson(db, enrollment, intro)
     assert await next_lesson() == {"uuid": str(setup.uuid), "title": "Setup"}
     await complete_lesson(db, enrollment, last)  # out of order: setup is still next

@@ -252,12 +252,16 @@ async def test_recount_counts_only_lessons_that_count(
     gone = await create_section(db, course, title="Gone", order=1)
     hidden = await create_lesson(db, gone, type=LessonType.QUIZ)
     draft = await create_lesson(db, section, type=LessonType.QUIZ, is_published=False, order=5)
-    for lesson in (a, hidden, draft):
+    unpublished = await create_section(db, course, title="Later", order=2, is_published=False)
+    unseen = await create_lesson(db, unpublished, type=LessonType.QUIZ)
+    for lesson in (a, hidden, draft, unseen):
         await progress.complete_lesson(db, enrollment, lesson.id)
     gone.deleted_at = utcnow()
     await refresh_totals(db, course.id)
     got = await fresh(db, Enrollment, enrollment.id)
+    # Only lessons a learner can open count: published, in a published, live section.
     assert (got.completed_lessons, got.total_lessons) == (1, 2)
+    assert (await fresh(db, Course, course.id)).total_lectures == 2
     assert b.id  # still to do
     assert got.completed_at is None
 
