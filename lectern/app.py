@@ -28,11 +28,13 @@ API_PREFIX = "/api/v1"
 
 def api_router() -> APIRouter:
     """Every domain's routes, under /api/v1."""
+    from lectern.assignments import router as assignments
     from lectern.auth import router as auth
     from lectern.browse import router as browse
     from lectern.catalog import router as catalog
     from lectern.courses import router as courses
     from lectern.curriculum import router as curriculum
+    from lectern.gradebook import router as gradebook
     from lectern.instructors import router as instructors
     from lectern.learner import router as learner
     from lectern.learning import content_router as learning_content
@@ -40,6 +42,9 @@ def api_router() -> APIRouter:
     from lectern.learning import progress_router as learning_progress
     from lectern.media import router as media
     from lectern.platform import router as platform
+    from lectern.quizzes import attempt_router as quiz_attempts
+    from lectern.quizzes import review_router as quiz_review
+    from lectern.quizzes import studio_router as quiz_studio
     from lectern.users import router as users
 
     # 400: the middleware refuses NUL bytes in URLs before any route runs.
@@ -58,6 +63,11 @@ def api_router() -> APIRouter:
         learning_content,
         learning_progress,
         learner,
+        quiz_attempts,
+        quiz_review,
+        quiz_studio,
+        assignments,
+        gradebook,
     ):
         router.include_router(module.router)
     return router

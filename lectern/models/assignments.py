@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -43,6 +43,14 @@ class Assignment(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
         Index(None, "course_id", "order"),
         CheckConstraint("max_file_size >= 0", name="max_file_size_non_negative"),
         CheckConstraint("max_submissions >= 0", name="max_submissions_non_negative"),
+        # A lesson holds at most one assignment (deleted ones aside).
+        Index(
+            "uq_assignments_live_lesson_id",
+            "lesson_id",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
 
     course_id: Mapped[int] = fk("courses.id", ondelete="CASCADE", index=False)

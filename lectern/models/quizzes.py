@@ -59,8 +59,10 @@ class Quiz(IdMixin, UuidMixin, TimestampMixin, Base):
 
     course_id: Mapped[int] = fk("courses.id", ondelete="CASCADE", index=False)
     # SET NULL: removing the lesson a quiz sits in keeps the quiz (and its attempts, i.e. the
-    # learners' grades) as a course-level quiz.
-    lesson_id: Mapped[int | None] = fk("lessons.id", ondelete="SET NULL", nullable=True)
+    # learners' grades) as a course-level quiz. Unique: a lesson holds at most one quiz.
+    lesson_id: Mapped[int | None] = fk(
+        "lessons.id", ondelete="SET NULL", nullable=True, unique=True
+    )
 
     title: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
@@ -218,6 +220,9 @@ class QuizAnswer(IdMixin, TimestampMixin, Base):
     feedback: Mapped[str | None] = mapped_column(Text)
     # Marked by the learner to come back to before submitting.
     is_flagged: Mapped[bool] = flag(False)
+    # Not in the spec: when an instructor graded this answer by hand (long answer, essay);
+    # NULL while it waits for grading.
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers", lazy="raise")
     question: Mapped[QuizQuestion] = relationship(lazy="raise")

@@ -1,0 +1,1 @@
+"""Assignments: authoring in the studio, learners' submissions, instructors' grading."""

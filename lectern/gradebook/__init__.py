@@ -1,0 +1,1 @@
+"""The gradebook: every student's quiz and assignment results in one course."""

@@ -1,0 +1,155 @@
+"""HTTP routes of the gradebook (the course's owner, co-instructors and admins)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import StreamingResponse
+
+from lectern.auth.dependencies import CurrentUser
+from lectern.courses.policy import Access, course_for
+from lectern.db import SessionDep
+from lectern.errors import problem_responses
+from lectern.gradebook import service
+from lectern.kit.schemas import Output, PageMeta, PageParams, page_params
+from lectern.learning.dashboard import csv_cell
+from lectern.models import EnrollmentStatus
+
+router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
+
+
+class ColumnOut(Output):
+    kind: service.Kind
+    uuid: UUID
+    title: str
+    is_required: bool
+    max_points: Decimal
+    passing: Decimal
+
+
+class GradeOut(Output):
+    score: Decimal | None
+    percentage: Decimal | None
+    passed: bool | None
+
+
+class StudentRowOut(Output):
+    uuid: UUID
+    name: str
+    email: str
+    enrollment_status: EnrollmentStatus
+    progress_percentage: Decimal
+    grades: list[GradeOut]
+    percentage: Decimal | None
+    passed: bool | None
+
+
+class GradebookOut(Output):
+    columns: list[ColumnOut]
+    items: list[StudentRowOut]
+    meta: PageMeta
+
+
+def _row(row: service.Row) -> StudentRowOut:
+    return StudentRowOut(
+        uuid=row.user_uuid,
+        name=row.name,
+        email=row.email,
+        enrollment_status=row.enrollment_status,
+        progress_percentage=row.progress_percentage,
+        grades=[GradeOut.model_validate(g) for g in row.grades],
+        percentage=row.percentage,
+        passed=row.passed,
+    )
+
+
+@router.get(
+    "/gradebook",
+    response_model=GradebookOut,
+    summary="The course's gradebook",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def gradebook(
+    course_uuid: UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    params: PageParams = Depends(page_params),
+) -> GradebookOut:
+    """`columns`: published quizzes (by order), then published assignments; each student's
+    `grades` follow the columns: a quiz's `score` and `percentage` are the best percentage
+    over submitted or graded attempts, `passed` a graded passing attempt; an assignment's
+    `score` is the latest graded submission's points (after any late penalty),
+    `percentage` = score / total_points, `passed` = score ≥ passing_points; null without a
+    grade. `percentage` overall: the average over graded items; `passed`: every required
+    item passed (null when none is required). Students (every enrollment of the course,
+    any status) by name, paginated."""
+    course = await course_for(session, user, course_uuid, Access.CONTENT)
+    book = await service.gradebook(session, course, params)
+    assert book.meta is not None
+    return GradebookOut(
+        columns=[ColumnOut.model_validate(c) for c in book.columns],
+        items=[_row(r) for r in book.rows],
+        meta=book.meta,
+    )
+
+
+def _cells(values: list[Any]) -> list[str]:
+    return [csv_cell(v) for v in values]
+
+
+@router.get(
+    "/gradebook.csv",
+    summary="The course's gradebook as CSV",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The CSV file."},
+        **problem_responses(401, 403, 404),
+    },
+)
+async def gradebook_csv(
+    course_uuid: UUID, session: SessionDep, user: CurrentUser
+) -> StreamingResponse:
+    """Every student (no pages): name, email, enrollment status, progress, one column per
+    quiz (best %) and per assignment (points), overall % and passed (yes / no / empty).
+    Cells a spreadsheet would run as a formula (= + - @ …) start with a quote."""
+    course = await course_for(session, user, course_uuid, Access.CONTENT)
+    book = await service.gradebook(session, course, None)
+    header = ["student", "email", "enrollment_status", "progress_percentage"]
+    for column in book.columns:
+        unit = "%" if column.kind is service.Kind.QUIZ else f"/{column.max_points}"
+        header.append(f"{column.kind.value}: {column.title} ({unit})")
+    header += ["overall_percentage", "passed"]
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(_cells(header))
+        for row in book.rows:
+            passed = None if row.passed is None else ("yes" if row.passed else "no")
+            writer.writerow(
+                _cells(
+                    [row.name, row.email, row.enrollment_status.value, row.progress_percentage]
+                    + [g.score for g in row.grades]
+                    + [row.percentage, passed]
+                )
+            )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    stamp = datetime.now().strftime("%Y%m%d")
+    return StreamingResponse(
+        lines(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="gradebook-{course.slug}-{stamp}.csv"'
+        },
+    )

@@ -1,0 +1,1 @@
+"""Quizzes: authoring, attempts, grading and statistics (spec module 6)."""
