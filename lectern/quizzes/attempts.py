@@ -74,6 +74,7 @@ from lectern.quizzes.grading import (
     correct_order,
     deadline,
     finish_attempt,
+    load_key,
 )
 
 GRACE = timedelta(seconds=10)
@@ -324,22 +325,6 @@ def match_choices(
     return texts
 
 
-async def _questions(
-    session: AsyncSession, quiz_id: int
-) -> tuple[list[QuizQuestion], dict[int, list[QuizOption]]]:
-    questions = list(
-        await session.scalars(select(QuizQuestion).where(QuizQuestion.quiz_id == quiz_id))
-    )
-    options: dict[int, list[QuizOption]] = {q.id: [] for q in questions}
-    for option in await session.scalars(
-        select(QuizOption)
-        .join(QuizQuestion, QuizQuestion.id == QuizOption.question_id)
-        .where(QuizQuestion.quiz_id == quiz_id)
-    ):
-        options[option.question_id].append(option)
-    return questions, options
-
-
 async def _answers(session: AsyncSession, attempt_id: int) -> dict[int, QuizAnswer]:
     return {
         a.question_id: a
@@ -354,7 +339,7 @@ async def attempt_page(
 ) -> AttemptPage:
     attempt, quiz = await my_attempt(session, user, attempt_uuid)
     await close_if_overdue(session, attempt, quiz, utcnow())
-    questions, options = await _questions(session, quiz.id)
+    questions, options = await load_key(session, quiz.id)
     ordered = question_order(quiz, attempt.uuid, questions)
     size = quiz.questions_per_page or max(len(ordered), 1)
     pages = max(1, -(-len(ordered) // size))
@@ -606,7 +591,7 @@ async def review_attempt(session: AsyncSession, user: User, attempt_uuid: uuid.U
         raise Conflict("submit the attempt to review it", code="attempt_in_progress")
     reviewed: list[ReviewedQuestion] = []
     if quiz.allow_review:
-        questions, options = await _questions(session, quiz.id)
+        questions, options = await load_key(session, quiz.id)
         answers = await _answers(session, attempt.id)
         for number, question in enumerate(question_order(quiz, attempt.uuid, questions), 1):
             opts = options[question.id]

@@ -168,21 +168,7 @@ async def _view(session: AsyncSession, attempt: QuizAttempt) -> AttemptView:
     grader = None
     if attempt.graded_by is not None:
         grader = await session.scalar(select(User).where(User.id == attempt.graded_by))
-    questions = list(
-        await session.scalars(
-            select(QuizQuestion)
-            .where(QuizQuestion.quiz_id == attempt.quiz_id)
-            .order_by(QuizQuestion.order, QuizQuestion.id)
-        )
-    )
-    options_of: dict[int, list[QuizOption]] = {q.id: [] for q in questions}
-    for option in await session.scalars(
-        select(QuizOption)
-        .join(QuizQuestion, QuizQuestion.id == QuizOption.question_id)
-        .where(QuizQuestion.quiz_id == attempt.quiz_id)
-        .order_by(QuizOption.order, QuizOption.id)
-    ):
-        options_of[option.question_id].append(option)
+    questions, options_of = await grading.load_key(session, attempt.quiz_id)
     answers = {
         a.question_id: a
         for a in await session.scalars(
