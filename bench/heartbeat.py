@@ -18,28 +18,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
-from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from lectern import migrate
+from bench.harness import AUTH, PASSWORD_HASH, database, drive, markdown, percentile, serve
 from lectern.auth.tokens import issue_access_token
-from lectern.config import AuthSettings
-from lectern.db import async_url
 from lectern.models import (
     Course,
     CourseSection,
@@ -51,13 +41,6 @@ from lectern.models import (
     User,
     UserRole,
 )
-
-# A fixed argon2 hash: nobody signs in with a password here, tokens are issued directly.
-PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"  # noqa: S105
-ROOT = Path(__file__).resolve().parent.parent
-# The server and the players share a signing key made for the run.
-JWT_KEY = secrets.token_urlsafe(32)
-AUTH = AuthSettings(jwt_keys={"bench": JWT_KEY}, access_token_minutes=60)
 
 
 @dataclass(frozen=True)
@@ -86,38 +69,28 @@ class Result:
         return self.requests / self.seconds if self.seconds else 0.0
 
     def percentile(self, share: float) -> float:
-        if not self.latencies_ms:
-            return 0.0
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+        return percentile(self.latencies_ms, share)
 
     def table(self) -> str:
         o = self.options
-        return "\n".join(
+        return markdown(
+            ["workers", "players", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"],
             [
-                "| workers | players | requests | errors | req/s | p50 ms | p95 ms | p99 ms |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-                f"| {o.workers} | {o.players} | {self.requests} | {self.errors} "
-                f"| {self.rps:.0f} | {self.percentile(0.50):.1f} | {self.percentile(0.95):.1f} "
-                f"| {self.percentile(0.99):.1f} |",
-            ]
+                [
+                    o.workers,
+                    o.players,
+                    self.requests,
+                    self.errors,
+                    f"{self.rps:.0f}",
+                    f"{self.percentile(0.50):.1f}",
+                    f"{self.percentile(0.95):.1f}",
+                    f"{self.percentile(0.99):.1f}",
+                ]
+            ],
         )
 
 
 # -- the database -----------------------------------------------------------------------------
-
-
-def _on_server(server: str, database: str) -> URL:
-    return async_url(make_url(server).set(database=database))
-
-
-async def _admin(server: str, statement: str) -> None:
-    engine = create_async_engine(_on_server(server, "postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text(statement))
-    finally:
-        await engine.dispose()
 
 
 @dataclass(frozen=True)
@@ -248,162 +221,63 @@ async def consistency(url: URL) -> tuple[int, int, int]:
     return int(enrollments or 0), int(rows[0] or 0), int(rows[1])
 
 
-# -- the server -------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def start_server(url: URL, workers: int, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "LECTERN_DATABASE_URL": url.render_as_string(hide_password=False),
-        "LECTERN_RATE_LIMIT_ENABLED": "false",
-        "LECTERN_LOG_LEVEL": "WARNING",
-        "LECTERN_SCHEDULER": "off",
-        "LECTERN_JWT_KEYS": json.dumps({"bench": JWT_KEY}),
-    }
-    command = [
-        sys.executable, "-m", "uvicorn", "lectern.app:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
-        # Longer than the driver's idle connections live (httpx: 5 s), so the server never
-        # closes a connection the driver is about to reuse (a ReadError, not a Lectern error).
-        "--timeout-keep-alive", "30",
-    ]  # fmt: skip
-    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)  # noqa: S603
-
-
-async def wait_until_up(base_url: str, process: subprocess.Popen[bytes], within: float) -> None:
-    deadline = time.monotonic() + within
-    async with httpx.AsyncClient() as client:
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited with {process.returncode}")
-            try:
-                if (await client.get(f"{base_url}/health/live")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            await asyncio.sleep(0.1)
-
-
-def stop_server(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # uvicorn and its workers: our own group
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 # -- the players ------------------------------------------------------------------------------
 
 
-@dataclass
-class _Player:
-    play_id: str
-    seq: int = 0
-
-
-async def drive(base_url: str, seeded: Seeded, options: Options) -> Result:
+async def drive_players(base_url: str, seeded: Seeded, options: Options) -> Result:
     """``players`` concurrent players until ``requests`` beats have been sent (after one
     warm-up beat each, which creates their progress rows and is not measured)."""
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    failures: list[str] = []  # the first few failed answers, to print
-    budget = options.requests
-    limits = httpx.Limits(
-        max_connections=options.players, max_keepalive_connections=options.players
+    play_ids = [str(uuid.uuid4()) for _ in range(options.players)]
+    seqs = [0] * options.players
+    tokens: list[dict[str, str]] = []
+    for n in range(options.players):
+        user_uuid, role = seeded.students[n % len(seeded.students)]
+        token, _ = issue_access_token(user_uuid, role, AUTH)
+        tokens.append({"Authorization": f"Bearer {token}"})
+
+    async def beat(client: httpx.AsyncClient, player: int, n: int) -> httpx.Response:
+        lesson = seeded.lessons[player % len(seeded.lessons)]
+        seqs[player] += 1
+        seconds = min(600, seqs[player] * 5)
+        body = {
+            "play_id": play_ids[player],
+            "seq": seqs[player],
+            "position": seconds,
+            "watched": seconds,
+        }
+        return await client.post(
+            f"/api/v1/learn/{seeded.course}/lessons/{lesson}/heartbeat",
+            json=body,
+            headers=tokens[player],
+        )
+
+    stats = await drive(
+        base_url,
+        beat,
+        concurrency=options.players,
+        requests=options.requests,
+        warmup=True,
+        request_timeout=options.timeout,
     )
-    async with httpx.AsyncClient(
-        base_url=base_url, limits=limits, timeout=options.timeout
-    ) as client:
-
-        async def player(n: int, measured: bool, state: _Player) -> None:
-            nonlocal budget
-            user_uuid, role = seeded.students[n % len(seeded.students)]
-            token, _ = issue_access_token(user_uuid, role, AUTH)
-            headers = {"Authorization": f"Bearer {token}"}
-            lesson = seeded.lessons[n % len(seeded.lessons)]
-            url = f"/api/v1/learn/{seeded.course}/lessons/{lesson}/heartbeat"
-            while True:
-                if measured:
-                    if budget <= 0:
-                        return
-                    budget -= 1
-                state.seq += 1
-                seconds = min(600, state.seq * 5)
-                body = {
-                    "play_id": state.play_id,
-                    "seq": state.seq,
-                    "position": seconds,
-                    "watched": seconds,
-                }
-                started = time.perf_counter()
-                try:
-                    response = await client.post(url, json=body, headers=headers)
-                    status = response.status_code
-                    if status != 200 and len(failures) < 5:
-                        failures.append(f"{status}: {response.text[:300]}")
-                except httpx.TransportError as exc:
-                    status = 0  # the connection failed: counted as an error
-                    if len(failures) < 5:
-                        failures.append(f"transport: {exc!r}")
-                if measured:
-                    latencies.append((time.perf_counter() - started) * 1000)
-                    statuses[status] = statuses.get(status, 0) + 1
-                if not measured:
-                    return
-
-        states = [_Player(play_id=str(uuid.uuid4())) for _ in range(options.players)]
-        await asyncio.gather(*(player(n, False, states[n]) for n in range(options.players)))
-        started = time.perf_counter()
-        await asyncio.gather(*(player(n, True, states[n]) for n in range(options.players)))
-        seconds = time.perf_counter() - started
-    errors = sum(count for status, count in statuses.items() if status != 200)
-    for failure in failures:
-        print(f"failed: {failure}", file=sys.stderr)
-    return Result(options, len(latencies), errors, seconds, latencies, statuses)
+    return Result(
+        options, stats.requests, stats.errors, stats.seconds, stats.latencies_ms, stats.statuses
+    )
 
 
 # -- the whole run ----------------------------------------------------------------------------
 
 
 async def run(options: Options) -> Result:
-    own_database = options.database_url is None
-    if own_database:
-        name = f"lectern_bench_{uuid.uuid4().hex[:12]}"
-        await _admin(options.server, f'CREATE DATABASE "{name}"')
-        url = _on_server(options.server, name)
-    else:
-        url = async_url(make_url(options.database_url or ""))
-    process: subprocess.Popen[bytes] | None = None
-    try:
-        await asyncio.to_thread(migrate.upgrade, url)
+    async with database(options.server, options.database_url) as url:
         seeded = await seed(url, options)
-        port = _free_port()
-        process = start_server(url, options.workers, port)
-        base_url = f"http://127.0.0.1:{port}"
-        await wait_until_up(base_url, process, within=60)
-        result = await drive(base_url, seeded, options)
+        async with serve(url, options.workers) as base_url:
+            result = await drive_players(base_url, seeded, options)
         enrollments, rows, count = await consistency(url)
         if enrollments != rows:
             raise RuntimeError(f"watch time differs: enrollments {enrollments}, lessons {rows}")
         if count > len(seeded.students) * len(seeded.lessons):
             raise RuntimeError(f"{count} progress rows for {len(seeded.students)} students")
         return result
-    finally:
-        if process is not None:
-            stop_server(process)
-        if own_database:
-            await _admin(options.server, f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -188,10 +188,25 @@ def db_status() -> None:
 @reports_errors
 def db_seed(
     demo: Annotated[bool, typer.Option("--demo", help="Load the demo school.")] = False,
+    scale: Annotated[
+        str | None,
+        typer.Option(
+            help="Generate a platform of this size for benchmarks: small, medium or large "
+            "(large: 100,000 users, 10,000 courses, 1,000,000 enrollments)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of --scale.")] = 1,
 ) -> None:
-    """Fill the database with demo content (safe to run again)."""
+    """Fill the database with demo content (safe to run again), or with generated scale
+    data (--scale; adds a platform each time it runs)."""
+    if scale is not None:
+        _seed_scale(scale, seed)
+        return
     if not demo:
-        raise LecternError("say what to seed: `lectern db seed --demo` loads the demo school")
+        raise LecternError(
+            "say what to seed: `lectern db seed --demo` loads the demo school, "
+            "`lectern db seed --scale small|medium|large` generates scale data"
+        )
     from lectern.seed import demo as demo_seed
     from lectern.seed import demo_content
 
@@ -210,6 +225,33 @@ def db_seed(
     console.print(
         f"Sign in as {demo_content.ADMIN[1]} (admin), grace@lectern.test (instructor) or "
         f"alan@lectern.test (student); every demo password is {demo_content.DEMO_PASSWORD}"
+    )
+
+
+def _seed_scale(size: str, seed: int) -> None:
+    from lectern.seed import scale as scale_seed
+
+    if size not in scale_seed.SIZES:
+        raise LecternError(f"--scale is one of {', '.join(scale_seed.SIZES)}, not {size!r}")
+    url = database_url()
+    _require_migrated(url)
+    plan = scale_seed.Plan.preset(size, seed=seed)
+    console.print(
+        f"Generating {size} scale data in {_where()}: {plan.users:,} users, "
+        f"{plan.courses:,} courses, {plan.enrollments:,} enrollments ..."
+    )
+    report = asyncio.run(scale_seed.generate(url, plan))
+    table = Table(title="Scale data added")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    table.add_column("rows/s", justify="right")
+    for name, stats in report.tables.items():
+        rate = stats.rows / stats.seconds if stats.seconds else 0.0
+        table.add_row(name, f"{stats.rows:,}", f"{rate:,.0f}")
+    console.print(table)
+    console.print(
+        f"{report.rows():,} rows in {report.total_seconds:.1f} s. Every password is "
+        f"{scale_seed.SCALE_PASSWORD} (e-mails u<id>@scale.test)."
     )
 
 
