@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
@@ -34,6 +33,7 @@ from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import NotFound, problem_responses
+from lectern.kit.downloads import Download, attachment
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.kit.storage import storage
 from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus, Course
@@ -124,14 +124,13 @@ def _grading_out(view: grading.GradingView) -> GradingOut:
 def _download(entry: dict[str, Any] | None) -> StreamingResponse:
     if entry is None:
         raise NotFound("no such file")
-    return StreamingResponse(
-        storage().open(entry["path"]),
-        media_type=entry.get("type") or "application/octet-stream",
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(entry['name'])}",
-            "Content-Length": str(entry["size"]),
-            "X-Content-Type-Options": "nosniff",
-        },
+    return attachment(
+        Download(
+            file_name=entry["name"],
+            media_type=entry.get("type") or "application/octet-stream",
+            size=entry["size"],
+            chunks=storage().open(entry["path"]),
+        )
     )
 
 

@@ -9,7 +9,6 @@ are addressed by id within their course, lessons by uuid.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
@@ -35,6 +34,7 @@ from lectern.curriculum.schemas import (
 )
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
+from lectern.kit.downloads import attachment
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Course, VideoTrackKind
 
@@ -272,18 +272,9 @@ async def delete_resource(
 async def download_resource(
     lesson_uuid: UUID, resource_id: ItemId, session: SessionDep, course: EditableCourse
 ) -> StreamingResponse:
-    """Streams the file and counts the download. For now the course's owner,
-    co-instructors and admins; enrolled learners once enrollments exist."""
-    download = await service.download_resource(session, course, lesson_uuid, resource_id)
-    return StreamingResponse(
-        download.chunks,
-        media_type=download.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}",
-            "Content-Length": str(download.size),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    """Streams the file and counts the download, for the course's owner, co-instructors and
+    admins (learners download through /learn)."""
+    return attachment(await service.download_resource(session, course, lesson_uuid, resource_id))
 
 
 # -- subtitle tracks --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ objects of other courses are not found. Flushes, never commits.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from lectern.curriculum.schemas import (
 from lectern.curriculum.tasks import delete_stored_file
 from lectern.curriculum.totals import refresh_totals
 from lectern.errors import InvalidInput, NotFound
+from lectern.kit.downloads import Download
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.storage import new_key, storage
@@ -533,22 +534,21 @@ async def delete_resource(
     await refresh_totals(session, course.id)
 
 
-@dataclass(frozen=True)
-class Download:
-    file_name: str
-    media_type: str
-    size: int
-    chunks: AsyncIterator[bytes]
-
-
 async def download_resource(
     session: AsyncSession, course: Course, lesson_uuid: uuid.UUID, resource_id: int
 ) -> Download:
-    """The file's bytes; counts the download with an atomic UPDATE."""
-    resource = await get_resource(session, course, lesson_uuid, resource_id)
+    """The file of a resource of the course's lesson, its download counted."""
+    return await serve_resource(
+        session, await get_resource(session, course, lesson_uuid, resource_id)
+    )
+
+
+async def serve_resource(session: AsyncSession, resource: LessonResource) -> Download:
+    """The file of ``resource``, its download counted (atomic UPDATE); 404 ``file_missing``
+    when storage has lost it."""
     files = storage()
     if not await files.exists(resource.file_path):
-        raise NotFound("the resource's file is missing from storage")
+        raise NotFound("the resource's file is missing from storage", code="file_missing")
     await session.execute(
         update(LessonResource)
         .where(LessonResource.id == resource.id)

@@ -30,8 +30,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.app import API_PREFIX
-from lectern.curriculum.service import Download
+from lectern.curriculum.service import serve_resource
 from lectern.errors import Forbidden, NotFound, Unauthorized
+from lectern.kit.downloads import Download
 from lectern.kit.storage import storage
 from lectern.kit.types import utcnow
 from lectern.learning import drip
@@ -379,21 +380,7 @@ async def resource_download(
         raise NotFound("no such resource on this lesson")
     if not resource.is_downloadable:
         raise Forbidden("this resource may not be downloaded", code="not_downloadable")
-    files = storage()
-    if not await files.exists(resource.file_path):
-        raise NotFound("the resource's file is missing from storage", code="file_missing")
-    await session.execute(
-        update(LessonResource)
-        .where(LessonResource.id == resource.id)
-        .values(download_count=LessonResource.download_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return Download(
-        file_name=resource.file_name,
-        media_type=resource.file_type or "application/octet-stream",
-        size=resource.file_size,
-        chunks=files.open(resource.file_path),
-    )
+    return await serve_resource(session, resource)
 
 
 async def track_file(

@@ -11,7 +11,6 @@ caller may not see, and lessons that are not published lessons of this course, a
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Path
@@ -21,6 +20,7 @@ from lectern.auth.dependencies import CurrentUser, OptionalUser
 from lectern.curriculum.schemas import MAX_ID
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.downloads import attachment
 from lectern.learning import content as service
 from lectern.learning.content_schemas import LessonContentOut, OutlineOut
 
@@ -85,16 +85,7 @@ async def download_resource(
     """To whoever may open the lesson; 403 `not_downloadable` when downloads of the resource
     are off. Counts the download."""
     download = await service.resource_download(session, user, course_uuid, lesson_uuid, resource_id)
-    return StreamingResponse(
-        download.chunks,
-        media_type=download.media_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(download.file_name)}",
-            "Content-Length": str(download.size),
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return attachment(download, {"Cache-Control": "private, no-store"})
 
 
 @router.get(
