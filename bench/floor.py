@@ -285,8 +285,8 @@ class Floor:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # SQLAlchemy's default pool: 5 connections and 10 more on demand.
-                self.pool = await asyncpg.create_pool(_url(), min_size=5, max_size=15)
+                # Lectern's pool (LECTERN_DATABASE_POOL_SIZE 10 and MAX_OVERFLOW 10).
+                self.pool = await asyncpg.create_pool(_url(), min_size=10, max_size=20)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.pool is not None:

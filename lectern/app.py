@@ -15,6 +15,7 @@ from lectern.config import app_settings, job_settings, rate_limit_settings, stor
 from lectern.db import create_engine, session_factory
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
+from lectern.kit.routing import API_PREFIX
 from lectern.logs import configure_logging
 from lectern.middleware import (
     BodySizeLimitMiddleware,
@@ -22,8 +23,6 @@ from lectern.middleware import (
     SecurityHeadersMiddleware,
 )
 from lectern.openapi import install_openapi
-
-API_PREFIX = "/api/v1"
 
 
 def api_router() -> APIRouter:

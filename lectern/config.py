@@ -19,6 +19,19 @@ class DatabaseSettings(BaseSettings):
     # to the async driver.
     database_url: str = "sqlite:///./lectern.db"
     database_echo: bool = False
+    # PostgreSQL connection pool, per process (a uvicorn worker is a process).
+    # Connections beyond the pool size are closed when returned, so a worker that often has
+    # more requests in flight than pooled connections keeps reconnecting: size it for that.
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=500)
+    # Replace pooled connections older than this (seconds), before a server or proxy
+    # closes them for being idle too long.
+    database_pool_recycle: int = Field(default=1800, ge=-1)
+    # Test each connection as it leaves the pool. On asyncpg that is three round trips
+    # (begin, ping, rollback) before every request: a fifth of a catalog request's time
+    # (docs/benchmarks.md). Off, a connection the server dropped fails the one request
+    # that meets it, and SQLAlchemy then replaces the whole pool.
+    database_pool_pre_ping: bool = False
 
 
 class AppSettings(BaseSettings):

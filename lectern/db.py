@@ -87,7 +87,10 @@ def create_engine(
     if is_sqlite(url):
         kwargs.setdefault("connect_args", {"timeout": 30})
     else:
-        kwargs.setdefault("pool_pre_ping", True)
+        kwargs.setdefault("pool_size", settings.database_pool_size)
+        kwargs.setdefault("max_overflow", settings.database_max_overflow)
+        kwargs.setdefault("pool_recycle", settings.database_pool_recycle)
+        kwargs.setdefault("pool_pre_ping", settings.database_pool_pre_ping)
     engine = create_async_engine(url, echo=settings.database_echo, **kwargs)
     if is_sqlite(url):
         _configure_sqlite(engine, foreign_keys=sqlite_foreign_keys)

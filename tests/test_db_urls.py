@@ -46,3 +46,19 @@ def test_errors_hide_the_password() -> None:
     with pytest.raises(ConfigurationError) as caught:
         async_url("oracle://scott:tiger-secret@db/orcl")
     assert "tiger-secret" not in caught.value.detail
+
+
+async def test_the_postgresql_pool_follows_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lectern import config
+    from lectern.db import create_engine
+
+    monkeypatch.setenv("LECTERN_DATABASE_POOL_SIZE", "3")
+    monkeypatch.setenv("LECTERN_DATABASE_MAX_OVERFLOW", "4")
+    config.database_settings.cache_clear()
+    try:
+        engine = create_engine("postgresql://app@db.invalid/lectern")  # never connects
+        pool = engine.sync_engine.pool
+        assert (pool.size(), pool._max_overflow, pool._pre_ping) == (3, 4, False)  # type: ignore[attr-defined]
+        await engine.dispose()
+    finally:
+        config.database_settings.cache_clear()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Response, UploadFile
+from fastapi import Depends, File, Form, Path, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from lectern.assignments import files, grading, studio, submissions
@@ -34,13 +34,14 @@ from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import NotFound, problem_responses
 from lectern.kit.downloads import Download, attachment
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.kit.storage import storage
 from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus, Course
 
-router = APIRouter()
-studio_router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["assignments"])
-learn_router = APIRouter(prefix="/learn/{course_uuid}/assignments", tags=["assignments"])
+router = ApiRouter()
+studio_router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["assignments"])
+learn_router = ApiRouter(prefix="/learn/{course_uuid}/assignments", tags=["assignments"])
 
 FileId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
 READ = problem_responses(401, 403, 404)

@@ -9,7 +9,7 @@ rotate on /auth/refresh. With two-factor on, /auth/login either takes ``otp`` (o
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import Request, status
 
 from lectern.auth import service, twofactor
 from lectern.auth.dependencies import CurrentUser
@@ -34,9 +34,10 @@ from lectern.auth.tokens import decode_challenge_token
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import client_ip, rate_limiter
+from lectern.kit.routing import ApiRouter
 from lectern.users.schemas import MeOut
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = ApiRouter(prefix="/auth", tags=["auth"])
 
 NO_CONTENT = status.HTTP_204_NO_CONTENT
 

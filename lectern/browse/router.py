@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from lectern.auth.dependencies import OptionalUser
 from lectern.browse import schemas, service
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import client_ip
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 
-router = APIRouter(prefix="/courses", tags=["courses"])
+router = ApiRouter(prefix="/courses", tags=["courses"])
 
 
 @router.get(

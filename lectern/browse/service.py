@@ -1,7 +1,7 @@
 """The public catalog: what visitors may see of courses, and what their visits record.
 
 Query budget (asserted by the tests):
-- the list: a count, the page (owner and categories joined), the tags (selectin) and,
+- the list: a count, the page (owner and categories joined), the page's tags and,
   with q, one INSERT into search_history: at most 4 statements;
 - the facets: three GROUP BY statements;
 - a course page: the course (categories, tags, rating summary and FAQs in one statement),
@@ -11,6 +11,7 @@ Query budget (asserted by the tests):
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -25,19 +26,21 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     exists,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.sql.dml import Insert
 
 from lectern.browse import schemas, search
 from lectern.browse.schemas import CatalogFilters, CatalogQuery
@@ -66,13 +69,12 @@ from lectern.models import (
 # -- visibility and filters --------------------------------------------------------------
 
 
-def visible() -> ColumnElement[bool]:
-    """Courses the public may see: published, approved, not deleted."""
-    return and_(
-        Course.status == CourseStatus.PUBLISHED,
-        Course.is_approved.is_(True),
-        Course.deleted_at.is_(None),
-    )
+# Courses the public may see: published, approved, not deleted.
+VISIBLE = and_(
+    Course.status == CourseStatus.PUBLISHED,
+    Course.is_approved.is_(True),
+    Course.deleted_at.is_(None),
+)
 
 
 def _category_tree(slug: str) -> Select[Any]:
@@ -88,8 +90,12 @@ def _category_tree(slug: str) -> Select[Any]:
     return select(tree.c.id)
 
 
+# A course without a price (free, subscription only) costs 0 for the price range and sorts.
+_PRICE = func.coalesce(Course.price, Decimal(0))
+
+
 def _conditions(filters: CatalogFilters) -> list[ColumnElement[bool]]:
-    wanted: list[ColumnElement[bool]] = [visible()]
+    wanted: list[ColumnElement[bool]] = [VISIBLE]
     if filters.category is not None:
         tree = _category_tree(filters.category)
         wanted.append(or_(Course.category_id.in_(tree), Course.subcategory_id.in_(tree)))
@@ -105,12 +111,10 @@ def _conditions(filters: CatalogFilters) -> list[ColumnElement[bool]]:
         wanted.append(Course.language == filters.language)
     if filters.price_type is not None:
         wanted.append(Course.price_type == filters.price_type)
-    # A course without a price (free, subscription only) costs 0 for the price range.
-    price = func.coalesce(Course.price, Decimal(0))
     if filters.min_price is not None:
-        wanted.append(price >= filters.min_price)
+        wanted.append(filters.min_price <= _PRICE)
     if filters.max_price is not None:
-        wanted.append(price <= filters.max_price)
+        wanted.append(filters.max_price >= _PRICE)
     if filters.min_rating is not None:
         wanted.append(Course.rating >= filters.min_rating)
     if filters.min_duration is not None:
@@ -159,9 +163,9 @@ def _order(sort: str, rank: ColumnElement[Any] | None) -> list[ColumnElement[Any
     elif sort == "newest":
         by = [Course.published_at.desc()]
     elif sort == "price_asc":
-        by = [func.coalesce(Course.price, Decimal(0)).asc()]
+        by = [_PRICE.asc()]
     elif sort == "price_desc":
-        by = [func.coalesce(Course.price, Decimal(0)).desc()]
+        by = [_PRICE.desc()]
     else:  # popular, and relevance when nothing can match
         by = [Course.total_enrollments.desc()]
     return [*by, Course.id.desc()]
@@ -170,53 +174,87 @@ def _order(sort: str, rank: ColumnElement[Any] | None) -> list[ColumnElement[Any
 # -- the list ----------------------------------------------------------------------------
 
 
+# The columns a course card shows: reading only these (not whole ORM objects) spares the
+# large text and JSON columns and the ORM's bookkeeping, most of the list's CPU time.
+_CARD_COLUMNS = (
+    Course.uuid,
+    Course.slug,
+    Course.title,
+    Course.subtitle,
+    Course.thumbnail,
+    Course.price,
+    Course.compare_price,
+    Course.currency,
+    Course.price_type,
+    Course.level,
+    Course.language,
+    Course.rating,
+    Course.total_reviews,
+    Course.total_enrollments,
+    Course.duration_minutes,
+    Course.total_lectures,
+    Course.is_featured,
+    Course.is_bestseller,
+    Course.is_trending,
+    Course.is_new,
+)
+# Made once: building an alias of a mapped class is costly (every column is proxied).
+_CATEGORY = aliased(Category, name="card_category")
+_SUBCATEGORY = aliased(Category, name="card_subcategory")
+
+
 async def list_courses(
     session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
 ) -> tuple[list[schemas.CourseCard], PageMeta]:
     dialect = session.get_bind().dialect.name
-    statement, rank = _filtered(select(Course), query, dialect)
+    statement, rank = _filtered(select(Course.id).select_from(Course), query, dialect)
     sort = query.sort or ("relevance" if query.q else "popular")
     total = int(await session.scalar(select(func.count()).select_from(statement.subquery())) or 0)
-    page = statement.order_by(*_order(sort, rank)).options(
-        joinedload(Course.instructor),
-        joinedload(Course.category),
-        joinedload(Course.subcategory),
-        selectinload(Course.tags),
+    page = (
+        statement.add_columns(
+            *_CARD_COLUMNS,
+            User.username,
+            User.name,
+            _CATEGORY.slug.label("category"),
+            _SUBCATEGORY.slug.label("subcategory"),
+        )
+        .join(User, User.id == Course.instructor_id)
+        .outerjoin(_CATEGORY, _CATEGORY.id == Course.category_id)
+        .outerjoin(_SUBCATEGORY, _SUBCATEGORY.id == Course.subcategory_id)
+        .order_by(*_order(sort, rank))
+        .limit(params.per_page)
+        .offset(params.offset)
     )
-    courses = (
-        (await session.scalars(page.limit(params.per_page).offset(params.offset))).unique().all()
-    )
+    rows = (await session.execute(page)).all()
+    tags = await _tag_slugs(session, [row.id for row in rows])
     if query.q is not None:
         await record_search(session, query, total, user)
-    return [_card(course) for course in courses], params.meta(total)
+    return [_card(row, tags.get(row.id, [])) for row in rows], params.meta(total)
 
 
-def _card(course: Course) -> schemas.CourseCard:
+async def _tag_slugs(session: AsyncSession, course_ids: list[int]) -> dict[int, list[str]]:
+    """Each course's tag slugs, by tag name (one statement, none for an empty page)."""
+    if not course_ids:
+        return {}
+    rows = await session.execute(
+        select(CourseTag.course_id, Tag.slug)
+        .join(Tag, Tag.id == CourseTag.tag_id)
+        .where(CourseTag.course_id.in_(course_ids))
+        .order_by(Tag.name)
+    )
+    slugs: dict[int, list[str]] = {}
+    for course_id, slug in rows:
+        slugs.setdefault(course_id, []).append(slug)
+    return slugs
+
+
+def _card(row: Row[Any], tags: list[str]) -> schemas.CourseCard:
     return schemas.CourseCard(
-        uuid=course.uuid,
-        slug=course.slug,
-        title=course.title,
-        subtitle=course.subtitle,
-        thumbnail=course.thumbnail,
-        price=course.price,
-        compare_price=course.compare_price,
-        currency=course.currency,
-        price_type=course.price_type,
-        level=course.level,
-        language=course.language,
-        rating=course.rating,
-        total_reviews=course.total_reviews,
-        total_enrollments=course.total_enrollments,
-        duration_minutes=course.duration_minutes,
-        total_lectures=course.total_lectures,
-        is_featured=course.is_featured,
-        is_bestseller=course.is_bestseller,
-        is_trending=course.is_trending,
-        is_new=course.is_new,
-        instructor=schemas.InstructorBrief.model_validate(course.instructor),
-        category=course.category.slug if course.category else None,
-        subcategory=course.subcategory.slug if course.subcategory else None,
-        tags=[tag.slug for tag in course.tags],
+        **{column.key: getattr(row, column.key) for column in _CARD_COLUMNS},
+        instructor=schemas.InstructorBrief(username=row.username, name=row.name),
+        category=row.category,
+        subcategory=row.subcategory,
+        tags=tags,
     )
 
 
@@ -323,10 +361,11 @@ class Visit:
     referrer: str | None
 
 
-async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas.CoursePage:
-    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in text
-        raise NotFound("no such course")
-    dialect = session.get_bind().dialect.name
+@functools.cache
+def _page_statement(dialect: str) -> Select[Any]:
+    """The course of a slug (``:slug``) with its categories, tags, review summary and FAQs.
+
+    Built once per dialect: building a statement this size costs more than running it."""
     star_columns = [_stars(star).label(f"stars_{star}") for star in range(1, 6)]
     total_rating = (
         select(func.coalesce(func.sum(Review.rating), Decimal(0)))
@@ -337,7 +376,7 @@ async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas
         )
         .scalar_subquery()
     )
-    statement = (
+    return (
         select(
             Course,
             _approved_reviews().scalar_subquery().label("review_count"),
@@ -345,14 +384,20 @@ async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas
             _faqs_json(dialect).label("faqs"),
             *star_columns,
         )
-        .where(Course.slug == slug, visible())
+        .where(Course.slug == bindparam("slug", type_=String), VISIBLE)
         .options(
             joinedload(Course.category),
             joinedload(Course.subcategory),
             joinedload(Course.tags),
         )
     )
-    row = (await session.execute(statement)).unique().first()
+
+
+async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas.CoursePage:
+    if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in text
+        raise NotFound("no such course")
+    statement = _page_statement(session.get_bind().dialect.name)
+    row = (await session.execute(statement, {"slug": slug})).unique().first()
     if row is None:
         raise NotFound("no such course")
     course: Course = row[0]
@@ -433,28 +478,39 @@ def _faqs(raw: str | None) -> list[schemas.FaqOut]:
     ]
 
 
+# The owner (``:owner_id``) and co-instructors of a course (``:course_id``).
+_IS_OWNER = User.id == bindparam("owner_id", type_=Integer)
+_INSTRUCTORS = (
+    select(
+        User.username,
+        User.name,
+        _IS_OWNER.label("is_owner"),
+        CourseInstructor.role,
+        InstructorProfile.headline,
+        InstructorProfile.short_bio,
+        UserProfile.avatar,
+    )
+    .outerjoin(
+        CourseInstructor,
+        and_(
+            CourseInstructor.instructor_id == User.id,
+            CourseInstructor.course_id == bindparam("course_id", type_=Integer),
+        ),
+    )
+    .outerjoin(
+        InstructorProfile,
+        and_(InstructorProfile.user_id == User.id, InstructorProfile.deleted_at.is_(None)),
+    )
+    .outerjoin(UserProfile, UserProfile.user_id == User.id)
+    .where(or_(_IS_OWNER, CourseInstructor.id.is_not(None)), User.deleted_at.is_(None))
+    .order_by(case((_IS_OWNER, 0), else_=1), CourseInstructor.created_at, User.id)
+)
+
+
 async def _instructors(session: AsyncSession, course: Course) -> list[schemas.InstructorOut]:
     """The owner, then the co-instructors in the order they joined (one statement)."""
-    link = and_(CourseInstructor.instructor_id == User.id, CourseInstructor.course_id == course.id)
-    is_owner = User.id == course.instructor_id
     rows = await session.execute(
-        select(
-            User.username,
-            User.name,
-            is_owner.label("is_owner"),
-            CourseInstructor.role,
-            InstructorProfile.headline,
-            InstructorProfile.short_bio,
-            UserProfile.avatar,
-        )
-        .outerjoin(CourseInstructor, link)
-        .outerjoin(
-            InstructorProfile,
-            and_(InstructorProfile.user_id == User.id, InstructorProfile.deleted_at.is_(None)),
-        )
-        .outerjoin(UserProfile, UserProfile.user_id == User.id)
-        .where(or_(is_owner, CourseInstructor.id.is_not(None)), User.deleted_at.is_(None))
-        .order_by(case((is_owner, 0), else_=1), CourseInstructor.created_at, User.id)
+        _INSTRUCTORS, {"course_id": course.id, "owner_id": course.instructor_id}
     )
     return [
         schemas.InstructorOut(
@@ -469,37 +525,42 @@ async def _instructors(session: AsyncSession, course: Course) -> list[schemas.In
     ]
 
 
+_CURRICULUM = (
+    select(
+        CourseSection.id,
+        CourseSection.title,
+        CourseSection.duration_minutes,
+        Lesson.uuid,
+        Lesson.title,
+        Lesson.type,
+        Lesson.duration_seconds,
+        Lesson.is_free,
+        Lesson.video_url,
+        Lesson.video_provider,
+        Lesson.video_id,
+        Lesson.audio_url,
+        Lesson.document_url,
+    )
+    .outerjoin(
+        Lesson,
+        and_(
+            Lesson.section_id == CourseSection.id,
+            Lesson.is_published.is_(True),
+            Lesson.deleted_at.is_(None),
+        ),
+    )
+    .where(
+        CourseSection.course_id == bindparam("course_id", type_=Integer),
+        CourseSection.is_published.is_(True),
+        CourseSection.deleted_at.is_(None),
+    )
+    .order_by(CourseSection.order, CourseSection.id, Lesson.order, Lesson.id)
+)
+
+
 async def _curriculum(session: AsyncSession, course: Course) -> list[schemas.SectionOutline]:
     """Published sections with their published lessons, in order (one statement)."""
-    lesson_on = and_(
-        Lesson.section_id == CourseSection.id,
-        Lesson.is_published.is_(True),
-        Lesson.deleted_at.is_(None),
-    )
-    rows = await session.execute(
-        select(
-            CourseSection.id,
-            CourseSection.title,
-            CourseSection.duration_minutes,
-            Lesson.uuid,
-            Lesson.title,
-            Lesson.type,
-            Lesson.duration_seconds,
-            Lesson.is_free,
-            Lesson.video_url,
-            Lesson.video_provider,
-            Lesson.video_id,
-            Lesson.audio_url,
-            Lesson.document_url,
-        )
-        .outerjoin(Lesson, lesson_on)
-        .where(
-            CourseSection.course_id == course.id,
-            CourseSection.is_published.is_(True),
-            CourseSection.deleted_at.is_(None),
-        )
-        .order_by(CourseSection.order, CourseSection.id, Lesson.order, Lesson.id)
-    )
+    rows = await session.execute(_CURRICULUM, {"course_id": course.id})
     sections: dict[int, schemas.SectionOutline] = {}
     for row in rows:
         section = sections.get(row[0])
@@ -555,6 +616,50 @@ def device_type(user_agent: str | None) -> str:
     return "desktop"
 
 
+@functools.cache
+def _view_insert(signed_in: bool) -> Insert:
+    """INSERT the day's view unless this visitor has one (parameters named as below)."""
+    same_visitor: ColumnElement[bool]
+    if signed_in:
+        same_visitor = CourseView.user_id == bindparam("user_id", type_=Integer)
+    else:
+        same_visitor = and_(
+            CourseView.user_id.is_(None),
+            CourseView.ip_address.is_not_distinct_from(bindparam("ip", type_=String)),
+            CourseView.user_agent.is_not_distinct_from(bindparam("agent", type_=String)),
+        )
+    course_id, today = bindparam("course_id", type_=Integer), bindparam("today", type_=Date)
+    now = bindparam("now", type_=UTCDateTime)
+    seen = exists().where(
+        CourseView.course_id == course_id, CourseView.viewed_date == today, same_visitor
+    )
+    values = select(
+        course_id,
+        bindparam("user_id", type_=Integer),
+        bindparam("ip", type_=String),
+        bindparam("agent", type_=String),
+        bindparam("referrer", type_=String),
+        bindparam("device", type_=String),
+        today,
+        now,
+        now,
+    ).where(~seen)
+    # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
+    table: Any = CourseView.__table__
+    columns = ["course_id", "user_id", "ip_address", "user_agent", "referrer", "device_type"]
+    return insert(table).from_select(
+        [*columns, "viewed_date", "created_at", "updated_at"], values
+    )
+
+
+_COUNT_VIEW = (
+    update(Course)
+    .where(Course.id == bindparam("course_id", type_=Integer))
+    .values(total_views=Course.total_views + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 async def record_view(session: AsyncSession, course: Course, visit: Visit) -> bool:
     """Record a view unless this visitor viewed the course today; bump total_views if new.
 
@@ -563,57 +668,23 @@ async def record_view(session: AsyncSession, course: Course, visit: Visit) -> bo
     total_views. Two concurrent first views by one visitor may both be recorded (there is
     no unique key on course_views); the statistics tolerate that.
     """
-    today = utcnow().date()
-    user_id = visit.user.id if visit.user is not None else None
-    agent = visit.user_agent[:500] if visit.user_agent else None
-    ip = visit.ip_address[:45] if visit.ip_address else None
-    same_visitor: ColumnElement[bool]
-    if user_id is not None:
-        same_visitor = CourseView.user_id == user_id
-    else:
-        same_visitor = and_(
-            CourseView.user_id.is_(None),
-            CourseView.ip_address.is_not_distinct_from(ip),
-            CourseView.user_agent.is_not_distinct_from(agent),
-        )
-    seen = exists().where(
-        CourseView.course_id == course.id, CourseView.viewed_date == today, same_visitor
-    )
-    device = device_type(agent)
     now = utcnow()
-    values = select(
-        literal(course.id, Integer),
-        literal(user_id, Integer),
-        literal(ip, String),
-        literal(agent, String),
-        literal(visit.referrer[:2048] if visit.referrer else None, String),
-        literal(device, String),
-        literal(today, Date),
-        literal(now, UTCDateTime),
-        literal(now, UTCDateTime),
-    ).where(~seen)
+    agent = visit.user_agent[:500] if visit.user_agent else None
+    device = device_type(agent)
     result = await session.execute(
-        insert(CourseView).from_select(
-            [
-                CourseView.course_id,
-                CourseView.user_id,
-                CourseView.ip_address,
-                CourseView.user_agent,
-                CourseView.referrer,
-                CourseView.device_type,
-                CourseView.viewed_date,
-                CourseView.created_at,
-                CourseView.updated_at,
-            ],
-            values,
-        )
+        _view_insert(visit.user is not None),
+        {
+            "course_id": course.id,
+            "user_id": visit.user.id if visit.user is not None else None,
+            "ip": visit.ip_address[:45] if visit.ip_address else None,
+            "agent": agent,
+            "referrer": visit.referrer[:2048] if visit.referrer else None,
+            "device": device,
+            "today": now.date(),
+            "now": now,
+        },
     )
     new = bool(getattr(result, "rowcount", 0) == 1)
     if new and device != "bot":
-        await session.execute(
-            update(Course)
-            .where(Course.id == course.id)
-            .values(total_views=Course.total_views + 1)
-            .execution_options(synchronize_session=False)
-        )
+        await session.execute(_COUNT_VIEW, {"course_id": course.id})
     return new

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 
 from lectern.auth.dependencies import CurrentAdmin, OptionalUser
 from lectern.catalog import policy, service
@@ -28,10 +28,11 @@ from lectern.catalog.schemas import (
 from lectern.catalog.service import CategoryView, TagSort
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Category
 
-router = APIRouter(prefix="", tags=["catalog"])
+router = ApiRouter(prefix="", tags=["catalog"])
 
 SlugPath = Annotated[str, Path(min_length=1, max_length=255, description="The slug.")]
 IncludeQuery = Annotated[

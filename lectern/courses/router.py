@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from lectern.auth.dependencies import CurrentAdmin, CurrentUser
 from lectern.courses import links, review, service, team
@@ -35,10 +35,11 @@ from lectern.courses.schemas import (
 )
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import CourseInstructor, CoursePrerequisite, CourseStatus, RelatedCourse
 
-router = APIRouter(prefix="/studio/courses", tags=["studio"])
+router = ApiRouter(prefix="/studio/courses", tags=["studio"])
 
 CourseUuid = Annotated[uuid.UUID, Path(description="The course's uuid.")]
 UserUuid = Annotated[uuid.UUID, Path(description="The co-instructor's user uuid.")]

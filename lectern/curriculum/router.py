@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, File, Form, Path, Response, UploadFile
+from fastapi import Depends, File, Form, Path, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from lectern.auth.dependencies import CurrentUser
@@ -35,10 +35,11 @@ from lectern.curriculum.schemas import (
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.downloads import attachment
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Course, VideoTrackKind
 
-router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["curriculum"])
+router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["curriculum"])
 
 SectionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The section's id.")]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import StreamingResponse
 
 from lectern.auth.dependencies import CurrentUser
@@ -18,11 +18,12 @@ from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.gradebook import service
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Output, PageMeta, PageParams, page_params
 from lectern.learning.dashboard import csv_cell
 from lectern.models import EnrollmentStatus
 
-router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
+router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
 
 
 class ColumnOut(Output):

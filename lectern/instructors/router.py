@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from lectern.auth.dependencies import CurrentAdmin, CurrentUser
 from lectern.db import SessionDep
@@ -30,10 +30,11 @@ from lectern.instructors.schemas import (
     RejectionIn,
     SuspensionIn,
 )
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import InstructorProfileStatus
 
-router = APIRouter(prefix="/instructors", tags=["instructors"])
+router = ApiRouter(prefix="/instructors", tags=["instructors"])
 
 UserUuid = Annotated[
     uuid.UUID, Path(description="The uuid of the instructor's (or applicant's) user account.")

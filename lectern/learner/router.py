@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 
 from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.learner import schemas, service, wishlist
 
-router = APIRouter(prefix="/me")
+router = ApiRouter(prefix="/me")
 
 BookmarkId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The bookmark's id.")]
 NoteUuid = Annotated[uuid.UUID, Path(description="The note's uuid.")]

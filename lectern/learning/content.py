@@ -29,10 +29,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.app import API_PREFIX
 from lectern.curriculum.service import serve_resource
 from lectern.errors import Forbidden, NotFound, Unauthorized
 from lectern.kit.downloads import Download
+from lectern.kit.routing import API_PREFIX
 from lectern.kit.storage import storage
 from lectern.kit.types import utcnow
 from lectern.learning import drip

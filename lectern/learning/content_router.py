@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 from fastapi.responses import StreamingResponse
 
 from lectern.auth.dependencies import CurrentUser, OptionalUser
@@ -21,10 +21,11 @@ from lectern.curriculum.schemas import MAX_ID
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.downloads import attachment
+from lectern.kit.routing import ApiRouter
 from lectern.learning import content as service
 from lectern.learning.content_schemas import LessonContentOut, OutlineOut
 
-router = APIRouter(prefix="/learn", tags=["learning"])
+router = ApiRouter(prefix="/learn", tags=["learning"])
 
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 READ = problem_responses(401, 403, 404)

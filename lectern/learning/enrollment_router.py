@@ -15,13 +15,14 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.auth.dependencies import CurrentAdmin, CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.learning import dashboard, enrollments
 from lectern.learning.enrollment_schemas import (
@@ -45,9 +46,9 @@ StudioSort = Literal[
     "last_accessed_at", "-completed_at", "completed_at", "name", "-name", "email", "-email",
 ]  # fmt: skip
 
-learner = APIRouter(prefix="/enrollments", tags=["enrollments"])
-studio = APIRouter(prefix="/studio/courses/{course_uuid}/enrollments", tags=["studio"])
-router = APIRouter()
+learner = ApiRouter(prefix="/enrollments", tags=["enrollments"])
+studio = ApiRouter(prefix="/studio/courses/{course_uuid}/enrollments", tags=["studio"])
+router = ApiRouter()
 
 
 # -- the learner -----------------------------------------------------------------------------
@@ -188,7 +189,7 @@ async def refund(
 # -- the studio ------------------------------------------------------------------------------
 
 
-def studio_filters(
+async def studio_filters(
     status: EnrollmentStatus | None = Query(None, description="Only this status."),
     min_progress: Decimal | None = Query(
         None, ge=0, le=100, decimal_places=2, description="Progress at least (percent)."

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from fastapi import APIRouter
-
 from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.learning import progress
 from lectern.learning.access import learner_course
 from lectern.learning.progress_schemas import (
@@ -26,7 +25,7 @@ from lectern.learning.progress_schemas import (
 )
 from lectern.models import Enrollment, LessonType
 
-router = APIRouter(prefix="/learn", tags=["progress"])
+router = ApiRouter(prefix="/learn", tags=["progress"])
 
 
 def _lesson_out(state: progress.LessonState) -> LessonProgressOut:

@@ -12,18 +12,19 @@ import uuid
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request, Response
+from fastapi import Depends, Form, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.media import service
 from lectern.media.schemas import ListSort, MediaOut, MediaUpdate, MediaUpload
 from lectern.models import MediaType
 
-router = APIRouter(prefix="/media", tags=["media"])
+router = ApiRouter(prefix="/media", tags=["media"])
 
 MediaUuid = Annotated[uuid.UUID, Path(description="The media item's uuid.")]
 

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from fastapi import Depends, Path, Query, Request, Response, status
 from pydantic import JsonValue
 
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import SettingGroup
 from lectern.platform import activity, policy
@@ -23,7 +24,7 @@ from lectern.platform.schemas import (
 )
 from lectern.platform.setting_values import KEY_MAX_LENGTH, KEY_PATTERN
 
-router = APIRouter(prefix="", tags=["platform"])
+router = ApiRouter(prefix="", tags=["platform"])
 
 # Names in paths and filters: letters, digits and _ . : - (no NUL, no spaces).
 NAME_PATTERN = r"^[\w.:-]+$"

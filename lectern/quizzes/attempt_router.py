@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import Path, Query, Response, status
 
 from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.models import Quiz, QuizAnswer, QuizAttempt, QuizAttemptStatus, QuizQuestionType
 from lectern.quizzes import attempts as service
 from lectern.quizzes import keys
@@ -32,7 +33,7 @@ from lectern.quizzes.attempt_schemas import (
 )
 from lectern.quizzes.grading import MANUAL_TYPES, has_content, is_manually_graded
 
-router = APIRouter(tags=["quizzes"])
+router = ApiRouter(tags=["quizzes"])
 
 QuestionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 

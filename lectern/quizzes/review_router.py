@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import Depends, Path, Query
 
 from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Course
 from lectern.models.quizzes import Quiz, QuizAttempt, QuizAttemptStatus
@@ -37,7 +38,7 @@ from lectern.quizzes.review_schemas import (
     QuizStatsOut,
 )
 
-router = APIRouter(prefix="/studio/courses/{course_uuid}", tags=["quiz grading"])
+router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["quiz grading"])
 
 MAX_ID = 2**63 - 1
 AnswerId = Annotated[int, Path(ge=1, le=MAX_ID, description="The answer's id.")]
@@ -127,7 +128,7 @@ def _detail(view: review.AttemptView) -> AttemptDetailOut:
     )
 
 
-def queue_filters(
+async def queue_filters(
     status: QuizAttemptStatus = Query(
         QuizAttemptStatus.SUBMITTED,
         description="submitted (the default): handed in and waiting for manual grading.",

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import Depends, Path, Response
 
 from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Course
 from lectern.models.quizzes import QuizQuestion
@@ -35,7 +36,7 @@ from lectern.quizzes.studio_schemas import (
     QuizUpdate,
 )
 
-router = APIRouter(prefix="/studio/courses/{course_uuid}/quizzes", tags=["quizzes (studio)"])
+router = ApiRouter(prefix="/studio/courses/{course_uuid}/quizzes", tags=["quizzes (studio)"])
 
 QuestionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The question's id.")]
 READ = problem_responses(401, 403, 404)

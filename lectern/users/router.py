@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 
 from lectern.auth.dependencies import CurrentAdmin, CurrentUser, OptionalUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import UserRole, UserStatus
 from lectern.users import moderation, preferences, profiles, service
@@ -32,7 +33,7 @@ from lectern.users.schemas import (
     UserSort,
 )
 
-router = APIRouter(prefix="/users", tags=["users"])
+router = ApiRouter(prefix="/users", tags=["users"])
 
 ADMIN_ERRORS = problem_responses(401, 403, 404, 409)
 
