@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lectern.auth.tokens import decode_access_token
 from lectern.db import SessionDep
@@ -17,6 +17,8 @@ bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/
 
 # Statuses that may hold a session. Pending (unverified) users may sign in and verify.
 ACTIVE_STATUSES = frozenset({UserStatus.ACTIVE, UserStatus.PENDING})
+# Built once: every authenticated request runs it.
+_USER_BY_UUID = select(User).where(User.uuid == bindparam("uuid"), User.deleted_at.is_(None))
 
 
 async def optional_user(
@@ -30,9 +32,7 @@ async def optional_user(
     if credentials.scheme.lower() != "bearer":
         raise Unauthorized("use a Bearer token")
     claims = decode_access_token(credentials.credentials)
-    user = await session.scalar(
-        select(User).where(User.uuid == claims.subject, User.deleted_at.is_(None))
-    )
+    user = await session.scalar(_USER_BY_UUID, {"uuid": claims.subject})
     if user is None:
         raise Unauthorized("the access token is not valid", code="invalid_token")
     if user.status not in ACTIVE_STATUSES:

@@ -647,9 +647,7 @@ def _view_insert(signed_in: bool) -> Insert:
     # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
     table: Any = CourseView.__table__
     columns = ["course_id", "user_id", "ip_address", "user_agent", "referrer", "device_type"]
-    return insert(table).from_select(
-        [*columns, "viewed_date", "created_at", "updated_at"], values
-    )
+    return insert(table).from_select([*columns, "viewed_date", "created_at", "updated_at"], values)
 
 
 _COUNT_VIEW = (

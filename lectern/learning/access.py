@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Forbidden, NotFound
@@ -76,20 +76,29 @@ def is_live(enrollment: Enrollment, now: datetime) -> bool:
     )
 
 
+# The statements every learner request runs, built once.
+_IS_CO_INSTRUCTOR = select(
+    exists().where(
+        CourseInstructor.course_id == bindparam("course_id"),
+        CourseInstructor.instructor_id == bindparam("user_id"),
+    )
+)
+_ENROLLMENT_OF = select(Enrollment).where(
+    Enrollment.user_id == bindparam("user_id"),
+    Enrollment.course_id == bindparam("course_id"),
+    Enrollment.deleted_at.is_(None),
+)
+_COURSE_BY_UUID = select(Course).where(
+    Course.uuid == bindparam("course_uuid"), Course.deleted_at.is_(None)
+)
+
+
 async def is_staff(session: AsyncSession, user: User, course: Course) -> bool:
     """Admin, owner or co-instructor of ``course`` (at most one statement)."""
     if user.role == UserRole.ADMIN or course.instructor_id == user.id:
         return True
-    return bool(
-        await session.scalar(
-            select(
-                exists().where(
-                    CourseInstructor.course_id == course.id,
-                    CourseInstructor.instructor_id == user.id,
-                )
-            )
-        )
-    )
+    params = {"course_id": course.id, "user_id": user.id}
+    return bool(await session.scalar(_IS_CO_INSTRUCTOR, params))
 
 
 async def expire(session: AsyncSession, enrollment: Enrollment) -> None:
@@ -106,13 +115,7 @@ async def expire(session: AsyncSession, enrollment: Enrollment) -> None:
 
 async def enrollment_of(session: AsyncSession, user_id: int, course_id: int) -> Enrollment | None:
     """The user's enrollment in the course, whatever its status (None if never enrolled)."""
-    return await session.scalar(
-        select(Enrollment).where(
-            Enrollment.user_id == user_id,
-            Enrollment.course_id == course_id,
-            Enrollment.deleted_at.is_(None),
-        )
-    )
+    return await session.scalar(_ENROLLMENT_OF, {"user_id": user_id, "course_id": course_id})
 
 
 async def course_access(
@@ -154,9 +157,7 @@ async def learner_course(
     A published, approved course is visible to everyone; an unpublished one only to its
     staff and to users enrolled in it (students keep what they enrolled in).
     """
-    course = await session.scalar(
-        select(Course).where(Course.uuid == course_uuid, Course.deleted_at.is_(None))
-    )
+    course = await session.scalar(_COURSE_BY_UUID, {"course_uuid": course_uuid})
     if course is None:
         raise NotFound("no such course")
     access = await course_access(session, user, course)

@@ -19,12 +19,13 @@ counters by atomic UPDATE. Flushes, never commits.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -205,6 +206,20 @@ def _neighbours(opened: OpenLesson) -> tuple[uuid.UUID | None, uuid.UUID | None]
 # -- a lesson's content -----------------------------------------------------------------------
 
 
+# The statements of the player's lesson page, built once.
+_LESSON = select(Lesson).where(Lesson.id == bindparam("lesson_id"))
+_RESOURCES = (
+    select(LessonResource)
+    .where(LessonResource.lesson_id == bindparam("lesson_id"))
+    .order_by(LessonResource.order, LessonResource.id)
+)
+_TRACKS = (
+    select(VideoTrack)
+    .where(VideoTrack.lesson_id == bindparam("lesson_id"))
+    .order_by(VideoTrack.language, VideoTrack.id)
+)
+
+
 async def lesson_content(
     session: AsyncSession,
     user: User | None,
@@ -213,23 +228,11 @@ async def lesson_content(
 ) -> LessonContentOut:
     """The lesson for the player, and the view it counts (see the module's docstring)."""
     opened = await open_lesson(session, user, course_uuid, lesson_uuid)
-    lesson = await session.scalar(select(Lesson).where(Lesson.id == opened.row.id))
+    lesson = await session.scalar(_LESSON, {"lesson_id": opened.row.id})
     if lesson is None:  # deleted between the two statements
         raise NotFound("no such lesson in this course")
-    resources = list(
-        await session.scalars(
-            select(LessonResource)
-            .where(LessonResource.lesson_id == lesson.id)
-            .order_by(LessonResource.order, LessonResource.id)
-        )
-    )
-    tracks = list(
-        await session.scalars(
-            select(VideoTrack)
-            .where(VideoTrack.lesson_id == lesson.id)
-            .order_by(VideoTrack.language, VideoTrack.id)
-        )
-    )
+    resources = list(await session.scalars(_RESOURCES, {"lesson_id": lesson.id}))
+    tracks = list(await session.scalars(_TRACKS, {"lesson_id": lesson.id}))
     progress = await _count_view(session, opened, user)
 
     base = learn_path(opened.course.uuid, lesson.uuid)
@@ -306,39 +309,40 @@ async def lesson_content(
     )
 
 
-async def _count_view(
-    session: AsyncSession, opened: OpenLesson, user: User | None
-) -> LessonProgressOut | None:
-    """``total_views + 1`` on the lesson; with a live enrollment, ``views_count + 1`` on the
-    user's lesson_progress (created if needed) and the enrollment's last access. One
-    statement, three with an enrollment; the progress comes back from the upsert."""
-    lesson_id = opened.row.id
-    await session.execute(
-        update(Lesson)
-        .where(Lesson.id == lesson_id)
-        .values(total_views=Lesson.total_views + 1)
-        .execution_options(synchronize_session=False)
-    )
-    enrollment = opened.access.enrollment
-    if user is None or enrollment is None or not opened.tracked:
-        return None
-    now = utcnow()
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+_COUNT_LESSON_VIEW = (
+    update(Lesson)
+    .where(Lesson.id == bindparam("lesson_id"))
+    .values(total_views=Lesson.total_views + 1)
+    .execution_options(synchronize_session=False)
+)
+_ENROLLMENT_ACCESSED = (
+    update(Enrollment)
+    .where(Enrollment.id == bindparam("enrollment_id"))
+    .values(last_accessed_at=bindparam("now"), last_lesson_id=bindparam("lesson_id"))
+    .execution_options(synchronize_session=False)
+)
+
+
+@functools.cache
+def _progress_view_upsert(dialect: str) -> Any:
+    """``views_count + 1`` on the learner's progress row, created if needed; returns it."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
     table: Any = LessonProgress.__table__
     statement = insert(table).values(
-        user_id=user.id,
-        lesson_id=lesson_id,
-        enrollment_id=enrollment.id,
+        user_id=bindparam("user_id"),
+        lesson_id=bindparam("lesson_id"),
+        enrollment_id=bindparam("enrollment_id"),
         views_count=1,
-        created_at=now,
-        updated_at=now,
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
     )
-    upsert = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=["user_id", "lesson_id"],
         set_={
             "views_count": table.c.views_count + 1,
             "enrollment_id": statement.excluded.enrollment_id,
-            "updated_at": now,
+            "updated_at": bindparam("now"),
         },
     ).returning(
         table.c.last_position,
@@ -348,13 +352,24 @@ async def _count_view(
         table.c.progress_percentage,
         table.c.views_count,
     )
-    row = (await session.execute(upsert)).one()
-    await session.execute(
-        update(Enrollment)
-        .where(Enrollment.id == enrollment.id)
-        .values(last_accessed_at=now, last_lesson_id=lesson_id)
-        .execution_options(synchronize_session=False)
-    )
+
+
+async def _count_view(
+    session: AsyncSession, opened: OpenLesson, user: User | None
+) -> LessonProgressOut | None:
+    """``total_views + 1`` on the lesson; with a live enrollment, ``views_count + 1`` on the
+    user's lesson_progress (created if needed) and the enrollment's last access. One
+    statement, three with an enrollment; the progress comes back from the upsert."""
+    lesson_id = opened.row.id
+    await session.execute(_COUNT_LESSON_VIEW, {"lesson_id": lesson_id})
+    enrollment = opened.access.enrollment
+    if user is None or enrollment is None or not opened.tracked:
+        return None
+    now = utcnow()
+    params = {"user_id": user.id, "lesson_id": lesson_id, "enrollment_id": enrollment.id}
+    upsert = _progress_view_upsert(session.get_bind().dialect.name)
+    row = (await session.execute(upsert, params | {"now": now})).one()
+    await session.execute(_ENROLLMENT_ACCESSED, params | {"now": now})
     return LessonProgressOut.model_validate(row._asdict())
 
 

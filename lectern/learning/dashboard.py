@@ -8,13 +8,14 @@ subquery per row: the first published lesson in course order with no completed
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from sqlalchemy import Row, Select, exists, func, or_, select
+from sqlalchemy import Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -48,8 +49,8 @@ Student = aliased(User, name="student")
 
 def _next_lesson(column: Any) -> Any:
     """``column`` of the enrollment's next lesson (a correlated scalar subquery)."""
-    lesson = aliased(Lesson)
-    section = aliased(CourseSection)
+    lesson = aliased(Lesson, name=f"next_{column}_lesson")
+    section = aliased(CourseSection, name=f"next_{column}_section")
     # Correlated to the outermost enrollment explicitly: left to auto-correlation, this
     # EXISTS (two levels down) would grow its own FROM enrollments and match anyone's rows.
     done = (
@@ -79,23 +80,23 @@ def _next_lesson(column: Any) -> Any:
     )
 
 
-def _learner_statement() -> Rows:
-    return (
-        select(
-            Enrollment,
-            Course.uuid.label("course_uuid"),
-            Course.slug,
-            Course.title,
-            Course.thumbnail,
-            Instructor.name.label("instructor_name"),
-            Instructor.username.label("instructor_username"),
-            _next_lesson("uuid").label("next_uuid"),
-            _next_lesson("title").label("next_title"),
-        )
-        .join(Course, Course.id == Enrollment.course_id)
-        .join(Instructor, Instructor.id == Course.instructor_id)
-        .where(Enrollment.deleted_at.is_(None), Course.deleted_at.is_(None))
+# Built once (at import): the aliases and subqueries make it costly to build.
+_LEARNER: Rows = (
+    select(
+        Enrollment,
+        Course.uuid.label("course_uuid"),
+        Course.slug,
+        Course.title,
+        Course.thumbnail,
+        Instructor.name.label("instructor_name"),
+        Instructor.username.label("instructor_username"),
+        _next_lesson("uuid").label("next_uuid"),
+        _next_lesson("title").label("next_title"),
     )
+    .join(Course, Course.id == Enrollment.course_id)
+    .join(Instructor, Instructor.id == Course.instructor_id)
+    .where(Enrollment.deleted_at.is_(None), Course.deleted_at.is_(None))
+)
 
 
 def _learner_out(row: Row[Any]) -> EnrollmentOut:
@@ -145,14 +146,32 @@ def _ordered(statement: Rows, sorts: dict[str, Any], sort: str) -> Rows:
     return statement.order_by(order, tiebreak)
 
 
+def _paged(statement: Rows) -> tuple[Rows, Select[Any]]:
+    """The page of ``statement`` (``:limit``, ``:offset``) and the count of its rows."""
+    count = statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    return statement.limit(bindparam("limit")).offset(bindparam("offset")), count
+
+
 async def _page(
-    session: AsyncSession, statement: Rows, params: PageParams
+    session: AsyncSession,
+    statements: tuple[Rows, Select[Any]],
+    params: PageParams,
+    values: dict[str, Any],
 ) -> tuple[Sequence[Row[Any]], PageMeta]:
-    total = await session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    )
-    rows = (await session.execute(statement.limit(params.per_page).offset(params.offset))).all()
+    page, count = statements
+    total = await session.scalar(count, values)
+    window = {"limit": params.per_page, "offset": params.offset}
+    rows = (await session.execute(page, values | window)).all()
     return rows, params.meta(int(total or 0))
+
+
+@functools.cache
+def _learner_page(sort: str, with_status: bool) -> tuple[Rows, Select[Any]]:
+    """A learner's enrollments (``:user_id``, ``:status``), one statement pair per shape."""
+    statement = _LEARNER.where(Enrollment.user_id == bindparam("user_id"))
+    if with_status:
+        statement = statement.where(Enrollment.status == bindparam("status"))
+    return _paged(_ordered(statement, LEARNER_SORTS, sort))
 
 
 async def my_enrollments(
@@ -164,19 +183,17 @@ async def my_enrollments(
     sort: str = "-last_activity",
 ) -> tuple[list[EnrollmentOut], PageMeta]:
     """The learner's enrollments with their course card and next lesson (two statements)."""
-    statement = _learner_statement().where(Enrollment.user_id == user.id)
-    if status is not None:
-        statement = statement.where(Enrollment.status == status)
-    rows, meta = await _page(session, _ordered(statement, LEARNER_SORTS, sort), params)
+    statements = _learner_page(sort, status is not None)
+    rows, meta = await _page(session, statements, params, {"user_id": user.id, "status": status})
     return [_learner_out(row) for row in rows], meta
 
 
 async def enrollment_for(
     session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
 ) -> Row[Any]:
-    """One enrollment row (as ``_learner_statement``): the viewer's own; admins read any.
+    """One enrollment row (as the learner's list): the viewer's own; admins read any.
     404 for anyone else's."""
-    statement = _learner_statement().where(Enrollment.uuid == enrollment_uuid)
+    statement = _LEARNER.where(Enrollment.uuid == enrollment_uuid)
     if viewer.role != UserRole.ADMIN:
         statement = statement.where(Enrollment.user_id == viewer.id)
     row: Row[Any] | None = (await session.execute(statement)).first()
@@ -271,7 +288,8 @@ def _studio_out(row: Row[Any]) -> CourseEnrollmentOut:
 async def course_enrollments(
     session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, params: PageParams
 ) -> tuple[list[CourseEnrollmentOut], PageMeta]:
-    rows, meta = await _page(session, course_enrollments_statement(course, filters), params)
+    statements = _paged(course_enrollments_statement(course, filters))
+    rows, meta = await _page(session, statements, params, {})
     return [_studio_out(row) for row in rows], meta
 
 

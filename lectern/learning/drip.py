@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.models import (
@@ -128,63 +128,65 @@ class Plan:
         return None
 
 
+# Built once: every lesson a learner opens loads the curriculum.
+_SECTIONS = (
+    select(
+        CourseSection.id,
+        CourseSection.title,
+        CourseSection.order,
+        CourseSection.drip_enabled,
+        CourseSection.drip_type,
+        CourseSection.drip_days,
+        CourseSection.drip_date,
+        CourseSection.drip_after_section_id,
+    )
+    .where(
+        CourseSection.course_id == bindparam("course_id"),
+        CourseSection.deleted_at.is_(None),
+        CourseSection.is_published.is_(True),
+    )
+    .order_by(CourseSection.order, CourseSection.id)
+)
+_LESSONS = select(
+    Lesson.id,
+    Lesson.uuid,
+    Lesson.section_id,
+    Lesson.title,
+    Lesson.type,
+    Lesson.order,
+    Lesson.duration_seconds,
+    Lesson.is_free,
+    Lesson.is_locked,
+    Lesson.is_prerequisite,
+    Lesson.drip_enabled,
+    Lesson.drip_type,
+    Lesson.drip_days,
+    Lesson.drip_date,
+    Lesson.drip_after_lesson_id,
+).where(
+    Lesson.course_id == bindparam("course_id"),
+    Lesson.deleted_at.is_(None),
+    Lesson.is_published.is_(True),
+)
+_COMPLETED = select(LessonProgress.lesson_id).where(
+    LessonProgress.enrollment_id == bindparam("enrollment_id"),
+    LessonProgress.is_completed.is_(True),
+)
+
+
 async def load_curriculum(session: AsyncSession, course_id: int, drip_content: bool) -> Curriculum:
     """The course's published sections and lessons, in order (two statements)."""
-    section_rows = await session.execute(
-        select(
-            CourseSection.id,
-            CourseSection.title,
-            CourseSection.order,
-            CourseSection.drip_enabled,
-            CourseSection.drip_type,
-            CourseSection.drip_days,
-            CourseSection.drip_date,
-            CourseSection.drip_after_section_id,
-        )
-        .where(
-            CourseSection.course_id == course_id,
-            CourseSection.deleted_at.is_(None),
-            CourseSection.is_published.is_(True),
-        )
-        .order_by(CourseSection.order, CourseSection.id)
-    )
+    section_rows = await session.execute(_SECTIONS, {"course_id": course_id})
     sections = [SectionRow(**row._asdict()) for row in section_rows]
     position = {section.id: index for index, section in enumerate(sections)}
-    lesson_rows = await session.execute(
-        select(
-            Lesson.id,
-            Lesson.uuid,
-            Lesson.section_id,
-            Lesson.title,
-            Lesson.type,
-            Lesson.order,
-            Lesson.duration_seconds,
-            Lesson.is_free,
-            Lesson.is_locked,
-            Lesson.is_prerequisite,
-            Lesson.drip_enabled,
-            Lesson.drip_type,
-            Lesson.drip_days,
-            Lesson.drip_date,
-            Lesson.drip_after_lesson_id,
-        ).where(
-            Lesson.course_id == course_id,
-            Lesson.deleted_at.is_(None),
-            Lesson.is_published.is_(True),
-        )
-    )
+    lesson_rows = await session.execute(_LESSONS, {"course_id": course_id})
     lessons = [LessonRow(**row._asdict()) for row in lesson_rows if row.section_id in position]
     lessons.sort(key=lambda lesson: (position[lesson.section_id], lesson.order, lesson.id))
     return Curriculum(drip_content=drip_content, sections=sections, lessons=lessons)
 
 
 async def completed_lesson_ids(session: AsyncSession, enrollment_id: int) -> set[int]:
-    rows = await session.scalars(
-        select(LessonProgress.lesson_id).where(
-            LessonProgress.enrollment_id == enrollment_id, LessonProgress.is_completed.is_(True)
-        )
-    )
-    return set(rows)
+    return set(await session.scalars(_COMPLETED, {"enrollment_id": enrollment_id}))
 
 
 def _schedule_lock(

@@ -46,13 +46,14 @@ Totals
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, select, update
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -222,30 +223,41 @@ async def completion_threshold(session: AsyncSession) -> int:
     return _threshold(row.value, row.type) if row is not None else DEFAULT_THRESHOLD
 
 
+# Statements of the heartbeat are built once, with bind parameters: building one costs
+# about as much as running it, and a player beats every few seconds.
+_THRESHOLD = select(Setting).where(Setting.key == THRESHOLD_KEY)
+_LESSON_WITH_ROW = (
+    select(
+        Lesson.id.label("lesson_id"),
+        Lesson.uuid.label("lesson_uuid"),
+        Lesson.type.label("lesson_type"),
+        Lesson.duration_seconds,
+        Lesson.audio_duration,
+        _THRESHOLD.with_only_columns(Setting.value).scalar_subquery().label("t_value"),
+        _THRESHOLD.with_only_columns(Setting.type).scalar_subquery().label("t_type"),
+        *_ROW_COLUMNS,
+    )
+    .outerjoin(
+        LessonProgress,
+        and_(
+            LessonProgress.lesson_id == Lesson.id,
+            LessonProgress.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(
+        Lesson.uuid == bindparam("lesson_uuid"),
+        Lesson.course_id == bindparam("course_id"),
+        counted_lesson(),
+    )
+)
+
+
 async def _load_lesson(
     session: AsyncSession, course: Course, lesson_uuid: uuid.UUID, user_id: int
 ) -> _Lesson:
     """The lesson, the user's progress row in it and the completion threshold: one statement."""
-    setting = select(Setting).where(Setting.key == THRESHOLD_KEY)
-    row = (
-        await session.execute(
-            select(
-                Lesson.id.label("lesson_id"),
-                Lesson.uuid.label("lesson_uuid"),
-                Lesson.type.label("lesson_type"),
-                Lesson.duration_seconds,
-                Lesson.audio_duration,
-                setting.with_only_columns(Setting.value).scalar_subquery().label("t_value"),
-                setting.with_only_columns(Setting.type).scalar_subquery().label("t_type"),
-                *_ROW_COLUMNS,
-            )
-            .outerjoin(
-                LessonProgress,
-                and_(LessonProgress.lesson_id == Lesson.id, LessonProgress.user_id == user_id),
-            )
-            .where(Lesson.uuid == lesson_uuid, Lesson.course_id == course.id, counted_lesson())
-        )
-    ).first()
+    params = {"user_id": user_id, "lesson_uuid": lesson_uuid, "course_id": course.id}
+    row = (await session.execute(_LESSON_WITH_ROW, params)).first()
     if row is None:
         raise NotFound("no such lesson in this course")
     seconds = row.duration_seconds if row.duration_seconds > 0 else (row.audio_duration or 0)
@@ -260,14 +272,15 @@ async def _load_lesson(
     )
 
 
+_ROW_OF = select(*_ROW_COLUMNS).where(
+    LessonProgress.user_id == bindparam("user_id"),
+    LessonProgress.lesson_id == bindparam("lesson_id"),
+)
+
+
 async def _load_row(session: AsyncSession, user_id: int, lesson_id: int) -> _Row | None:
-    found = (
-        await session.execute(
-            select(*_ROW_COLUMNS).where(
-                LessonProgress.user_id == user_id, LessonProgress.lesson_id == lesson_id
-            )
-        )
-    ).first()
+    params = {"user_id": user_id, "lesson_id": lesson_id}
+    found = (await session.execute(_ROW_OF, params)).first()
     return _row(found) if found is not None else None
 
 
@@ -346,6 +359,40 @@ def _step(row: _Row | None, beat: Beat, now: datetime) -> _Step | None:
     return _Step(credit=credit, play_watched=already + credit, new_play=not same_play)
 
 
+def _advance(first_play: bool) -> Any:
+    """The compare-and-set UPDATE of a progress row: it applies only if no other beat moved
+    the row since it was read (same play and sequence)."""
+    same_play = (
+        LessonProgress.play_id.is_(None)
+        if first_play
+        else LessonProgress.play_id == bindparam("old_play_id")
+    )
+    return (
+        update(LessonProgress)
+        .where(
+            LessonProgress.id == bindparam("row_id"),
+            same_play,
+            LessonProgress.play_seq == bindparam("old_play_seq"),
+        )
+        .values(
+            play_id=bindparam("new_play_id"),
+            play_seq=bindparam("new_play_seq"),
+            play_watched=bindparam("new_play_watched"),
+            watch_time=LessonProgress.watch_time + bindparam("credit", type_=Integer),
+            last_position=bindparam("new_last_position"),
+            last_watched_at=bindparam("now"),
+            progress_percentage=bindparam("share"),
+            views_count=LessonProgress.views_count + bindparam("new_views", type_=Integer),
+        )
+        .returning(*_ROW_COLUMNS)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# By whether the row has had no play yet (play_id IS NULL).
+_ADVANCE = {True: _advance(True), False: _advance(False)}
+
+
 async def heartbeat(
     session: AsyncSession,
     course: Course,
@@ -411,34 +458,55 @@ async def heartbeat(
             return _state(lesson, row)
         watch_time = row.watch_time + step.credit
         share = max(row.progress_percentage, _share(watch_time, lesson.seconds))
-        result = await session.execute(
-            update(LessonProgress)
-            .where(
-                LessonProgress.id == row.id,
-                LessonProgress.play_id.is_(None)
-                if row.play_id is None
-                else LessonProgress.play_id == row.play_id,
-                LessonProgress.play_seq == row.play_seq,
-            )
-            .values(
-                play_id=str(beat.play_id),
-                play_seq=beat.seq,
-                play_watched=step.play_watched,
-                watch_time=LessonProgress.watch_time + step.credit,
-                last_position=beat.position,
-                last_watched_at=now,
-                progress_percentage=share,
-                views_count=LessonProgress.views_count + (1 if step.new_play else 0),
-            )
-            .returning(*_ROW_COLUMNS)
-            .execution_options(synchronize_session=False)
-        )
+        params = {
+            "row_id": row.id,
+            "old_play_id": row.play_id,
+            "old_play_seq": row.play_seq,
+            "new_play_id": str(beat.play_id),
+            "new_play_seq": beat.seq,
+            "new_play_watched": step.play_watched,
+            "credit": step.credit,
+            "new_last_position": beat.position,
+            "now": now,
+            "share": share,
+            "new_views": 1 if step.new_play else 0,
+        }
+        result = await session.execute(_ADVANCE[row.play_id is None], params)
         updated = result.first()
         if updated is not None:
             return await _after_beat(session, enrollment, lesson, _row(updated), step.credit, now)
         # Another beat of this row got in first: read it again and decide anew.
         row = await _load_row(session, user_id, lesson.id)
     raise Conflict("too many simultaneous beats for this lesson; try again", code="busy")
+
+
+@functools.cache
+def _watch_history_upsert(dialect: str) -> Any:
+    """Insert or update the learner's watch history of a lesson (parameters: its columns)."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    names = ["user_id", "lesson_id", "course_id", "last_position", "duration_watched"]
+    names += ["progress_percentage", "last_watched_at"]
+    # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
+    table: Any = WatchHistory.__table__
+    statement = insert(table).values({name: bindparam(name) for name in names})
+    kept = {"user_id", "lesson_id"}
+    changed = {name: statement.excluded[name] for name in names if name not in kept}
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={**changed, "updated_at": bindparam("touched_at")},
+    )
+
+
+_ENROLLMENT_AFTER_BEAT = (
+    update(Enrollment)
+    .where(Enrollment.id == bindparam("enrollment_id"))
+    .values(
+        total_watch_time=Enrollment.total_watch_time + bindparam("credit", type_=Integer),
+        last_accessed_at=bindparam("now"),
+        last_lesson_id=bindparam("lesson_id"),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 async def _after_beat(
@@ -451,7 +519,7 @@ async def _after_beat(
 ) -> LessonState:
     """The watch history and the enrollment follow an accepted beat; maybe the lesson
     completes."""
-    values = {
+    history = {
         "user_id": enrollment.user_id,
         "lesson_id": lesson.id,
         "course_id": enrollment.course_id,
@@ -459,35 +527,11 @@ async def _after_beat(
         "duration_watched": row.watch_time,
         "progress_percentage": row.progress_percentage,
         "last_watched_at": now,
+        "touched_at": now,
     }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(WatchHistory).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id", "lesson_id"],
-            set_={
-                name: statement.excluded[name]
-                for name in (
-                    "course_id",
-                    "last_position",
-                    "duration_watched",
-                    "progress_percentage",
-                    "last_watched_at",
-                )
-            }
-            | {"updated_at": now},
-        )
-    )
-    await session.execute(
-        update(Enrollment)
-        .where(Enrollment.id == enrollment.id)
-        .values(
-            total_watch_time=Enrollment.total_watch_time + credit,
-            last_accessed_at=now,
-            last_lesson_id=lesson.id,
-        )
-        .execution_options(synchronize_session=False)
-    )
+    await session.execute(_watch_history_upsert(session.get_bind().dialect.name), history)
+    params = {"enrollment_id": enrollment.id, "credit": credit, "now": now, "lesson_id": lesson.id}
+    await session.execute(_ENROLLMENT_AFTER_BEAT, params)
     completed_now = False
     if not row.is_completed and lesson.seconds > 0 and row.progress_percentage >= lesson.threshold:
         completed_now = await _complete(
