@@ -182,7 +182,8 @@ def _cells(name: str, stats: Stats, ratio: str) -> list[object]:
 class Learner:
     user: uuid.UUID
     course: uuid.UUID
-    lessons: list[uuid.UUID]
+    lessons: list[uuid.UUID]  # the lessons the lesson benchmark opens
+    video: uuid.UUID  # the lesson the heartbeat benchmark plays
 
 
 @dataclass
@@ -192,7 +193,8 @@ class Seeded:
     learners: list[Learner]  # a student and one of their courses (one per student)
     students: list[uuid.UUID]  # enrolled in several courses each
     newcomers: list[uuid.UUID]  # enrolled nowhere: they enroll in free courses
-    logins: list[str]  # e-mail addresses signing in with LOGIN_PASSWORD
+    logins: list[str]  # e-mail addresses signing in with login_password
+    login_password: str = LOGIN_PASSWORD
 
 
 async def _ids(conn: AsyncConnection, model: Any, rows: list[dict[str, Any]]) -> list[int]:
@@ -360,8 +362,9 @@ async def seed(url: URL, options: Options) -> Seeded:
                         }
                     )
                 first = courses[picked[0]]
+                lessons = lesson_uuids[first]
                 learners.append(
-                    Learner(student_rows[s]["uuid"], course_uuids[picked[0]], lesson_uuids[first])
+                    Learner(student_rows[s]["uuid"], course_uuids[picked[0]], lessons, lessons[0])
                 )
             await conn.execute(insert(Enrollment), enrollment_rows)
     finally:
@@ -421,7 +424,8 @@ def senders(seeded: Seeded, options: Options) -> dict[str, tuple[Send, tuple[int
 
     async def lesson(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
         learner = seeded.learners[n % len(seeded.learners)]
-        path = f"/api/v1/learn/{learner.course}/lessons/{learner.lessons[n % 20]}"
+        lesson_uuid = learner.lessons[n % len(learner.lessons)]
+        path = f"/api/v1/learn/{learner.course}/lessons/{lesson_uuid}"
         return await client.get(path, headers=learner_headers[n % len(seeded.learners)])
 
     # The heartbeat: one player per task, each a learner beating a lesson of their course.
@@ -434,7 +438,7 @@ def senders(seeded: Seeded, options: Options) -> dict[str, tuple[Send, tuple[int
         seconds = min(600, seqs[task] * 5)
         body = {"play_id": play_ids[task], "seq": seqs[task], "position": seconds}
         return await client.post(
-            f"/api/v1/learn/{learner.course}/lessons/{learner.lessons[0]}/heartbeat",
+            f"/api/v1/learn/{learner.course}/lessons/{learner.video}/heartbeat",
             json={**body, "watched": seconds},
             headers=learner_headers[task % len(seeded.learners)],
         )
@@ -450,7 +454,7 @@ def senders(seeded: Seeded, options: Options) -> dict[str, tuple[Send, tuple[int
     async def login(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
         email = seeded.logins[n % len(seeded.logins)]
         return await client.post(
-            "/api/v1/auth/login", json={"identifier": email, "password": LOGIN_PASSWORD}
+            "/api/v1/auth/login", json={"identifier": email, "password": seeded.login_password}
         )
 
     return {
@@ -488,22 +492,27 @@ async def _measure(
     )
 
 
+async def measure_lectern(
+    url: URL, seeded: Seeded, options: Options, report: Report, say: Callable[[str], None]
+) -> None:
+    """Serve Lectern on ``url`` and measure each endpoint of ``options.only`` in turn."""
+    async with serve(url, options.workers) as base_url:
+        table = senders(seeded, options)
+        for endpoint in options.only:
+            stats = await _measure(base_url, endpoint, table, options)
+            report.rows.append(Row(endpoint, "lectern", stats))
+            if endpoint in FLOORED:
+                report.samples[endpoint, "lectern"] = await _sample(base_url, table[endpoint][0])
+            say(f"lectern {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
+
+
 async def run(options: Options, progress: Callable[[str], None] | None = None) -> Report:
     say = progress or (lambda _line: None)
     report = Report(options)
     async with database(options.server, options.database_url) as url:
         seeded = await seed(url, options)
         say(f"seeded {options.courses} courses, {options.students} students")
-        async with serve(url, options.workers) as base_url:
-            table = senders(seeded, options)
-            for endpoint in options.only:
-                stats = await _measure(base_url, endpoint, table, options)
-                report.rows.append(Row(endpoint, "lectern", stats))
-                if endpoint in FLOORED:
-                    report.samples[endpoint, "lectern"] = await _sample(
-                        base_url, table[endpoint][0]
-                    )
-                say(f"lectern {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
+        await measure_lectern(url, seeded, options, report, say)
         floored = [endpoint for endpoint in options.only if endpoint in FLOORED]
         if options.floor and floored:
             await reset_heartbeats(url)

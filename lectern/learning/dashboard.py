@@ -1,9 +1,10 @@
 """The dashboards' queries: a learner's courses, and a course's enrollments for its instructors.
 
-Each list is a fixed number of statements whatever its size: a count and a page, the
-course card and the next lesson joined or computed in SQL (the next lesson is a correlated
-subquery per row: the first published lesson in course order with no completed
-``lesson_progress`` for the learner, drip locks aside).
+Each list is a fixed number of statements whatever its size: a count and a page with the
+course card joined; the learner's list also finds each row's next lesson in SQL (a
+correlated subquery per row giving the id of the first published lesson in course order
+with no completed ``lesson_progress`` for the learner, drip locks aside) and reads those
+lessons' titles in one more statement.
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ Instructor = aliased(User, name="instructor")
 Student = aliased(User, name="student")
 
 
-def _next_lesson(column: Any) -> Any:
-    """``column`` of the enrollment's next lesson (a correlated scalar subquery)."""
-    lesson = aliased(Lesson, name=f"next_{column}_lesson")
-    section = aliased(CourseSection, name=f"next_{column}_section")
+def _next_lesson_id() -> Any:
+    """The id of the enrollment's next lesson (a correlated scalar subquery)."""
+    lesson = aliased(Lesson, name="next_lesson")
+    section = aliased(CourseSection, name="next_section")
     # Correlated to the outermost enrollment explicitly: left to auto-correlation, this
     # EXISTS (two levels down) would grow its own FROM enrollments and match anyone's rows.
     done = (
@@ -63,7 +64,7 @@ def _next_lesson(column: Any) -> Any:
         .correlate(Enrollment, lesson)
     )
     return (
-        select(getattr(lesson, column))
+        select(lesson.id)
         .join(section, section.id == lesson.section_id)
         .where(
             lesson.course_id == Enrollment.course_id,
@@ -90,8 +91,7 @@ _LEARNER: Rows = (
         Course.thumbnail,
         Instructor.name.label("instructor_name"),
         Instructor.username.label("instructor_username"),
-        _next_lesson("uuid").label("next_uuid"),
-        _next_lesson("title").label("next_title"),
+        _next_lesson_id().label("next_lesson_id"),
     )
     .join(Course, Course.id == Enrollment.course_id)
     .join(Instructor, Instructor.id == Course.instructor_id)
@@ -99,7 +99,18 @@ _LEARNER: Rows = (
 )
 
 
-def _learner_out(row: Row[Any]) -> EnrollmentOut:
+async def _next_lessons(session: AsyncSession, rows: Sequence[Row[Any]]) -> dict[int, LessonBrief]:
+    """The next lessons of ``rows`` by id (one statement, none when no row has one)."""
+    ids = {row.next_lesson_id for row in rows if row.next_lesson_id is not None}
+    if not ids:
+        return {}
+    found = await session.execute(
+        select(Lesson.id, Lesson.uuid, Lesson.title).where(Lesson.id.in_(ids))
+    )
+    return {id_: LessonBrief(uuid=uuid_, title=title) for id_, uuid_, title in found}
+
+
+def _learner_out(row: Row[Any], next_lessons: dict[int, LessonBrief]) -> EnrollmentOut:
     enrollment: Enrollment = row[0]
     return EnrollmentOut(
         uuid=enrollment.uuid,
@@ -121,11 +132,7 @@ def _learner_out(row: Row[Any]) -> EnrollmentOut:
         completed_lessons=enrollment.completed_lessons,
         total_lessons=enrollment.total_lessons,
         total_watch_time=enrollment.total_watch_time,
-        next_lesson=(
-            LessonBrief(uuid=row.next_uuid, title=row.next_title)
-            if row.next_uuid is not None
-            else None
-        ),
+        next_lesson=next_lessons.get(row.next_lesson_id),
     )
 
 
@@ -182,10 +189,11 @@ async def my_enrollments(
     status: EnrollmentStatus | None = None,
     sort: str = "-last_activity",
 ) -> tuple[list[EnrollmentOut], PageMeta]:
-    """The learner's enrollments with their course card and next lesson (two statements)."""
+    """The learner's enrollments with their course card and next lesson (three statements)."""
     statements = _learner_page(sort, status is not None)
     rows, meta = await _page(session, statements, params, {"user_id": user.id, "status": status})
-    return [_learner_out(row) for row in rows], meta
+    next_lessons = await _next_lessons(session, rows)
+    return [_learner_out(row, next_lessons) for row in rows], meta
 
 
 async def enrollment_for(
@@ -205,7 +213,8 @@ async def enrollment_for(
 async def enrollment_out(
     session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
 ) -> EnrollmentOut:
-    return _learner_out(await enrollment_for(session, viewer, enrollment_uuid))
+    row = await enrollment_for(session, viewer, enrollment_uuid)
+    return _learner_out(row, await _next_lessons(session, [row]))
 
 
 # -- the instructor's side ----------------------------------------------------------------------

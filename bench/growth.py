@@ -1,0 +1,231 @@
+"""Growth: the endpoint benchmarks on platforms of the small, medium and large sizes.
+
+For each size: a throwaway PostgreSQL database, migrated and filled by
+``lectern.seed.scale`` (the size's preset, seed 1); the requests' subjects are picked from
+it (published courses, active enrollments with a video lesson, free courses, accounts to
+sign in with) and a few newcomers are added for the enroll benchmark; then Lectern is
+served and every endpoint measured as ``bench/endpoints.py`` does. The report gives each
+endpoint's p50 latency and throughput per size, and how much the p50 grew from the first
+size to the last: an index scan stays flat as tables grow, a table scan does not.
+
+    python -m bench.growth --sizes small,medium,large --workers 2 --concurrency 20 \\
+        --requests 1000 [--only catalog,dashboard]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
+
+from bench.endpoints import ENDPOINTS, Learner, Options, Report, Seeded, measure_lectern
+from bench.harness import PASSWORD_HASH, Stats, database, markdown
+from lectern.models import User, UserRole
+from lectern.seed.scale import SCALE_PASSWORD, SIZES, Plan, generate
+
+# How many subjects the requests spread over, whatever the size.
+COURSES, FREE_COURSES, LEARNERS, LOGINS = 300, 100, 500, 20
+LIVE = "e.status IN ('active', 'completed') AND e.is_active AND e.deleted_at IS NULL"
+VISIBLE = "c.status = 'published' AND c.is_approved AND c.deleted_at IS NULL"
+
+
+@dataclass
+class Growth:
+    options: Options
+    sizes: list[str]
+    rows: dict[str, dict[str, Stats]] = field(default_factory=dict)  # size -> endpoint -> stats
+    seed_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(stats.errors for by in self.rows.values() for stats in by.values())
+
+    def growth(self, endpoint: str) -> float | None:
+        """p50 of the last size over the first's, minus one (0.25: 25 % slower)."""
+        first, last = self.rows[self.sizes[0]], self.rows[self.sizes[-1]]
+        if endpoint not in first or endpoint not in last:
+            return None
+        base = first[endpoint].percentile(0.5)
+        return last[endpoint].percentile(0.5) / base - 1 if base else None
+
+    def table(self) -> str:
+        header = [
+            "endpoint",
+            *(f"{size} p50 ms" for size in self.sizes),
+            f"p50 growth {self.sizes[0]} → {self.sizes[-1]}",
+            *(f"{size} req/s" for size in self.sizes),
+        ]
+        lines: list[list[object]] = []
+        for endpoint in self.options.only:
+            stats = [self.rows[size].get(endpoint) for size in self.sizes]
+            growth = self.growth(endpoint)
+            lines.append(
+                [
+                    endpoint,
+                    *(f"{s.percentile(0.5):.1f}" if s else "" for s in stats),
+                    f"{growth:+.0%}" if growth is not None else "",
+                    *(f"{s.rps:.0f}" if s else "" for s in stats),
+                ]
+            )
+        return markdown(header, lines, left=1)
+
+
+async def pick(url: URL, options: Options) -> Seeded:
+    """The subjects of the requests, from a platform made by lectern.seed.scale, and
+    newcomers (enrolled nowhere) for the enroll benchmark."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            return await _pick(conn, options)
+    finally:
+        await engine.dispose()
+
+
+async def _pick(conn: AsyncConnection, options: Options) -> Seeded:
+    async def column(sql: str, **params: Any) -> list[Any]:
+        return list((await conn.execute(text(sql), params)).scalars())
+
+    # md5 of the id: a spread of the table that is the same on every run.
+    slugs = await column(
+        f"SELECT c.slug FROM courses c WHERE {VISIBLE} ORDER BY md5(c.id::text) LIMIT :n",  # noqa: S608
+        n=COURSES,
+    )
+    free = await column(
+        f"SELECT c.uuid FROM courses c WHERE {VISIBLE} AND c.price_type = 'free' "  # noqa: S608
+        "ORDER BY md5(c.id::text) LIMIT :n",
+        n=FREE_COURSES,
+    )
+    enrolled = (
+        await conn.execute(
+            text(
+                "SELECT u.uuid, c.uuid, c.id FROM enrollments e "  # noqa: S608
+                "JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id "
+                f"WHERE {LIVE} AND {VISIBLE} ORDER BY md5(e.id::text) LIMIT :n"
+            ),
+            {"n": LEARNERS},
+        )
+    ).all()
+    lessons: dict[int, list[tuple[uuid.UUID, bool]]] = {}
+    rows = await conn.execute(
+        text(
+            "SELECT l.course_id, l.uuid, l.type = 'video' AND l.duration_seconds > 0 "
+            "FROM lessons l JOIN course_sections s ON s.id = l.section_id "
+            "WHERE l.course_id = ANY(:ids) AND l.is_published AND l.deleted_at IS NULL "
+            "AND s.is_published AND s.deleted_at IS NULL "
+            "ORDER BY l.course_id, s.order, s.id, l.order, l.id"
+        ),
+        {"ids": sorted({course_id for _, _, course_id in enrolled})},
+    )
+    for course_id, lesson_uuid, is_video in rows:
+        lessons.setdefault(course_id, []).append((lesson_uuid, is_video))
+    learners = []
+    for user_uuid, course_uuid, course_id in enrolled:
+        videos = [lesson for lesson, is_video in lessons.get(course_id, []) if is_video]
+        if videos:
+            every = [lesson for lesson, _ in lessons[course_id]]
+            learners.append(Learner(user_uuid, course_uuid, every, videos[0]))
+    logins = await column(
+        "SELECT email FROM users WHERE role = 'student' AND email LIKE '%@scale.test' "
+        "ORDER BY id LIMIT :n",
+        n=LOGINS,
+    )
+    newcomers = [uuid.uuid4() for _ in range(options.requests // max(1, len(free)) + 2)]
+    now = datetime.now(UTC)
+    await conn.execute(
+        insert(User),
+        [
+            {
+                "uuid": newcomer,
+                "name": f"Newcomer {n}",
+                "username": f"growth-newcomer-{newcomer.hex[:12]}",
+                "email": f"growth-{newcomer.hex[:12]}@example.test",
+                "password_hash": PASSWORD_HASH,
+                "role": UserRole.STUDENT,
+                "email_verified_at": now,
+            }
+            for n, newcomer in enumerate(newcomers)
+        ],
+    )
+    if not (slugs and free and learners and logins):
+        raise RuntimeError("the platform is too small to benchmark: generate a larger size")
+    return Seeded(
+        slugs=slugs,
+        free_courses=free,
+        learners=learners,
+        students=[learner.user for learner in learners],
+        newcomers=newcomers,
+        logins=logins,
+        login_password=SCALE_PASSWORD,
+    )
+
+
+async def run(
+    options: Options,
+    plans: dict[str, Plan],
+    progress: Callable[[str], None] | None = None,
+) -> Growth:
+    """Measure ``options.only`` on a platform made from each plan, in order."""
+    say = progress or (lambda _line: None)
+    result = Growth(options, list(plans))
+    for size, plan in plans.items():
+        async with database(options.server) as url:
+            started = time.perf_counter()
+            await generate(url, plan)
+            result.seed_seconds[size] = time.perf_counter() - started
+            say(f"{size}: generated in {result.seed_seconds[size]:.0f} s")
+            seeded = await pick(url, options)
+            report = Report(options)
+            await measure_lectern(url, seeded, options, report, _prefixed(say, size))
+            result.rows[size] = {row.endpoint: row.stats for row in report.rows}
+    return result
+
+
+def _prefixed(say: Callable[[str], None], prefix: str) -> Callable[[str], None]:
+    return lambda line: say(f"{prefix}: {line}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=Options.server, help="a PostgreSQL server URL")
+    parser.add_argument("--sizes", default="small,medium,large", help="comma-separated sizes")
+    parser.add_argument("--workers", type=int, default=Options.workers)
+    parser.add_argument("--concurrency", type=int, default=Options.concurrency)
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--login-requests", type=int, default=0, help="default: requests / 10")
+    parser.add_argument("--only", default=",".join(ENDPOINTS), help="comma-separated endpoints")
+    args = parser.parse_args(argv)
+    sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
+    only = tuple(name.strip() for name in args.only.split(",") if name.strip())
+    if unknown := set(sizes) - set(SIZES):
+        parser.error(f"unknown sizes: {', '.join(sorted(unknown))}; known: {sorted(SIZES)}")
+    if unknown := set(only) - set(ENDPOINTS):
+        parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}; known: {ENDPOINTS}")
+    options = replace(
+        Options(),
+        server=args.server,
+        workers=args.workers,
+        concurrency=args.concurrency,
+        requests=args.requests,
+        login_requests=args.login_requests,
+        only=only,
+        floor=False,
+    )
+    plans = {size: Plan.preset(size) for size in sizes}
+    result = asyncio.run(run(options, plans, progress=lambda line: print(line, file=sys.stderr)))
+    print(result.table())
+    if result.errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
