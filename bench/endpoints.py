@@ -184,6 +184,7 @@ class Learner:
     course: uuid.UUID
     lessons: list[uuid.UUID]  # the lessons the lesson benchmark opens
     video: uuid.UUID  # the lesson the heartbeat benchmark plays
+    video_seconds: int = 600  # its running time
 
 
 @dataclass
@@ -435,7 +436,7 @@ def senders(seeded: Seeded, options: Options) -> dict[str, tuple[Send, tuple[int
     async def heartbeat(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
         learner = seeded.learners[task % len(seeded.learners)]
         seqs[task] += 1
-        seconds = min(600, seqs[task] * 5)
+        seconds = min(learner.video_seconds, seqs[task] * 5)
         body = {"play_id": play_ids[task], "seq": seqs[task], "position": seconds}
         return await client.post(
             f"/api/v1/learn/{learner.course}/lessons/{learner.video}/heartbeat",

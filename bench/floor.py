@@ -7,8 +7,9 @@ in the same transaction per request, selecting the same columns:
 
 - ``GET /api/v1/courses?level=&sort=``: the count, the page (instructor and categories
   joined), the page's tags;
-- ``GET /api/v1/courses/{slug}``: the course with categories, tags, review counts and
-  FAQs, the instructors, the curriculum, the conditional INSERT of the day's view;
+- ``GET /api/v1/courses/{slug}``: the course with its categories, and its tags, review
+  summary and FAQs as JSON, the instructors, the curriculum, the conditional INSERT of
+  the day's view;
 - ``POST /api/v1/learn/{course}/lessons/{lesson}/heartbeat``: the token check (JWT and
   the user's row), the course, the co-instructor check, the enrollment, the lesson with
   the progress row and the completion threshold, the compare-and-set UPDATE of the
@@ -90,60 +91,51 @@ VISIBLE = (
     "courses.status = 'published' AND courses.is_approved IS true AND courses.deleted_at IS NULL"
 )
 
-CATALOG_COUNT = f"""SELECT count(*) FROM (SELECT {COURSE_COLUMNS} FROM courses
+CATALOG_COUNT = f"""SELECT count(*) FROM (SELECT courses.id FROM courses
 WHERE {VISIBLE} AND courses.level = $1) AS anon_1"""  # noqa: S608 - built from constants
 
-CATALOG_PAGE = f"""SELECT {COURSE_COLUMNS},
-users_1.id AS u_id, users_1.uuid AS u_uuid, users_1.name AS u_name,
-users_1.username AS u_username, users_1.email, users_1.password_hash, users_1.role,
-users_1.status AS u_status, users_1.email_verified_at, users_1.two_factor_secret,
-users_1.two_factor_enabled_at, users_1.two_factor_recovery_codes,
-users_1.language AS u_language, users_1.timezone, users_1.last_login_at,
-users_1.last_login_ip, users_1.tokens_valid_after, users_1.created_at AS u_created_at,
-users_1.updated_at AS u_updated_at, users_1.deleted_at AS u_deleted_at,
-{_category_columns("categories_1")}, {_category_columns("categories_2")}
-FROM courses LEFT OUTER JOIN users AS users_1 ON users_1.id = courses.instructor_id
-LEFT OUTER JOIN categories AS categories_1 ON categories_1.id = courses.category_id
-LEFT OUTER JOIN categories AS categories_2 ON categories_2.id = courses.subcategory_id
+CATALOG_PAGE = f"""SELECT courses.id, courses.uuid, courses.slug, courses.title,
+courses.subtitle, courses.thumbnail, courses.price, courses.compare_price, courses.currency,
+courses.price_type, courses.level, courses.language, courses.rating, courses.total_reviews,
+courses.total_enrollments, courses.duration_minutes, courses.total_lectures,
+courses.is_featured, courses.is_bestseller, courses.is_trending, courses.is_new,
+users.username AS u_username, users.name AS u_name,
+card_category.slug AS categories_1_slug, card_subcategory.slug AS categories_2_slug
+FROM courses JOIN users ON users.id = courses.instructor_id
+LEFT OUTER JOIN categories AS card_category ON card_category.id = courses.category_id
+LEFT OUTER JOIN categories AS card_subcategory ON card_subcategory.id = courses.subcategory_id
 WHERE {VISIBLE} AND courses.level = $1 ORDER BY {{order}}, courses.id DESC
 LIMIT $2::INTEGER OFFSET $3::INTEGER"""  # noqa: S608 - built from constants
 
-PAGE_TAGS = """SELECT course_tag.course_id, tags.id, tags.name, tags.slug, tags.description,
-tags.is_active, tags.created_at, tags.updated_at
+PAGE_TAGS = """SELECT course_tag.course_id, tags.slug
 FROM course_tag JOIN tags ON tags.id = course_tag.tag_id
 WHERE course_tag.course_id IN ({ids}) ORDER BY tags.name"""
-
-
-def _reviews(extra: str = "") -> str:
-    return (
-        "FROM reviews WHERE reviews.course_id = courses.id AND reviews.status = 'approved' "
-        f"AND reviews.deleted_at IS NULL{extra}"
-    )
 
 
 def _stars(star: int) -> str:
     # Scores are stored as integer hundredths: 4 stars is 400.
     upper = "" if star == 5 else f" AND reviews.rating < {(star + 1) * 100}"
-    return f"(SELECT count(reviews.id) {_reviews(f' AND reviews.rating >= {star * 100}{upper}')})"
+    return f"'{star}', count(reviews.id) FILTER (WHERE reviews.rating >= {star * 100}{upper})"
 
 
 COURSE_PAGE = f"""SELECT {COURSE_COLUMNS},
-(SELECT count(reviews.id) {_reviews()}) AS review_count,
-(SELECT coalesce(sum(reviews.rating), 0) {_reviews()}) AS review_total,
+(SELECT CAST(json_build_object('count', count(reviews.id),
+  'total', coalesce(sum(reviews.rating), 0),
+  {", ".join(_stars(star) for star in range(1, 6))}) AS TEXT)
+ FROM reviews WHERE reviews.course_id = courses.id AND reviews.status = 'approved'
+ AND reviews.deleted_at IS NULL) AS reviews,
 (SELECT CAST(json_agg(json_build_object('question', faqs.question, 'answer', faqs.answer,
   'category', faqs.category) ORDER BY faqs."order", faqs.id) AS TEXT)
  FROM faqs WHERE faqs.course_id = courses.id AND faqs.is_published IS true
  AND faqs.deleted_at IS NULL) AS faqs,
-{", ".join(f"{_stars(star)} AS stars_{star}" for star in range(1, 6))},
-{_category_columns("categories_1")}, {_category_columns("categories_2")},
-tags_1.id AS tag_id, tags_1.name AS tag_name, tags_1.slug AS tag_slug,
-tags_1.description AS tag_description, tags_1.is_active AS tag_is_active,
-tags_1.created_at AS tag_created_at, tags_1.updated_at AS tag_updated_at
+(SELECT CAST(json_agg(json_build_object('slug', tags.slug, 'name', tags.name)
+  ORDER BY tags.name) AS TEXT)
+ FROM tags JOIN course_tag ON course_tag.tag_id = tags.id
+ WHERE course_tag.course_id = courses.id) AS tags,
+{_category_columns("categories_1")}, {_category_columns("categories_2")}
 FROM courses LEFT OUTER JOIN categories AS categories_1 ON categories_1.id = courses.category_id
 LEFT OUTER JOIN categories AS categories_2 ON categories_2.id = courses.subcategory_id
-LEFT OUTER JOIN (course_tag AS course_tag_1 JOIN tags AS tags_1
-  ON tags_1.id = course_tag_1.tag_id) ON courses.id = course_tag_1.course_id
-WHERE courses.slug = $1::VARCHAR AND {VISIBLE} ORDER BY tags_1.name"""  # noqa: S608 - built from constants
+WHERE courses.slug = $1::VARCHAR AND {VISIBLE}"""  # noqa: S608 - built from constants
 
 COURSE_INSTRUCTORS = """SELECT users.username, users.name, users.id = $1::BIGINT AS is_owner,
 course_instructors.role, instructor_profiles.headline, instructor_profiles.short_bio,
@@ -231,7 +223,7 @@ $7::TIMESTAMP WITH TIME ZONE, $8::TIMESTAMP WITH TIME ZONE, $8::TIMESTAMP WITH T
 ON CONFLICT (user_id, lesson_id) DO UPDATE SET course_id = excluded.course_id,
 last_position = excluded.last_position, duration_watched = excluded.duration_watched,
 progress_percentage = excluded.progress_percentage, last_watched_at = excluded.last_watched_at,
-updated_at = $8::TIMESTAMP WITH TIME ZONE RETURNING watch_history.id"""
+updated_at = $8::TIMESTAMP WITH TIME ZONE"""
 UPDATE_ENROLLMENT = """UPDATE enrollments SET last_accessed_at=$1::TIMESTAMP WITH TIME ZONE,
 last_lesson_id=$2::BIGINT, total_watch_time=(enrollments.total_watch_time + $3::INTEGER),
 updated_at=$4::TIMESTAMP WITH TIME ZONE WHERE enrollments.id = $5::BIGINT"""
@@ -373,15 +365,9 @@ class Floor:
         ip_address = scope["client"][0] if scope.get("client") else None
         now = datetime.now(UTC)
         async with self._pool().acquire() as conn, conn.transaction():
-            rows = await conn.fetch(COURSE_PAGE, slug)
-            if not rows:
+            course = await conn.fetchrow(COURSE_PAGE, slug)
+            if course is None:
                 raise Problem(404, "no such course")
-            course = rows[0]
-            tags = [
-                {"slug": row["tag_slug"], "name": row["tag_name"]}
-                for row in rows
-                if row["tag_id"] is not None
-            ]
             instructors = await conn.fetch(
                 COURSE_INSTRUCTORS, course["instructor_id"], course["id"]
             )
@@ -426,7 +412,8 @@ class Floor:
                         "preview": preview,
                     }
                 )
-        count, total = int(course["review_count"]), Decimal(course["review_total"]).scaleb(-2)
+        reviews = json.loads(course["reviews"])
+        count, total = int(reviews["count"]), Decimal(reviews["total"]).scaleb(-2)
         average = (total / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
         page = {
             key: course[key]
@@ -446,7 +433,7 @@ class Floor:
             page[key] = json.loads(course[key]) if course[key] else []
         page["category"] = _category(course, "categories_1")
         page["subcategory"] = _category(course, "categories_2")
-        page["tags"] = tags
+        page["tags"] = json.loads(course["tags"]) if course["tags"] else []
         page["instructors"] = [
             {
                 "username": row["username"],
@@ -462,7 +449,7 @@ class Floor:
         page["rating_summary"] = {
             "average": average,
             "count": count,
-            "stars": {str(star): int(course[f"stars_{star}"]) for star in range(1, 6)},
+            "stars": {str(star): int(reviews[str(star)]) for star in range(1, 6)},
         }
         page["faqs"] = json.loads(course["faqs"]) if course["faqs"] else []
         return to_json(page)
@@ -553,7 +540,7 @@ class Floor:
             percent = min(Decimal(100), Decimal(watch_time * 100) / duration).quantize(
                 Decimal("0.01")
             )
-            await conn.fetchval(
+            await conn.execute(
                 WATCH_HISTORY,
                 user["id"],
                 lesson["lesson_id"],

@@ -115,10 +115,11 @@ async def _pick(conn: AsyncConnection, options: Options) -> Seeded:
             {"n": LEARNERS},
         )
     ).all()
-    lessons: dict[int, list[tuple[uuid.UUID, bool]]] = {}
+    lessons: dict[int, list[tuple[uuid.UUID, int]]] = {}  # course -> (lesson, video seconds)
     rows = await conn.execute(
         text(
-            "SELECT l.course_id, l.uuid, l.type = 'video' AND l.duration_seconds > 0 "
+            "SELECT l.course_id, l.uuid, "
+            "CASE WHEN l.type = 'video' THEN l.duration_seconds ELSE 0 END "
             "FROM lessons l JOIN course_sections s ON s.id = l.section_id "
             "WHERE l.course_id = ANY(:ids) AND l.is_published AND l.deleted_at IS NULL "
             "AND s.is_published AND s.deleted_at IS NULL "
@@ -126,14 +127,15 @@ async def _pick(conn: AsyncConnection, options: Options) -> Seeded:
         ),
         {"ids": sorted({course_id for _, _, course_id in enrolled})},
     )
-    for course_id, lesson_uuid, is_video in rows:
-        lessons.setdefault(course_id, []).append((lesson_uuid, is_video))
+    for course_id, lesson_uuid, video_seconds in rows:
+        lessons.setdefault(course_id, []).append((lesson_uuid, video_seconds))
     learners = []
     for user_uuid, course_uuid, course_id in enrolled:
-        videos = [lesson for lesson, is_video in lessons.get(course_id, []) if is_video]
+        videos = [(lesson, seconds) for lesson, seconds in lessons.get(course_id, []) if seconds]
         if videos:
             every = [lesson for lesson, _ in lessons[course_id]]
-            learners.append(Learner(user_uuid, course_uuid, every, videos[0]))
+            video, seconds = videos[0]
+            learners.append(Learner(user_uuid, course_uuid, every, video, seconds))
     logins = await column(
         "SELECT email FROM users WHERE role = 'student' AND email LIKE '%@scale.test' "
         "ORDER BY id LIMIT :n",

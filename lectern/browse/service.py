@@ -37,7 +37,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.dml import Insert
@@ -312,31 +312,75 @@ async def facets(session: AsyncSession, filters: CatalogFilters) -> schemas.Face
 
 # -- the course page ---------------------------------------------------------------------
 
+_RATING_TYPE: Any = Review.__table__.c.rating.type
 
-def _approved_reviews(*extra: ColumnElement[bool]) -> Select[Any]:
-    return select(func.count(Review.id)).where(
-        Review.course_id == Course.id,
-        Review.status == ReviewStatus.APPROVED,
-        Review.deleted_at.is_(None),
-        *extra,
+
+def _json_object(dialect: str, *pairs: Any) -> Any:
+    """A JSON object built in SQL from name, value pairs."""
+    build = func.json_build_object if dialect == "postgresql" else func.json_object
+    return build(*pairs)
+
+
+def _as_text(dialect: str, json: Any) -> ColumnElement[str]:
+    return cast(json, Text) if dialect == "postgresql" else json
+
+
+def _reviews_json(dialect: str) -> ColumnElement[str]:
+    """The approved reviews' count, rating total and count per star, in one pass over the
+    course's reviews (a JSON object: the page needs them in one row of one statement)."""
+    stars = []
+    for star in range(1, 6):
+        band = Review.rating >= Decimal(star)
+        if star < 5:
+            band = and_(band, Review.rating < Decimal(star + 1))
+        stars += [str(star), func.count(Review.id).filter(band)]
+    summary = _json_object(
+        dialect,
+        "count",
+        func.count(Review.id),
+        "total",
+        func.coalesce(func.sum(Review.rating), Decimal(0)),
+        *stars,
+    )
+    return (
+        select(_as_text(dialect, summary))
+        .where(
+            Review.course_id == Course.id,
+            Review.status == ReviewStatus.APPROVED,
+            Review.deleted_at.is_(None),
+        )
+        .scalar_subquery()
     )
 
 
-def _stars(star: int) -> ColumnElement[int]:
-    upper = () if star == 5 else (Review.rating < Decimal(star + 1),)
-    return _approved_reviews(Review.rating >= Decimal(star), *upper).scalar_subquery()
+def _tags_json(dialect: str) -> ColumnElement[str]:
+    """The course's tags as one JSON array (joined, they would repeat the course's row and
+    every subquery in it once per tag)."""
+    item = _json_object(dialect, "slug", Tag.slug, "name", Tag.name)
+    aggregate = (
+        func.json_agg(aggregate_order_by(item, Tag.name))
+        if dialect == "postgresql"
+        else func.json_group_array(item)
+    )
+    return (
+        select(_as_text(dialect, aggregate))
+        .join(CourseTag, CourseTag.tag_id == Tag.id)
+        .where(CourseTag.course_id == Course.id)
+        .scalar_subquery()
+    )
 
 
 def _faqs_json(dialect: str) -> ColumnElement[str]:
     """The course's published FAQs as one JSON array (text), so the page needs no query more."""
     where = (Faq.course_id == Course.id, Faq.is_published.is_(True), Faq.deleted_at.is_(None))
     if dialect == "postgresql":
-        item = func.json_build_object(
-            "question", Faq.question, "answer", Faq.answer, "category", Faq.category
+        item = _json_object(
+            dialect, "question", Faq.question, "answer", Faq.answer, "category", Faq.category
         )
         aggregate = func.json_agg(aggregate_order_by(item, Faq.order, Faq.id))
-        return select(cast(aggregate, Text)).where(*where).scalar_subquery()
-    item = func.json_object(
+        return select(_as_text(dialect, aggregate)).where(*where).scalar_subquery()
+    item = _json_object(
+        dialect,
         "question",
         Faq.question,
         "answer",
@@ -362,34 +406,19 @@ class Visit:
 
 
 @functools.cache
-def _page_statement(dialect: str) -> Select[Any]:
+def _page_statement(dialect: str) -> Select[Course, str, str, str]:
     """The course of a slug (``:slug``) with its categories, tags, review summary and FAQs.
 
     Built once per dialect: building a statement this size costs more than running it."""
-    star_columns = [_stars(star).label(f"stars_{star}") for star in range(1, 6)]
-    total_rating = (
-        select(func.coalesce(func.sum(Review.rating), Decimal(0)))
-        .where(
-            Review.course_id == Course.id,
-            Review.status == ReviewStatus.APPROVED,
-            Review.deleted_at.is_(None),
-        )
-        .scalar_subquery()
-    )
     return (
         select(
             Course,
-            _approved_reviews().scalar_subquery().label("review_count"),
-            total_rating.label("review_total"),
+            _reviews_json(dialect).label("reviews"),
             _faqs_json(dialect).label("faqs"),
-            *star_columns,
+            _tags_json(dialect).label("tags"),
         )
         .where(Course.slug == bindparam("slug", type_=String), VISIBLE)
-        .options(
-            joinedload(Course.category),
-            joinedload(Course.subcategory),
-            joinedload(Course.tags),
-        )
+        .options(joinedload(Course.category), joinedload(Course.subcategory))
     )
 
 
@@ -397,15 +426,11 @@ async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in text
         raise NotFound("no such course")
     statement = _page_statement(session.get_bind().dialect.name)
-    row = (await session.execute(statement, {"slug": slug})).unique().first()
+    row = (await session.execute(statement, {"slug": slug})).first()
     if row is None:
         raise NotFound("no such course")
-    course: Course = row[0]
-    review_count, review_total, faqs_text = int(row[1] or 0), Decimal(row[2] or 0), row[3]
-    stars = {str(star): int(row[3 + star] or 0) for star in range(1, 6)}
-    average = (
-        (review_total / review_count).quantize(Decimal("0.01")) if review_count else Decimal("0.00")
-    )
+    course: Course = row.Course
+    summary = _rating_summary(json.loads(row.reviews), session.get_bind().dialect)
 
     instructors = await _instructors(session, course)
     curriculum = await _curriculum(session, course)
@@ -453,11 +478,11 @@ async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas
         updated_at=course.updated_at,
         category=_category(course.category),
         subcategory=_category(course.subcategory),
-        tags=[schemas.TagOut(slug=tag.slug, name=tag.name) for tag in course.tags],
+        tags=_tags(row.tags),
         instructors=instructors,
         curriculum=curriculum,
-        rating_summary=schemas.RatingSummary(average=average, count=review_count, stars=stars),
-        faqs=_faqs(faqs_text),
+        rating_summary=summary,
+        faqs=_faqs(row.faqs),
     )
 
 
@@ -465,6 +490,21 @@ def _category(category: Category | None) -> schemas.CategoryOut | None:
     if category is None or category.deleted_at is not None:
         return None
     return schemas.CategoryOut(slug=category.slug, name=category.name)
+
+
+def _rating_summary(reviews: dict[str, Any], dialect: Dialect) -> schemas.RatingSummary:
+    count = int(reviews["count"])
+    # The total is summed in SQL in the column's stored form: read it as the column does.
+    total = _RATING_TYPE.process_result_value(reviews["total"], dialect) or Decimal(0)
+    average = (total / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
+    stars = {str(star): int(reviews[str(star)]) for star in range(1, 6)}
+    return schemas.RatingSummary(average=average, count=count, stars=stars)
+
+
+def _tags(raw: str | None) -> list[schemas.TagOut]:
+    items: list[dict[str, str]] = json.loads(raw) if raw else []
+    items.sort(key=lambda item: item["name"])  # SQLite's json_group_array keeps no order
+    return [schemas.TagOut(slug=item["slug"], name=item["name"]) for item in items]
 
 
 def _faqs(raw: str | None) -> list[schemas.FaqOut]:
