@@ -33,7 +33,17 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bench.harness import AUTH, PASSWORD_HASH, Send, Stats, database, drive, markdown, serve
+from bench.harness import (
+    AUTH,
+    PASSWORD_HASH,
+    Send,
+    Server,
+    Stats,
+    database,
+    drive,
+    markdown,
+    serve,
+)
 from lectern.auth.passwords import hash_password
 from lectern.auth.tokens import issue_access_token
 from lectern.models import (
@@ -159,10 +169,11 @@ class Report:
             if floor is not None:
                 lines.append(_cells(f"{endpoint} (floor)", floor, ""))
         header = ["endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"]
-        return markdown([*header, "÷ floor"], lines, left=1)
+        return markdown([*header, "÷ floor", "server CPU ms/req"], lines, left=1)
 
 
 def _cells(name: str, stats: Stats, ratio: str) -> list[object]:
+    cpu = stats.cpu_ms_per_request
     return [
         name,
         stats.requests,
@@ -172,6 +183,7 @@ def _cells(name: str, stats: Stats, ratio: str) -> list[object]:
         f"{stats.percentile(0.95):.1f}",
         f"{stats.percentile(0.99):.1f}",
         ratio,
+        f"{cpu:.2f}" if cpu is not None else "",
     ]
 
 
@@ -479,11 +491,12 @@ async def _sample(base_url: str, send: Send) -> Any:
 
 
 async def _measure(
-    base_url: str, endpoint: str, table: dict[str, tuple[Send, tuple[int, ...], bool]], o: Options
+    server: Server, endpoint: str, table: dict[str, tuple[Send, tuple[int, ...], bool]], o: Options
 ) -> Stats:
     send, ok, warmup = table[endpoint]
-    return await drive(
-        base_url,
+    before = server.cpu_seconds()  # the warm-up beats count too: one per task
+    stats = await drive(
+        server.base_url,
         send,
         concurrency=o.concurrency,
         requests=o.count(endpoint),
@@ -491,19 +504,24 @@ async def _measure(
         warmup=warmup,
         request_timeout=o.timeout,
     )
+    after = server.cpu_seconds()
+    if before is not None and after is not None:
+        stats.server_cpu_seconds = after - before
+    return stats
 
 
 async def measure_lectern(
     url: URL, seeded: Seeded, options: Options, report: Report, say: Callable[[str], None]
 ) -> None:
     """Serve Lectern on ``url`` and measure each endpoint of ``options.only`` in turn."""
-    async with serve(url, options.workers) as base_url:
+    async with serve(url, options.workers) as server:
         table = senders(seeded, options)
         for endpoint in options.only:
-            stats = await _measure(base_url, endpoint, table, options)
+            stats = await _measure(server, endpoint, table, options)
             report.rows.append(Row(endpoint, "lectern", stats))
             if endpoint in FLOORED:
-                report.samples[endpoint, "lectern"] = await _sample(base_url, table[endpoint][0])
+                sample = await _sample(server.base_url, table[endpoint][0])
+                report.samples[endpoint, "lectern"] = sample
             say(f"lectern {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
 
 
@@ -517,12 +535,13 @@ async def run(options: Options, progress: Callable[[str], None] | None = None) -
         floored = [endpoint for endpoint in options.only if endpoint in FLOORED]
         if options.floor and floored:
             await reset_heartbeats(url)
-            async with serve(url, options.workers, "bench.floor:app", factory=False) as base_url:
+            async with serve(url, options.workers, "bench.floor:app", factory=False) as server:
                 table = senders(seeded, options)  # fresh players: the beats start over
                 for endpoint in floored:
-                    stats = await _measure(base_url, endpoint, table, options)
+                    stats = await _measure(server, endpoint, table, options)
                     report.rows.append(Row(endpoint, "floor", stats))
-                    report.samples[endpoint, "floor"] = await _sample(base_url, table[endpoint][0])
+                    sample = await _sample(server.base_url, table[endpoint][0])
+                    report.samples[endpoint, "floor"] = sample
                     say(f"floor {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
     return report
 

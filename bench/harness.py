@@ -135,17 +135,46 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running server: where it answers, and the CPU time its processes have used."""
+
+    base_url: str
+    process: subprocess.Popen[bytes]
+
+    def cpu_seconds(self) -> float | None:
+        """User and system CPU time of the server's processes (uvicorn and its workers: the
+        process group it leads); None where /proc is not there to read it."""
+        return group_cpu_seconds(self.process.pid)
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            # After the ")" closing the command name: state ppid pgrp ... utime stime.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) == group:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @asynccontextmanager
 async def serve(
     url: URL, workers: int, app: str = LECTERN_APP, factory: bool = True
-) -> AsyncIterator[str]:
-    """``app`` served by uvicorn on a free loopback port until the block ends: its base URL."""
+) -> AsyncIterator[Server]:
+    """``app`` served by uvicorn on a free loopback port until the block ends."""
     port = free_port()
     process = start_server(url, workers, port, app, factory)
     try:
         base_url = f"http://127.0.0.1:{port}"
         await wait_until_up(base_url, process, within=60)
-        yield base_url
+        yield Server(base_url, process)
     finally:
         stop_server(process)
 
@@ -162,10 +191,19 @@ class Stats:
     seconds: float
     latencies_ms: list[float] = field(repr=False)
     statuses: dict[int, int]
+    server_cpu_seconds: float | None = None  # the server's CPU time over the run
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        """The server's CPU time per request: what a request costs, however busy the
+        machine (the driver and the database share it)."""
+        if self.server_cpu_seconds is None or not self.requests:
+            return None
+        return self.server_cpu_seconds * 1000 / self.requests
 
     def percentile(self, share: float) -> float:
         return percentile(self.latencies_ms, share)

@@ -270,8 +270,8 @@ async def drive_players(base_url: str, seeded: Seeded, options: Options) -> Resu
 async def run(options: Options) -> Result:
     async with database(options.server, options.database_url) as url:
         seeded = await seed(url, options)
-        async with serve(url, options.workers) as base_url:
-            result = await drive_players(base_url, seeded, options)
+        async with serve(url, options.workers) as server:
+            result = await drive_players(server.base_url, seeded, options)
         enrollments, rows, count = await consistency(url)
         if enrollments != rows:
             raise RuntimeError(f"watch time differs: enrollments {enrollments}, lessons {rows}")

@@ -518,8 +518,14 @@ def _faqs(raw: str | None) -> list[schemas.FaqOut]:
     ]
 
 
-# The owner (``:owner_id``) and co-instructors of a course (``:course_id``).
+# The owner (``:owner_id``) and co-instructors of a course (``:course_id``). The people are
+# picked by id (the owner's, and the co-instructors' through their index): an OR over the
+# outer join would make PostgreSQL read every user.
 _IS_OWNER = User.id == bindparam("owner_id", type_=Integer)
+_COURSE_ID = bindparam("course_id", type_=Integer)
+_TEAM = select(bindparam("owner_id", type_=Integer)).union(
+    select(CourseInstructor.instructor_id).where(CourseInstructor.course_id == _COURSE_ID)
+)
 _INSTRUCTORS = (
     select(
         User.username,
@@ -532,17 +538,15 @@ _INSTRUCTORS = (
     )
     .outerjoin(
         CourseInstructor,
-        and_(
-            CourseInstructor.instructor_id == User.id,
-            CourseInstructor.course_id == bindparam("course_id", type_=Integer),
-        ),
+        and_(CourseInstructor.instructor_id == User.id, CourseInstructor.course_id == _COURSE_ID),
     )
     .outerjoin(
         InstructorProfile,
         and_(InstructorProfile.user_id == User.id, InstructorProfile.deleted_at.is_(None)),
     )
     .outerjoin(UserProfile, UserProfile.user_id == User.id)
-    .where(or_(_IS_OWNER, CourseInstructor.id.is_not(None)), User.deleted_at.is_(None))
+    .where(User.id.in_(_TEAM), or_(_IS_OWNER, CourseInstructor.id.is_not(None)))
+    .where(User.deleted_at.is_(None))
     .order_by(case((_IS_OWNER, 0), else_=1), CourseInstructor.created_at, User.id)
 )
 

@@ -71,6 +71,17 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
         # The public catalog: published courses, newest first. It also serves filters on
         # status alone, so status has no index of its own.
         Index(None, "status", "published_at"),
+        # The catalog's count of the visible courses matching its filters, read from the
+        # index alone (migration 0025).
+        Index(
+            "ix_courses_catalog_filters",
+            "status",
+            "level",
+            "price_type",
+            "language",
+            "is_approved",
+            "deleted_at",
+        ),
         # Free and subscription-only courses have no price (NULL); a paid course must have one.
         CheckConstraint("price_type <> 'paid' OR price IS NOT NULL", name="paid_has_price"),
         CheckConstraint("duration_minutes >= 0", name="duration_minutes_not_negative"),

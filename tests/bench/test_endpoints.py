@@ -47,6 +47,9 @@ def test_the_endpoint_benchmarks_and_the_floor_run_with_a_tiny_load(
         assert stats is not None
         assert (stats.requests, stats.errors) == (30, 0), (endpoint, stats.statuses)
         assert stats.percentile(0.5) <= stats.percentile(0.99)
+        # The server's CPU time was read from /proc (this runs on Linux).
+        assert stats.cpu_ms_per_request is not None
+        assert stats.cpu_ms_per_request > 0
     for endpoint in ("catalog", "course_page", "heartbeat"):
         floor = report.get(endpoint, "floor")
         assert floor is not None
@@ -59,4 +62,4 @@ def test_the_endpoint_benchmarks_and_the_floor_run_with_a_tiny_load(
     table = report.table()
     assert "| catalog | 30 | 0 |" in table
     assert "| catalog (floor) | 30 | 0 |" in table
-    assert "÷ floor" in table
+    assert "÷ floor | server CPU ms/req |" in table
