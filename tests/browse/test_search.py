@@ -166,3 +166,21 @@ async def test_facets_count_the_current_filter(client: httpx.AsyncClient, db: As
     assert (await db.scalars(select(SearchHistory))).all() == []
     response = await client.get(f"{URL}/facets", params={"level": "guru"})
     assert response.status_code == 422
+
+
+async def test_a_search_counts_its_matches_on_every_page(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    for n in range(3):
+        await create_published_course(db, slug=f"ocaml-{n}", title=f"OCaml part {n}")
+    await create_published_course(db, slug="other", title="Something else")
+    pages = []
+    for page in (1, 2, 3, 4):
+        response = await client.get(URL, params={"q": "ocaml", "per_page": 2, "page": page})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        pages.append((len(body["items"]), body["meta"]["total"], body["meta"]["pages"]))
+    # The last two pages are past the end: the count still says how many there are.
+    assert pages == [(2, 3, 2), (1, 3, 2), (0, 3, 2), (0, 3, 2)]
+    none = await client.get(URL, params={"q": "cobol"})
+    assert none.json()["meta"]["total"] == 0
