@@ -233,10 +233,9 @@ async def list_courses(
         .offset(params.offset)
     )
     rows = (await session.execute(page)).all()
-    if counted_in_page:
-        # A page past the end has no row to carry the count: count apart then.
-        if rows or params.offset:
-            total = rows[0].total if rows else int(await session.scalar(count) or 0)
+    # A page past the end has no row to carry the count: count apart then.
+    if counted_in_page and (rows or params.offset):
+        total = rows[0].total if rows else int(await session.scalar(count) or 0)
     tags = await _tag_slugs(session, [row.id for row in rows])
     if query.q is not None:
         await record_search(session, query, total, user)
