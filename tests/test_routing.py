@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from httpx import AsyncClient
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
 from starlette.routing import Match
 
-from lectern.kit.routing import ApiRouter
+from lectern.kit.routing import API_PREFIX, ApiRouter
 
 
 def _scope(path: str, root_path: str = "") -> dict[str, object]:
@@ -38,3 +39,30 @@ async def test_routes_under_several_routers_resolve(client: AsyncClient) -> None
     missing = await client.get("/api/v1/nowhere")
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_router_without_a_prefix_checks_the_first_segment() -> None:
+    router = ApiRouter()
+
+    @router.get("/categories/{slug}")
+    async def category(slug: str) -> str:
+        return slug
+
+    @router.get("/tags")
+    async def tags() -> str:
+        return "tags"
+
+    assert router.heads() == {"categories", "tags"}
+    assert router.matches(_scope("/api/v1/courses/python")) == (Match.NONE, {})
+    app = FastAPI()
+    app.include_router(router, prefix=API_PREFIX)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.get("/api/v1/categories/art")).json() == "art"
+        assert (await client.get("/api/v1/tags")).json() == "tags"
+        assert (await client.get("/api/v1/courses")).status_code == 404
+
+    @router.get("/{anything}")
+    async def anything() -> None: ...
+
+    # A path starting with a parameter may match anywhere: no shortcut then.
+    assert router.heads() is None

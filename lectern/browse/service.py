@@ -199,6 +199,7 @@ _CARD_COLUMNS = (
     Course.is_trending,
     Course.is_new,
 )
+_CARD_KEYS = tuple(column.key for column in _CARD_COLUMNS)
 # Made once: building an alias of a mapped class is costly (every column is proxied).
 _CATEGORY = aliased(Category, name="card_category")
 _SUBCATEGORY = aliased(Category, name="card_subcategory")
@@ -259,11 +260,12 @@ async def _tag_slugs(session: AsyncSession, course_ids: list[int]) -> dict[int, 
 
 
 def _card(row: Row[Any], tags: list[str]) -> schemas.CourseCard:
+    values = row._mapping
     return schemas.CourseCard(
-        **{column.key: getattr(row, column.key) for column in _CARD_COLUMNS},
-        instructor=schemas.InstructorBrief(username=row.username, name=row.name),
-        category=row.category,
-        subcategory=row.subcategory,
+        **{key: values[key] for key in _CARD_KEYS},
+        instructor=schemas.InstructorBrief(username=values["username"], name=values["name"]),
+        category=values["category"],
+        subcategory=values["subcategory"],
         tags=tags,
     )
 

@@ -4,6 +4,8 @@ FastAPI finds a request's route by trying every route of every included router i
 regular expression and some bookkeeping each): with ~200 routes that walk was a tenth of a
 catalog request's time. A path outside a router's prefix cannot match any of its routes,
 so :class:`ApiRouter` says so at once and a request only walks the routers it is under.
+A router without a prefix (its routes start anywhere) checks the path's first segment
+against those of its routes instead.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -25,11 +28,40 @@ class ApiRouter(APIRouter):
         super().__init__(prefix=prefix, **kwargs)
         # The literal start of every path of this router (a prefix may hold parameters).
         self.path_start = API_PREFIX + prefix.split("{", 1)[0]
+        self._heads: frozenset[str] | None = None
+        self._heads_of = -1  # how many routes _heads was computed from
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if not _route_path(scope).startswith(self.path_start):
+        path = _route_path(scope)
+        if not path.startswith(self.path_start):
+            return Match.NONE, {}
+        heads = self.heads()
+        if heads is not None and _first_segment(path[len(API_PREFIX) :]) not in heads:
             return Match.NONE, {}
         return super().matches(scope)
+
+    def heads(self) -> frozenset[str] | None:
+        """The first segments of this router's paths, for a router without a prefix (its
+        routes may start anywhere: /categories, /tags …); None when that tells nothing (a
+        prefix, a path starting with a parameter, or routers included in this one)."""
+        if self.prefix:
+            return None
+        if self._heads_of != len(self.routes):
+            heads: set[str] | None = set()
+            for route in self.routes:
+                path = route.path if isinstance(route, APIRoute) else "/{"
+                if heads is None or path.startswith("/{"):
+                    heads = None
+                    break
+                heads.add(path.split("/", 2)[1])
+            self._heads = frozenset(heads) if heads is not None else None
+            self._heads_of = len(self.routes)
+        return self._heads
+
+
+def _first_segment(path: str) -> str:
+    """ "categories" of "/categories/x"; "" for "" or "/"."""
+    return path.split("/", 2)[1] if path.startswith("/") else ""
 
 
 def _route_path(scope: Scope) -> str:
