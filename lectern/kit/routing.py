@@ -47,20 +47,16 @@ class ApiRouter(APIRouter):
         if self.prefix:
             return None
         if self._heads_of != len(self.routes):
-            heads: set[str] | None = set()
-            for route in self.routes:
-                path = route.path if isinstance(route, APIRoute) else "/{"
-                if heads is None or path.startswith("/{"):
-                    heads = None
-                    break
-                heads.add(path.split("/", 2)[1])
-            self._heads = frozenset(heads) if heads is not None else None
+            # An included router's paths are its own business: "/{" stands for "anything".
+            paths = [route.path if isinstance(route, APIRoute) else "/{" for route in self.routes]
+            open_ended = any(path.startswith("/{") for path in paths)
+            self._heads = None if open_ended else frozenset(map(_first_segment, paths))
             self._heads_of = len(self.routes)
         return self._heads
 
 
 def _first_segment(path: str) -> str:
-    """ "categories" of "/categories/x"; "" for "" or "/"."""
+    """The first segment of a path: categories of /categories/x; nothing of / or nothing."""
     return path.split("/", 2)[1] if path.startswith("/") else ""
 
 
