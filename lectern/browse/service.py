@@ -211,11 +211,15 @@ async def list_courses(
     dialect = session.get_bind().dialect.name
     statement, rank = _filtered(select(Course.id).select_from(Course), query, dialect)
     sort = query.sort or ("relevance" if query.q else "popular")
-    count = select(func.count()).select_from(statement.subquery())
+    matching = statement
+
+    async def count() -> int:
+        return int(await session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
+
     # A search reads every matching course anyway (to rank them): the page counts them in
     # the same pass. A plain list counts from an index (migration 0025) instead.
     counted_in_page = query.q is not None
-    total = 0 if counted_in_page else int(await session.scalar(count) or 0)
+    total = 0 if counted_in_page else await count()
     if counted_in_page:
         statement = statement.add_columns(func.count().over().label("total"))
     page = (
@@ -236,7 +240,7 @@ async def list_courses(
     rows = (await session.execute(page)).all()
     # A page past the end has no row to carry the count: count apart then.
     if counted_in_page and (rows or params.offset):
-        total = rows[0].total if rows else int(await session.scalar(count) or 0)
+        total = rows[0].total if rows else await count()
     tags = await _tag_slugs(session, [row.id for row in rows])
     if query.q is not None:
         await record_search(session, query, total, user)

@@ -16,12 +16,20 @@ def rowcount(result: Result[Any]) -> int:
     return cast(CursorResult[Any], result).rowcount
 
 
+def dialect_insert(model: type[Any], dialect: str) -> Any:
+    """An INSERT into ``model``'s table that can say ON CONFLICT, on either database.
+
+    The table, not the mapped class: executed with parameters, an ORM insert would be a
+    bulk insert."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(model.__table__)
+
+
 async def insert_ignore(
     session: AsyncSession, model: type[Any], values: dict[str, Any], conflict: Sequence[str]
 ) -> bool:
     """INSERT a row unless one with the same ``conflict`` columns exists (a unique key);
     True when this call inserted it. Safe under parallel requests: the database decides."""
-    table = model.__table__
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=conflict)
+    statement = dialect_insert(model, session.get_bind().dialect.name).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=conflict)
     return rowcount(await session.execute(statement)) == 1

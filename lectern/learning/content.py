@@ -26,14 +26,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.curriculum.service import serve_resource
 from lectern.errors import Forbidden, NotFound, Unauthorized
 from lectern.kit.downloads import Download
 from lectern.kit.routing import API_PREFIX
+from lectern.kit.sql import dialect_insert
 from lectern.kit.storage import storage
 from lectern.kit.types import utcnow
 from lectern.learning import drip
@@ -326,10 +325,8 @@ _ENROLLMENT_ACCESSED = (
 @functools.cache
 def _progress_view_upsert(dialect: str) -> Any:
     """``views_count + 1`` on the learner's progress row, created if needed; returns it."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
     table: Any = LessonProgress.__table__
-    statement = insert(table).values(
+    statement = dialect_insert(LessonProgress, dialect).values(
         user_id=bindparam("user_id"),
         lesson_id=bindparam("lesson_id"),
         enrollment_id=bindparam("enrollment_id"),

@@ -54,14 +54,12 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
 from lectern.curriculum.totals import counted_lesson
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.sql import insert_ignore, rowcount
+from lectern.kit.sql import dialect_insert, insert_ignore, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning import drip
 from lectern.learning.access import (
@@ -483,12 +481,11 @@ async def heartbeat(
 @functools.cache
 def _watch_history_upsert(dialect: str) -> Any:
     """Insert or update the learner's watch history of a lesson (parameters: its columns)."""
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     names = ["user_id", "lesson_id", "course_id", "last_position", "duration_watched"]
     names += ["progress_percentage", "last_watched_at"]
-    # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
-    table: Any = WatchHistory.__table__
-    statement = insert(table).values({name: bindparam(name) for name in names})
+    statement = dialect_insert(WatchHistory, dialect).values(
+        {name: bindparam(name) for name in names}
+    )
     kept = {"user_id", "lesson_id"}
     changed = {name: statement.excluded[name] for name in names if name not in kept}
     return statement.on_conflict_do_update(

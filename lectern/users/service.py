@@ -8,12 +8,11 @@ from typing import Any, TypeAlias
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth.passwords import check_strength, hash_password
 from lectern.errors import LecternError
+from lectern.kit.sql import dialect_insert
 from lectern.models import NotificationPreference, User, UserProfile, UserRole, UserStatus
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
@@ -121,10 +120,8 @@ async def ensure_row(session: AsyncSession, model: OwnedRow, user: User) -> None
     ``INSERT … ON CONFLICT DO NOTHING`` on the unique ``user_id``: two first edits racing
     each other both succeed instead of one failing on the unique key.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(model).values(user_id=user.id).on_conflict_do_nothing(index_elements=["user_id"])
-    )
+    statement = dialect_insert(model, session.get_bind().dialect.name).values(user_id=user.id)
+    await session.execute(statement.on_conflict_do_nothing(index_elements=["user_id"]))
 
 
 async def update_account(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
