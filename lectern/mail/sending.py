@@ -59,5 +59,10 @@ async def deliver(message: EmailMessage, settings: MailSettings | None = None) -
 
 
 def _write(folder: Path, content: bytes) -> None:
+    # Written under a temporary name and renamed, so whoever watches the folder (a mail
+    # viewer, a test) never reads a half-written message.
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{uuid.uuid4().hex}.eml").write_bytes(content)
+    name = uuid.uuid4().hex
+    partial = folder / f".{name}.part"
+    partial.write_bytes(content)
+    partial.replace(folder / f"{name}.eml")
