@@ -8,18 +8,24 @@ served and every endpoint measured as ``bench/endpoints.py`` does. The report gi
 endpoint's p50 latency and throughput per size, and how much the p50 grew from the first
 size to the last: an index scan stays flat as tables grow, a table scan does not.
 
+With ``--rounds N`` every platform is generated first, then measured N times, the sizes
+taking turns (small, medium, large, small, …), so that a slow spell of a shared machine
+falls on every size alike; the report gives the medians of the rounds.
+
     python -m bench.growth --sizes small,medium,large --workers 2 --concurrency 20 \\
-        --requests 1000 [--only catalog,dashboard]
+        --requests 1000 --rounds 3 [--only catalog,dashboard]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import sys
 import time
 import uuid
 from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -43,20 +49,39 @@ VISIBLE = "c.status = 'published' AND c.is_approved AND c.deleted_at IS NULL"
 class Growth:
     options: Options
     sizes: list[str]
-    rows: dict[str, dict[str, Stats]] = field(default_factory=dict)  # size -> endpoint -> stats
+    # size -> one {endpoint: stats} per round
+    rounds: dict[str, list[dict[str, Stats]]] = field(default_factory=dict)
     seed_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def errors(self) -> int:
-        return sum(stats.errors for by in self.rows.values() for stats in by.values())
+        return sum(
+            stats.errors for runs in self.rounds.values() for by in runs for stats in by.values()
+        )
+
+    def p50(self, size: str, endpoint: str) -> float | None:
+        """The median over the rounds of the endpoint's p50 at this size."""
+        values = [by[endpoint].percentile(0.5) for by in self.rounds[size] if endpoint in by]
+        return statistics.median(values) if values else None
+
+    def rps(self, size: str, endpoint: str) -> float | None:
+        values = [by[endpoint].rps for by in self.rounds[size] if endpoint in by]
+        return statistics.median(values) if values else None
 
     def growth(self, endpoint: str) -> float | None:
-        """p50 of the last size over the first's, minus one (0.25: 25 % slower)."""
-        first, last = self.rows[self.sizes[0]], self.rows[self.sizes[-1]]
-        if endpoint not in first or endpoint not in last:
-            return None
-        base = first[endpoint].percentile(0.5)
-        return last[endpoint].percentile(0.5) / base - 1 if base else None
+        """The median p50 of the last size over the first's, minus one (0.25: 25 % slower)."""
+        base = self.p50(self.sizes[0], endpoint)
+        last = self.p50(self.sizes[-1], endpoint)
+        return last / base - 1 if base and last is not None else None
+
+    def round_growths(self, endpoint: str) -> list[float]:
+        """The growth measured by each round alone."""
+        first, last = self.rounds[self.sizes[0]], self.rounds[self.sizes[-1]]
+        return [
+            b[endpoint].percentile(0.5) / a[endpoint].percentile(0.5) - 1
+            for a, b in zip(first, last, strict=True)
+            if endpoint in a and endpoint in b and a[endpoint].percentile(0.5)
+        ]
 
     def table(self) -> str:
         header = [
@@ -64,34 +89,43 @@ class Growth:
             *(f"{size} p50 ms" for size in self.sizes),
             f"p50 growth {self.sizes[0]} → {self.sizes[-1]}",
             *(f"{size} req/s" for size in self.sizes),
+            "growth in each round",
         ]
         lines: list[list[object]] = []
         for endpoint in self.options.only:
-            stats = [self.rows[size].get(endpoint) for size in self.sizes]
+            p50s = [self.p50(size, endpoint) for size in self.sizes]
+            rps = [self.rps(size, endpoint) for size in self.sizes]
             growth = self.growth(endpoint)
             lines.append(
                 [
                     endpoint,
-                    *(f"{s.percentile(0.5):.1f}" if s else "" for s in stats),
+                    *(f"{p:.1f}" if p is not None else "" for p in p50s),
                     f"{growth:+.0%}" if growth is not None else "",
-                    *(f"{s.rps:.0f}" if s else "" for s in stats),
+                    *(f"{r:.0f}" if r is not None else "" for r in rps),
+                    " ".join(f"{g:+.0%}" for g in self.round_growths(endpoint)),
                 ]
             )
         return markdown(header, lines, left=1)
 
 
-async def pick(url: URL, options: Options) -> Seeded:
-    """The subjects of the requests, from a platform made by lectern.seed.scale, and
-    newcomers (enrolled nowhere) for the enroll benchmark."""
+async def pick(url: URL, options: Options, rounds: int = 1) -> list[Seeded]:
+    """The subjects of the requests of each round, from a platform made by
+    lectern.seed.scale: the same ones every round but the newcomers (enrolled nowhere) of
+    the enroll benchmark, new in each round since each enrollment is made once."""
     engine = create_async_engine(url)
     try:
         async with engine.begin() as conn:
-            return await _pick(conn, options)
+            seeded = await _pick(conn, options, rounds)
     finally:
         await engine.dispose()
+    each = len(seeded.newcomers) // rounds
+    return [
+        replace(seeded, newcomers=seeded.newcomers[r * each : (r + 1) * each])
+        for r in range(rounds)
+    ]
 
 
-async def _pick(conn: AsyncConnection, options: Options) -> Seeded:
+async def _pick(conn: AsyncConnection, options: Options, rounds: int) -> Seeded:
     async def column(sql: str, **params: Any) -> list[Any]:
         return list((await conn.execute(text(sql), params)).scalars())
 
@@ -141,7 +175,8 @@ async def _pick(conn: AsyncConnection, options: Options) -> Seeded:
         "ORDER BY id LIMIT :n",
         n=LOGINS,
     )
-    newcomers = [uuid.uuid4() for _ in range(options.requests // max(1, len(free)) + 2)]
+    per_round = options.requests // max(1, len(free)) + 2
+    newcomers = [uuid.uuid4() for _ in range(per_round * rounds)]
     now = datetime.now(UTC)
     await conn.execute(
         insert(User),
@@ -175,20 +210,27 @@ async def run(
     options: Options,
     plans: dict[str, Plan],
     progress: Callable[[str], None] | None = None,
+    rounds: int = 1,
 ) -> Growth:
-    """Measure ``options.only`` on a platform made from each plan, in order."""
+    """Measure ``options.only`` ``rounds`` times on a platform made from each plan: every
+    platform is made first, then the rounds take the sizes in turn."""
     say = progress or (lambda _line: None)
     result = Growth(options, list(plans))
-    for size, plan in plans.items():
-        async with database(options.server) as url:
+    async with AsyncExitStack() as stack:
+        platforms: dict[str, tuple[URL, list[Seeded]]] = {}
+        for size, plan in plans.items():
+            url = await stack.enter_async_context(database(options.server))
             started = time.perf_counter()
             await generate(url, plan)
             result.seed_seconds[size] = time.perf_counter() - started
             say(f"{size}: generated in {result.seed_seconds[size]:.0f} s")
-            seeded = await pick(url, options)
-            report = Report(options)
-            await measure_lectern(url, seeded, options, report, _prefixed(say, size))
-            result.rows[size] = {row.endpoint: row.stats for row in report.rows}
+            platforms[size] = url, await pick(url, options, rounds)
+        for n in range(rounds):
+            for size, (url, seeded) in platforms.items():
+                report = Report(options)
+                await measure_lectern(url, seeded[n], options, report, _prefixed(say, size))
+                by_endpoint = {row.endpoint: row.stats for row in report.rows}
+                result.rounds.setdefault(size, []).append(by_endpoint)
     return result
 
 
@@ -203,6 +245,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=Options.workers)
     parser.add_argument("--concurrency", type=int, default=Options.concurrency)
     parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=1, help="measurements of each size")
     parser.add_argument("--login-requests", type=int, default=0, help="default: requests / 10")
     parser.add_argument("--only", default=",".join(ENDPOINTS), help="comma-separated endpoints")
     args = parser.parse_args(argv)
@@ -223,7 +266,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         floor=False,
     )
     plans = {size: Plan.preset(size) for size in sizes}
-    result = asyncio.run(run(options, plans, progress=lambda line: print(line, file=sys.stderr)))
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
+
+    def say(line: str) -> None:
+        print(line, file=sys.stderr)
+
+    result = asyncio.run(run(options, plans, progress=say, rounds=args.rounds))
     print(result.table())
     if result.errors:
         sys.exit(1)

@@ -25,6 +25,14 @@ router = ApiRouter(prefix="/courses", tags=["courses"])
     "",
     response_model=Page[schemas.CourseCard],
     summary="Browse and search the published courses",
+    description=(
+        "Published, approved courses matching the filters; with `q`, a full-text search over"
+        " title, subtitle, description and tags (recorded in the search history).\n\n"
+        f"A search covers its first {service.SEARCH_WINDOW:,} matches in the order asked for"
+        f" (for relevance: the {service.SEARCH_WINDOW:,} most popular matches, ranked);"
+        f" `meta.total` counts at most {service.SEARCH_WINDOW:,} and the pages end there."
+        " A very common word is narrowed with more words or filters."
+    ),
     responses=problem_responses(401, 422),
 )
 async def list_courses(
@@ -33,8 +41,6 @@ async def list_courses(
     query: Annotated[schemas.CatalogQuery, Query()],
     params: PageParams = Depends(page_params),
 ) -> Page[schemas.CourseCard]:
-    """Published, approved courses matching the filters; with ``q``, a full-text search over
-    title, subtitle, description and tags (recorded in the search history)."""
     items, meta = await service.list_courses(session, query, params, user)
     return Page(items=items, meta=meta)
 

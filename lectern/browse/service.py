@@ -3,7 +3,8 @@
 Query budget (asserted by the tests):
 - the list: a count, the page (owner and categories joined), the page's tags and,
   with q, one INSERT into search_history: at most 4 statements (a search counts in the
-  page's statement, apart only for a page past the end);
+  page's statement, apart only for a page past the end, and covers at most
+  SEARCH_WINDOW matches);
 - the facets: three GROUP BY statements;
 - a course page: the course (categories, tags, rating summary and FAQs in one statement),
   the instructors, the curriculum, then one conditional INSERT into course_views and, for
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
+    Subquery,
     Text,
     and_,
     bindparam,
@@ -40,7 +42,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.engine import Dialect, Row
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import QueryableAttribute, aliased, joinedload
 from sqlalchemy.sql.dml import Insert
 
 from lectern.browse import schemas, search
@@ -155,21 +157,30 @@ def _filtered(
     return match.statement, match.rank
 
 
-def _order(sort: str, rank: ColumnElement[Any] | None) -> list[ColumnElement[Any]]:
-    by: list[ColumnElement[Any]]
+# A value the list is sorted by, and whether descending.
+SortKey = tuple[ColumnElement[Any] | QueryableAttribute[Any], bool]
+
+
+def _sort_keys(sort: str, rank: ColumnElement[Any] | None) -> list[SortKey]:
+    """The list's order as (value, descending) pairs, ending with the id so it is total."""
+    keys: list[SortKey]
     if sort == "relevance" and rank is not None:
-        by = [rank.asc(), Course.total_enrollments.desc()]
+        keys = [(rank, False), (Course.total_enrollments, True)]
     elif sort == "rating":
-        by = [Course.rating.desc(), Course.total_reviews.desc()]
+        keys = [(Course.rating, True), (Course.total_reviews, True)]
     elif sort == "newest":
-        by = [Course.published_at.desc()]
+        keys = [(Course.published_at, True)]
     elif sort == "price_asc":
-        by = [_PRICE.asc()]
+        keys = [(_PRICE, False)]
     elif sort == "price_desc":
-        by = [_PRICE.desc()]
+        keys = [(_PRICE, True)]
     else:  # popular, and relevance when nothing can match
-        by = [Course.total_enrollments.desc()]
-    return [*by, Course.id.desc()]
+        keys = [(Course.total_enrollments, True)]
+    return [*keys, (Course.id, True)]
+
+
+def _order(keys: list[SortKey]) -> list[ColumnElement[Any]]:
+    return [value.desc() if descending else value.asc() for value, descending in keys]
 
 
 # -- the list ----------------------------------------------------------------------------
@@ -205,25 +216,35 @@ _CATEGORY = aliased(Category, name="card_category")
 _SUBCATEGORY = aliased(Category, name="card_subcategory")
 
 
-async def list_courses(
-    session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
-) -> tuple[list[schemas.CourseCard], PageMeta]:
-    dialect = session.get_bind().dialect.name
-    statement, rank = _filtered(select(Course.id).select_from(Course), query, dialect)
+# A search covers the first SEARCH_WINDOW matches in the order asked for, the most popular
+# ones when sorted by relevance: ranking and counting every match of a very common word
+# would cost in proportion to the catalog. Its total counts at most this many.
+SEARCH_WINDOW = 1000
+
+
+def list_statements(
+    query: CatalogQuery, params: PageParams, dialect: str
+) -> tuple[Select[Any], Select[Any]]:
+    """The statement of a page of the list, and the one counting the list.
+
+    A search's page carries its total in a ``total`` column (one pass over the window);
+    its count is needed only for a page past the end, which has no row to carry it.
+    """
+    matching, rank = _filtered(select(Course.id).select_from(Course), query, dialect)
     sort = query.sort or ("relevance" if query.q else "popular")
-    matching = statement
+    keys = _sort_keys(sort, rank)
+    if query.q is None:
+        # Counted from an index (migration 0025); the page read through the sort's index.
+        page = _cards_of(matching, _order(keys)).limit(params.per_page).offset(params.offset)
+        return page, select(func.count()).select_from(matching.subquery())
+    window = _search_window(matching, keys, sort)
+    return _search_page(window, keys, params), select(func.count()).select_from(window)
 
-    async def count() -> int:
-        return int(await session.scalar(select(func.count()).select_from(matching.subquery())) or 0)
 
-    # A search reads every matching course anyway (to rank them): the page counts them in
-    # the same pass. A plain list counts from an index (migration 0025) instead.
-    counted_in_page = query.q is not None
-    total = 0 if counted_in_page else await count()
-    if counted_in_page:
-        statement = statement.add_columns(func.count().over().label("total"))
-    page = (
-        statement.add_columns(
+def _cards_of(ids: Select[Any], order: list[ColumnElement[Any]]) -> Select[Any]:
+    """``ids`` (a statement over courses) with what a card shows, in ``order``."""
+    return (
+        ids.add_columns(
             *_CARD_COLUMNS,
             User.username,
             User.name,
@@ -233,16 +254,55 @@ async def list_courses(
         .join(User, User.id == Course.instructor_id)
         .outerjoin(_CATEGORY, _CATEGORY.id == Course.category_id)
         .outerjoin(_SUBCATEGORY, _SUBCATEGORY.id == Course.subcategory_id)
-        .order_by(*_order(sort, rank))
+        .order_by(*order)
+    )
+
+
+def _search_window(matching: Select[Any], keys: list[SortKey], sort: str) -> Subquery:
+    """The first SEARCH_WINDOW matches in the sort's order (by popularity for relevance),
+    with the sort's keys as key0, key1, …. PostgreSQL reads a common word's matches
+    through the sort's index and stops at the window; a rare word's through the full-text
+    index."""
+    window_keys = _sort_keys("popular" if sort == "relevance" else sort, None)
+    return (
+        matching.add_columns(*(value.label(f"key{i}") for i, (value, _) in enumerate(keys)))
+        .order_by(*_order(window_keys))
+        .limit(SEARCH_WINDOW)
+        .subquery("search_window")
+    )
+
+
+def _search_page(window: Subquery, keys: list[SortKey], params: PageParams) -> Select[Any]:
+    """The page's ids ranked and counted within the window, then the cards of those ids
+    only (joining the cards first would read every course of the window)."""
+
+    def keys_of(source: Subquery) -> list[SortKey]:
+        return [(source.c[f"key{i}"], descending) for i, (_, descending) in enumerate(keys)]
+
+    ranked = (
+        select(window.c.id, func.count().over().label("total"))
+        .add_columns(*(key for key, _ in keys_of(window)))
+        .order_by(*_order(keys_of(window)))
         .limit(params.per_page)
         .offset(params.offset)
+        .subquery("ranked")
     )
+    ids = select(ranked.c.id, ranked.c.total).join(Course, Course.id == ranked.c.id)
+    return _cards_of(ids, _order(keys_of(ranked)))
+
+
+async def list_courses(
+    session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
+) -> tuple[list[schemas.CourseCard], PageMeta]:
+    page, count = list_statements(query, params, session.get_bind().dialect.name)
+    searching = query.q is not None
     rows = (await session.execute(page)).all()
-    # A page past the end has no row to carry the count: count apart then.
-    if counted_in_page and (rows or params.offset):
-        total = rows[0].total if rows else await count()
+    if searching and (rows or not params.offset):
+        total = rows[0].total if rows else 0
+    else:
+        total = int(await session.scalar(count) or 0)
     tags = await _tag_slugs(session, [row.id for row in rows])
-    if query.q is not None:
+    if searching:
         await record_search(session, query, total, user)
     return [_card(row, tags.get(row.id, [])) for row in rows], params.meta(total)
 

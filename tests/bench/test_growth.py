@@ -31,17 +31,25 @@ def test_every_endpoint_is_measured_on_every_size() -> None:
         "tiny": Plan.custom(40, courses=6, enrollments=120, progress=600),
         "bigger": Plan.custom(80, courses=12, enrollments=240, progress=1200),
     }
-    growth = asyncio.run(run(options, plans))
+    # Two rounds: the second enrolls newcomers of its own and plays new heartbeats.
+    growth = asyncio.run(run(options, plans, rounds=2))
 
     assert growth.sizes == ["tiny", "bigger"]
     for size in plans:
-        for endpoint in ENDPOINTS:
-            stats = growth.rows[size][endpoint]
-            expected = 2 if endpoint == "login" else 12
-            assert (stats.requests, stats.errors) == (expected, 0), (size, endpoint, stats.statuses)
+        assert len(growth.rounds[size]) == 2
+        for by_endpoint in growth.rounds[size]:
+            for endpoint in ENDPOINTS:
+                stats = by_endpoint[endpoint]
+                expected = 2 if endpoint == "login" else 12
+                assert (stats.requests, stats.errors) == (expected, 0), (
+                    size,
+                    endpoint,
+                    stats.statuses,
+                )
         assert growth.seed_seconds[size] > 0
     for endpoint in ENDPOINTS:
         assert growth.growth(endpoint) is not None
+        assert len(growth.round_growths(endpoint)) == 2
     table = growth.table()
     assert "| endpoint | tiny p50 ms | bigger p50 ms | p50 growth tiny → bigger |" in table
     assert table.count("\n") == len(ENDPOINTS) + 1

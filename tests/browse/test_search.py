@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.browse import service
 from lectern.browse.search import fts5_query, terms, tsquery_text
 from lectern.models import (
     Course,
@@ -184,3 +185,42 @@ async def test_a_search_counts_its_matches_on_every_page(
     assert pages == [(2, 3, 2), (1, 3, 2), (0, 3, 2), (0, 3, 2)]
     none = await client.get(URL, params={"q": "cobol"})
     assert none.json()["meta"]["total"] == 0
+
+
+@pytest.fixture
+def window_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "SEARCH_WINDOW", 3)
+
+
+@pytest.mark.usefixtures("window_of_three")
+async def test_a_common_word_is_ranked_among_its_most_popular_matches(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    # Five courses say "scala"; the window holds the three most popular of them.
+    await create_published_course(db, slug="title-rare", title="Scala", total_enrollments=1)
+    await create_published_course(
+        db, slug="mention-top", title="Course", description="scala", total_enrollments=50
+    )
+    await create_published_course(db, slug="title-mid", title="Scala", total_enrollments=30)
+    await create_published_course(
+        db, slug="mention-mid", title="Course", description="scala", total_enrollments=20
+    )
+    await create_published_course(
+        db, slug="mention-low", title="Course", description="scala", total_enrollments=10
+    )
+    response = await client.get(URL, params={"q": "scala"})
+    body = response.json()
+    # Ranked by relevance within the window: the title match first.
+    assert [item["slug"] for item in body["items"]] == ["title-mid", "mention-top", "mention-mid"]
+    assert body["meta"] == {"total": 3, "page": 1, "per_page": 20, "pages": 1}
+    # A sort picks its own window: the first three matches in its order.
+    assert await found(client, "scala", sort="popular", per_page=2, page=2) == ["mention-mid"]
+    newest = await found(client, "scala", sort="newest")
+    assert newest == ["mention-low", "mention-mid", "title-mid"]
+    past_the_end = await client.get(URL, params={"q": "scala", "per_page": 2, "page": 3})
+    assert past_the_end.json()["items"] == []
+    assert past_the_end.json()["meta"]["total"] == 3
+    [*_, recorded] = await db.scalars(
+        select(SearchHistory.results_count).order_by(SearchHistory.id)
+    )
+    assert recorded == 3
