@@ -113,6 +113,7 @@ async def test_a_worker_runs_jobs_from_redis(tmp_path: Path) -> None:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group: the stop below reaches its children
     )
     # Start from an empty stream, as a new deployment would.
     redis = Redis.from_url(_redis_url())
@@ -132,11 +133,11 @@ async def test_a_worker_runs_jobs_from_redis(tmp_path: Path) -> None:
         assert b"dan@example.com" in mail.read_bytes()
     finally:
         await sender.shutdown()
-        worker.send_signal(signal.SIGINT)
+        os.killpg(worker.pid, signal.SIGINT)
         try:
-            worker.wait(timeout=5)
+            worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
 
 
