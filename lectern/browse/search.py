@@ -21,6 +21,8 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    String,
+    bindparam,
     false,
     func,
     literal_column,
@@ -63,22 +65,32 @@ class Match:
     rank: ColumnElement[Any] | None  # order by this ascending; None when nothing can match
 
 
-def restrict(statement: Select[Any], query: str, dialect: str) -> Match:
-    """``statement`` (selecting from courses) limited to the courses matching ``query``."""
-    words = terms(query)
-    if not words:
+def restrict(statement: Select[Any], matchable: bool, dialect: str) -> Match:
+    """``statement`` (selecting from courses) limited to the courses matching the query
+    given by :func:`parameters` (``matchable``: the query has a word to match)."""
+    if not matchable:
         return Match(statement.where(false()), None)
     if dialect == "postgresql":
-        tsquery = func.to_tsquery(literal_column("'english'::regconfig"), tsquery_text(words))
+        tsquery = func.to_tsquery(
+            literal_column("'english'::regconfig"), bindparam("tsquery", type_=String)
+        )
         vector: ColumnClause[Any] = literal_column("courses.search_vector")
         # ts_rank grows with relevance; negate it so that every rank sorts ascending.
         rank = -func.ts_rank(vector, tsquery)
         return Match(statement.where(vector.op("@@")(tsquery)), rank)
     fts = (
         text(_FTS5_MATCHES)
-        .bindparams(fts_query=fts5_query(words))
+        .bindparams(bindparam("fts_query", type_=String))
         .columns(course_id=Integer, rank=Float)
         .subquery("fts")
     )
     # bm25 is lower for better matches: it already sorts ascending.
     return Match(statement.join(fts, fts.c.course_id == Course.id), fts.c.rank)
+
+
+def parameters(query: str, dialect: str) -> dict[str, str]:
+    """The bind parameters of :func:`restrict`'s statement for ``query``."""
+    words = terms(query)
+    if dialect == "postgresql":
+        return {"tsquery": tsquery_text(words)}
+    return {"fts_query": fts5_query(words)}

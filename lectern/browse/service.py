@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Date,
     Integer,
@@ -49,6 +50,7 @@ from lectern.browse import schemas, search
 from lectern.browse.schemas import CatalogFilters, CatalogQuery
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import read
 from lectern.kit.types import UTCDateTime, utcnow
 from lectern.models import (
     Category,
@@ -80,11 +82,11 @@ VISIBLE = and_(
 )
 
 
-def _category_tree(slug: str) -> Select[Any]:
-    """The ids of the category with this slug and of every category below it."""
+def _category_tree() -> Select[Any]:
+    """The ids of the category with slug ``:category`` and of every category below it."""
     root = (
         select(Category.id)
-        .where(Category.slug == slug, Category.deleted_at.is_(None))
+        .where(Category.slug == bindparam("category"), Category.deleted_at.is_(None))
         .cte("category_tree", recursive=True)
     )
     tree = root.union_all(
@@ -97,63 +99,85 @@ def _category_tree(slug: str) -> Select[Any]:
 _PRICE = func.coalesce(Course.price, Decimal(0))
 
 
-def _conditions(filters: CatalogFilters) -> list[ColumnElement[bool]]:
-    wanted: list[ColumnElement[bool]] = [VISIBLE]
-    if filters.category is not None:
-        tree = _category_tree(filters.category)
-        wanted.append(or_(Course.category_id.in_(tree), Course.subcategory_id.in_(tree)))
-    if filters.tags:
-        wanted.append(
-            exists()
-            .where(CourseTag.course_id == Course.id, CourseTag.tag_id == Tag.id)
-            .where(Tag.slug.in_(filters.tags))
-        )
-    if filters.level is not None:
-        wanted.append(Course.level == filters.level)
-    if filters.language is not None:
-        wanted.append(Course.language == filters.language)
-    if filters.price_type is not None:
-        wanted.append(Course.price_type == filters.price_type)
-    if filters.min_price is not None:
-        wanted.append(filters.min_price <= _PRICE)
-    if filters.max_price is not None:
-        wanted.append(filters.max_price >= _PRICE)
-    if filters.min_rating is not None:
-        wanted.append(Course.rating >= filters.min_rating)
-    if filters.min_duration is not None:
-        wanted.append(Course.duration_minutes >= filters.min_duration)
-    if filters.max_duration is not None:
-        wanted.append(Course.duration_minutes <= filters.max_duration)
-    if filters.instructor is not None:
-        teacher = select(User.id).where(User.username == filters.instructor).scalar_subquery()
-        wanted.append(
-            or_(
-                Course.instructor_id == teacher,
-                exists().where(
-                    CourseInstructor.course_id == Course.id,
-                    CourseInstructor.instructor_id == teacher,
-                ),
-            )
-        )
-    for flag, column in (
-        (filters.featured, Course.is_featured),
-        (filters.bestseller, Course.is_bestseller),
-        (filters.trending, Course.is_trending),
-        (filters.new, Course.is_new),
-    ):
-        if flag is not None:
-            wanted.append(column.is_(flag))
-    return wanted
+def _param(name: str, like: Any) -> BindParameter[Any]:
+    """A bind parameter of the column ``like``'s type (its values converted as the column's)."""
+    return bindparam(name, type_=like.type)
+
+
+_TREE = _category_tree()
+_TEACHER = select(User.id).where(User.username == bindparam("instructor")).scalar_subquery()
+# Each filter with a value, over a bind parameter of its name. The list's statements are
+# built once for each shape of query (which filters are given) and run with the values:
+# building a statement costs more than running it.
+_CONDITIONS: dict[str, ColumnElement[bool]] = {
+    "category": or_(Course.category_id.in_(_TREE), Course.subcategory_id.in_(_TREE)),
+    "tags": exists()
+    .where(CourseTag.course_id == Course.id, CourseTag.tag_id == Tag.id)
+    .where(Tag.slug.in_(bindparam("tags", expanding=True))),
+    "level": Course.level == _param("level", Course.level),
+    "language": Course.language == _param("language", Course.language),
+    "price_type": Course.price_type == _param("price_type", Course.price_type),
+    "min_price": _param("min_price", Course.price) <= _PRICE,
+    "max_price": _param("max_price", Course.price) >= _PRICE,
+    "min_rating": Course.rating >= _param("min_rating", Course.rating),
+    "min_duration": Course.duration_minutes >= _param("min_duration", Course.duration_minutes),
+    "max_duration": Course.duration_minutes <= _param("max_duration", Course.duration_minutes),
+    "instructor": or_(
+        Course.instructor_id == _TEACHER,
+        exists().where(
+            CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == _TEACHER
+        ),
+    ),
+}
+# The yes/no filters are part of the shape, value included: the SQL says IS true / IS false.
+_FLAGS = {
+    "featured": Course.is_featured,
+    "bestseller": Course.is_bestseller,
+    "trending": Course.is_trending,
+    "new": Course.is_new,
+}
+
+Shape = tuple[tuple[str, Any], ...]
+
+
+def _shape(filters: CatalogFilters) -> Shape:
+    """The filters given (the flags with their values); with q, whether it has a word."""
+    given: list[tuple[str, Any]] = [
+        (name, None) for name in _CONDITIONS if getattr(filters, name) not in (None, [])
+    ]
+    given += [
+        (name, getattr(filters, name)) for name in _FLAGS if getattr(filters, name) is not None
+    ]
+    if filters.q is not None:
+        given.append(("q", bool(search.terms(filters.q))))
+    return tuple(given)
+
+
+def _values(filters: CatalogFilters, dialect: str) -> dict[str, Any]:
+    """The bind parameters of the filters given."""
+    values = {name: getattr(filters, name) for name in _CONDITIONS}
+    values = {name: value for name, value in values.items() if value not in (None, [])}
+    if filters.q is not None:
+        values |= search.parameters(filters.q, dialect)
+    return values
 
 
 def _filtered(
-    statement: Select[Any], filters: CatalogFilters, dialect: str
+    statement: Select[Any], shape: Shape, dialect: str
 ) -> tuple[Select[Any], ColumnElement[Any] | None]:
-    """``statement`` restricted to the filters, and the relevance rank when q was given."""
-    statement = statement.where(*_conditions(filters))
-    if filters.q is None:
+    """``statement`` restricted to the filters of ``shape``, and the relevance rank when it
+    searches."""
+    wanted = [VISIBLE]
+    for name, value in shape:
+        if name in _FLAGS:
+            wanted.append(_FLAGS[name].is_(value))
+        elif name in _CONDITIONS:
+            wanted.append(_CONDITIONS[name])
+    statement = statement.where(*wanted)
+    searching = dict(shape).get("q")
+    if searching is None:
         return statement, None
-    match = search.restrict(statement, filters.q, dialect)
+    match = search.restrict(statement, searching, dialect)
     return match.statement, match.rank
 
 
@@ -220,25 +244,39 @@ _SUBCATEGORY = aliased(Category, name="card_subcategory")
 # ones when sorted by relevance: ranking and counting every match of a very common word
 # would cost in proportion to the catalog. Its total counts at most this many.
 SEARCH_WINDOW = 1000
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
 
 
 def list_statements(
     query: CatalogQuery, params: PageParams, dialect: str
-) -> tuple[Select[Any], Select[Any]]:
-    """The statement of a page of the list, and the one counting the list.
+) -> tuple[Select[Any], Select[Any], dict[str, Any]]:
+    """The statement of a page of the list, the one counting the list, and the values of
+    their parameters.
 
     A search's page carries its total in a ``total`` column (one pass over the window);
     its count is needed only for a page past the end, which has no row to carry it.
     """
-    matching, rank = _filtered(select(Course.id).select_from(Course), query, dialect)
     sort = query.sort or ("relevance" if query.q else "popular")
+    page, count = _list_statements(_shape(query), sort, dialect)
+    values = _values(query, dialect) | {
+        "limit": params.per_page,
+        "offset": params.offset,
+        "window": SEARCH_WINDOW,
+    }
+    return page, count, values
+
+
+@functools.lru_cache(maxsize=256)
+def _list_statements(shape: Shape, sort: str, dialect: str) -> tuple[Select[Any], Select[Any]]:
+    matching, rank = _filtered(select(Course.id).select_from(Course), shape, dialect)
     keys = _sort_keys(sort, rank)
-    if query.q is None:
+    if "q" not in dict(shape):
         # Counted from an index (migration 0025); the page read through the sort's index.
-        page = _cards_of(matching, _order(keys)).limit(params.per_page).offset(params.offset)
+        page = _cards_of(matching, _order(keys)).limit(_LIMIT).offset(_OFFSET)
         return page, select(func.count()).select_from(matching.subquery())
     window = _search_window(matching, keys, sort)
-    return _search_page(window, keys, params), select(func.count()).select_from(window)
+    return _search_page(window, keys), select(func.count()).select_from(window)
 
 
 def _cards_of(ids: Select[Any], order: list[ColumnElement[Any]]) -> Select[Any]:
@@ -267,12 +305,12 @@ def _search_window(matching: Select[Any], keys: list[SortKey], sort: str) -> Sub
     return (
         matching.add_columns(*(value.label(f"key{i}") for i, (value, _) in enumerate(keys)))
         .order_by(*_order(window_keys))
-        .limit(SEARCH_WINDOW)
+        .limit(bindparam("window", type_=Integer))
         .subquery("search_window")
     )
 
 
-def _search_page(window: Subquery, keys: list[SortKey], params: PageParams) -> Select[Any]:
+def _search_page(window: Subquery, keys: list[SortKey]) -> Select[Any]:
     """The page's ids ranked and counted within the window, then the cards of those ids
     only (joining the cards first would read every course of the window)."""
 
@@ -283,8 +321,8 @@ def _search_page(window: Subquery, keys: list[SortKey], params: PageParams) -> S
         select(window.c.id, func.count().over().label("total"))
         .add_columns(*(key for key, _ in keys_of(window)))
         .order_by(*_order(keys_of(window)))
-        .limit(params.per_page)
-        .offset(params.offset)
+        .limit(_LIMIT)
+        .offset(_OFFSET)
         .subquery("ranked")
     )
     ids = select(ranked.c.id, ranked.c.total).join(Course, Course.id == ranked.c.id)
@@ -294,29 +332,32 @@ def _search_page(window: Subquery, keys: list[SortKey], params: PageParams) -> S
 async def list_courses(
     session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
 ) -> tuple[list[schemas.CourseCard], PageMeta]:
-    page, count = list_statements(query, params, session.get_bind().dialect.name)
+    page, count, values = list_statements(query, params, session.get_bind().dialect.name)
     searching = query.q is not None
-    rows = (await session.execute(page)).all()
+    rows = (await read(session, page, values)).all()
     if searching and (rows or not params.offset):
         total = rows[0].total if rows else 0
     else:
-        total = int(await session.scalar(count) or 0)
+        total = int((await read(session, count, values)).scalar() or 0)
     tags = await _tag_slugs(session, [row.id for row in rows])
     if searching:
         await record_search(session, query, total, user)
     return [_card(row, tags.get(row.id, [])) for row in rows], params.meta(total)
 
 
+_PAGE_TAGS = (
+    select(CourseTag.course_id, Tag.slug)
+    .join(Tag, Tag.id == CourseTag.tag_id)
+    .where(CourseTag.course_id.in_(bindparam("course_ids", expanding=True)))
+    .order_by(Tag.name)
+)
+
+
 async def _tag_slugs(session: AsyncSession, course_ids: list[int]) -> dict[int, list[str]]:
     """Each course's tag slugs, by tag name (one statement, none for an empty page)."""
     if not course_ids:
         return {}
-    rows = await session.execute(
-        select(CourseTag.course_id, Tag.slug)
-        .join(Tag, Tag.id == CourseTag.tag_id)
-        .where(CourseTag.course_id.in_(course_ids))
-        .order_by(Tag.name)
-    )
+    rows = await read(session, _PAGE_TAGS, {"course_ids": course_ids})
     slugs: dict[int, list[str]] = {}
     for course_id, slug in rows:
         slugs.setdefault(course_id, []).append(slug)
@@ -354,7 +395,8 @@ async def record_search(
 
 async def facets(session: AsyncSession, filters: CatalogFilters) -> schemas.FacetsOut:
     dialect = session.get_bind().dialect.name
-    matching, _ = _filtered(select(Course.id), filters, dialect)
+    matching, _ = _filtered(select(Course.id), _shape(filters), dialect)
+    values = _values(filters, dialect)
     ids = matching.subquery()
     in_filter = Course.id.in_(select(ids.c.id))
 
@@ -364,16 +406,19 @@ async def facets(session: AsyncSession, filters: CatalogFilters) -> schemas.Face
         .join(Course, Course.category_id == Category.id)
         .where(in_filter)
         .group_by(Category.id, Category.slug, Category.name)
-        .order_by(count.desc(), Category.name)
+        .order_by(count.desc(), Category.name),
+        values,
     )
     level_rows = await session.execute(
-        select(Course.level, count).where(in_filter).group_by(Course.level).order_by(Course.level)
+        select(Course.level, count).where(in_filter).group_by(Course.level).order_by(Course.level),
+        values,
     )
     type_rows = await session.execute(
         select(Course.price_type, count)
         .where(in_filter)
         .group_by(Course.price_type)
-        .order_by(Course.price_type)
+        .order_by(Course.price_type),
+        values,
     )
     levels = [schemas.ValueFacet(value=level.value, count=n) for level, n in level_rows]
     return schemas.FacetsOut(
@@ -629,8 +674,8 @@ _INSTRUCTORS = (
 
 async def _instructors(session: AsyncSession, course: Course) -> list[schemas.InstructorOut]:
     """The owner, then the co-instructors in the order they joined (one statement)."""
-    rows = await session.execute(
-        _INSTRUCTORS, {"course_id": course.id, "owner_id": course.instructor_id}
+    rows = await read(
+        session, _INSTRUCTORS, {"course_id": course.id, "owner_id": course.instructor_id}
     )
     return [
         schemas.InstructorOut(
@@ -680,7 +725,7 @@ _CURRICULUM = (
 
 async def _curriculum(session: AsyncSession, course: Course) -> list[schemas.SectionOutline]:
     """Published sections with their published lessons, in order (one statement)."""
-    rows = await session.execute(_CURRICULUM, {"course_id": course.id})
+    rows = await read(session, _CURRICULUM, {"course_id": course.id})
     sections: dict[int, schemas.SectionOutline] = {}
     for row in rows:
         section = sections.get(row[0])

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import read
 from lectern.learning.enrollment_schemas import (
     CourseBrief,
     CourseEnrollmentOut,
@@ -99,14 +100,17 @@ _LEARNER: Rows = (
 )
 
 
+_LESSON_BRIEFS = select(Lesson.id, Lesson.uuid, Lesson.title).where(
+    Lesson.id.in_(bindparam("ids", expanding=True))
+)
+
+
 async def _next_lessons(session: AsyncSession, rows: Sequence[Row[Any]]) -> dict[int, LessonBrief]:
     """The next lessons of ``rows`` by id (one statement, none when no row has one)."""
     ids = {row.next_lesson_id for row in rows if row.next_lesson_id is not None}
     if not ids:
         return {}
-    found = await session.execute(
-        select(Lesson.id, Lesson.uuid, Lesson.title).where(Lesson.id.in_(ids))
-    )
+    found = await read(session, _LESSON_BRIEFS, {"ids": sorted(ids)})
     return {id_: LessonBrief(uuid=uuid_, title=title) for id_, uuid_, title in found}
 
 
@@ -166,7 +170,7 @@ async def _page(
     values: dict[str, Any],
 ) -> tuple[Sequence[Row[Any]], PageMeta]:
     page, count = statements
-    total = await session.scalar(count, values)
+    total = (await read(session, count, values)).scalar()
     window = {"limit": params.per_page, "offset": params.offset}
     rows = (await session.execute(page, values | window)).all()
     return rows, params.meta(int(total or 0))

@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.kit.sql import read
 from lectern.models import (
     CourseSection,
     CourseSectionDripType,
@@ -176,17 +177,17 @@ _COMPLETED = select(LessonProgress.lesson_id).where(
 
 async def load_curriculum(session: AsyncSession, course_id: int, drip_content: bool) -> Curriculum:
     """The course's published sections and lessons, in order (two statements)."""
-    section_rows = await session.execute(_SECTIONS, {"course_id": course_id})
+    section_rows = await read(session, _SECTIONS, {"course_id": course_id})
     sections = [SectionRow(**row._asdict()) for row in section_rows]
     position = {section.id: index for index, section in enumerate(sections)}
-    lesson_rows = await session.execute(_LESSONS, {"course_id": course_id})
+    lesson_rows = await read(session, _LESSONS, {"course_id": course_id})
     lessons = [LessonRow(**row._asdict()) for row in lesson_rows if row.section_id in position]
     lessons.sort(key=lambda lesson: (position[lesson.section_id], lesson.order, lesson.id))
     return Curriculum(drip_content=drip_content, sections=sections, lessons=lessons)
 
 
 async def completed_lesson_ids(session: AsyncSession, enrollment_id: int) -> set[int]:
-    return set(await session.scalars(_COMPLETED, {"enrollment_id": enrollment_id}))
+    return set((await read(session, _COMPLETED, {"enrollment_id": enrollment_id})).scalars())
 
 
 def _schedule_lock(

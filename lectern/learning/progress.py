@@ -59,7 +59,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern import events
 from lectern.curriculum.totals import counted_lesson
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.sql import dialect_insert, insert_ignore, rowcount
+from lectern.kit.sql import dialect_insert, insert_ignore, read, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning import drip
 from lectern.learning.access import (
@@ -255,7 +255,7 @@ async def _load_lesson(
 ) -> _Lesson:
     """The lesson, the user's progress row in it and the completion threshold: one statement."""
     params = {"user_id": user_id, "lesson_uuid": lesson_uuid, "course_id": course.id}
-    row = (await session.execute(_LESSON_WITH_ROW, params)).first()
+    row = (await read(session, _LESSON_WITH_ROW, params)).first()
     if row is None:
         raise NotFound("no such lesson in this course")
     seconds = row.duration_seconds if row.duration_seconds > 0 else (row.audio_duration or 0)
@@ -278,7 +278,7 @@ _ROW_OF = select(*_ROW_COLUMNS).where(
 
 async def _load_row(session: AsyncSession, user_id: int, lesson_id: int) -> _Row | None:
     params = {"user_id": user_id, "lesson_id": lesson_id}
-    found = (await session.execute(_ROW_OF, params)).first()
+    found = (await read(session, _ROW_OF, params)).first()
     return _row(found) if found is not None else None
 
 

@@ -18,10 +18,12 @@ from tests.factories.catalog import create_published_course
 
 async def plan(db: AsyncSession, query: CatalogQuery) -> str:
     """The plan of the statement reading the list's first page of 20."""
-    page, _ = service.list_statements(
+    page, _, values = service.list_statements(
         query, PageParams(page=1, per_page=20), db.get_bind().dialect.name
     )
-    compiled = page.compile(dialect=db.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    compiled = page.params(values).compile(
+        dialect=db.get_bind().dialect, compile_kwargs={"literal_binds": True}
+    )
     prefix = "EXPLAIN" if on_postgresql() else "EXPLAIN QUERY PLAN"
     rows = (await db.execute(text(f"{prefix} {compiled}"))).all()
     return "\n".join(" ".join(str(part) for part in row) for row in rows)
