@@ -41,6 +41,13 @@ _FTS5_MATCHES = (
 )
 
 
+# The best plan for a search depends on how common its words are (the sort's index for a
+# common word, the full-text index for a rare one), but after five runs of a prepared
+# statement PostgreSQL settles on one generic plan, which reads every match of a common
+# word. A search is planned for its own words: for the rest of the request's transaction.
+PLAN_FOR_EACH_QUERY = text("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
 def terms(query: str) -> list[str]:
     """The words of a search query, lower-cased, at most MAX_TERMS of them."""
     words = [word[:MAX_TERM_LENGTH] for word in _WORD.findall(query.lower())]

@@ -96,3 +96,14 @@ async def test_filters_and_sorts_use_indexes(
         pytest.skip("the plans are checked on PostgreSQL")
     explained = await plan(db, query)
     assert re.search(rf"using {index} on courses", explained), explained
+
+
+async def test_a_search_is_planned_for_its_own_words(db: AsyncSession) -> None:
+    """A prepared statement's generic plan would serve "gardening" (nearly every course) as
+    if it were rare, reading every match: each search asks for a plan of its own."""
+    if not on_postgresql():
+        pytest.skip("PostgreSQL caches plans of prepared statements")
+    await service.list_courses(
+        db, CatalogQuery(q="gardening"), PageParams(page=1, per_page=20), None
+    )
+    assert (await db.execute(text("SHOW plan_cache_mode"))).scalar() == "force_custom_plan"
