@@ -18,7 +18,7 @@ from alembic.autogenerate.api import AutogenContext
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import JSON, MetaData, text
+from sqlalchemy import JSON, inspect, text
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -196,12 +196,10 @@ def _drop_all_tables(conn: Connection) -> None:
         ).scalars()
         for name in list(virtual):
             conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
-    meta = MetaData()
-    meta.reflect(conn)
     # PostgreSQL: CASCADE takes the foreign keys between tables with it. SQLite: this
     # engine runs with foreign keys off, so the order does not matter there either.
     cascade = " CASCADE" if conn.dialect.name == "postgresql" else ""
-    for name in meta.tables:
+    for name in inspect(conn).get_table_names():
         conn.execute(text(f'DROP TABLE IF EXISTS "{name}"{cascade}'))
     if conn.dialect.name == "postgresql":
         # The functions of the search triggers (migration 0022) outlive their tables.

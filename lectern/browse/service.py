@@ -37,6 +37,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
@@ -97,7 +98,8 @@ def _category_tree() -> Select[Any]:
 
 
 # A course without a price (free, subscription only) costs 0 for the price range and sorts.
-_PRICE = func.coalesce(Course.price, Decimal(0))
+# Spelled as the index on it is (ix_courses_price_order): a bound 0 would not match it.
+_PRICE = func.coalesce(Course.price, literal_column("0"))
 
 
 def _param(name: str, like: Any) -> BindParameter[Any]:
@@ -201,7 +203,8 @@ def _sort_keys(sort: str, rank: ColumnElement[Any] | None) -> list[SortKey]:
         keys = [(_PRICE, True)]
     else:  # popular, and relevance when nothing can match
         keys = [(Course.total_enrollments, True)]
-    return [*keys, (Course.id, True)]
+    # The id last, the way of the key before it: the sort's index holds that order.
+    return [*keys, (Course.id, keys[-1][1])]
 
 
 def _order(keys: list[SortKey]) -> list[ColumnElement[Any]]:

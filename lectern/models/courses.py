@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -82,6 +82,11 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
             "is_approved",
             "deleted_at",
         ),
+        # The catalog's sort orders, tie-breakers included, so that a page is a walk of
+        # an index's first rows (migration 0026): best rated, most popular, by price.
+        Index("ix_courses_rating", "rating", "total_reviews", "id"),
+        Index("ix_courses_total_enrollments", "total_enrollments", "id"),
+        Index("ix_courses_price_order", text("coalesce(price, 0)"), "id"),
         # Free and subscription-only courses have no price (NULL); a paid course must have one.
         CheckConstraint("price_type <> 'paid' OR price IS NOT NULL", name="paid_has_price"),
         CheckConstraint("duration_minutes >= 0", name="duration_minutes_not_negative"),
@@ -152,10 +157,10 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     access_days: Mapped[int | None] = mapped_column(Integer)
 
     # Statistics
-    rating: Mapped[Decimal] = score(index=True)
+    # Indexed with their tie-breakers below: catalog sort orders.
+    rating: Mapped[Decimal] = score()
     total_reviews: Mapped[int] = counter()
-    # Indexed: "most popular" is a catalog sort order.
-    total_enrollments: Mapped[int] = counter(index=True)
+    total_enrollments: Mapped[int] = counter()
     total_views: Mapped[int] = counter()
     total_wishlist: Mapped[int] = counter()
 

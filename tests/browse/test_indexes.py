@@ -83,6 +83,8 @@ async def test_a_common_word_is_read_in_order_of_popularity_up_to_the_window(
         (CatalogQuery(sort="newest"), "ix_courses_(status_)?published_at"),
         (CatalogQuery(sort="popular"), "ix_courses_total_enrollments"),
         (CatalogQuery(sort="rating"), "ix_courses_rating"),
+        (CatalogQuery(sort="price_asc"), "ix_courses_price_order"),
+        (CatalogQuery(sort="price_desc"), "ix_courses_price_order"),
         (CatalogQuery(level=CourseLevel.BEGINNER, sort="newest"), "ix_courses_level"),
         (CatalogQuery(featured=True, sort="newest"), "ix_courses_is_featured"),
         (CatalogQuery(q="gardening", sort="newest"), "ix_courses_(status_)?published_at"),
@@ -96,6 +98,17 @@ async def test_filters_and_sorts_use_indexes(
         pytest.skip("the plans are checked on PostgreSQL")
     explained = await plan(db, query)
     assert re.search(rf"using {index} on courses", explained), explained
+
+
+@pytest.mark.parametrize("sort", ["popular", "rating", "price_asc", "price_desc"])
+@pytest.mark.usefixtures("courses")
+async def test_a_sort_is_read_in_index_order_ties_included(db: AsyncSession, sort: str) -> None:
+    """Thousands of courses tie on rating and price: the page still reads only its first
+    rows of an index, with no sort of the tied ones."""
+    if not on_postgresql():
+        pytest.skip("the plans are checked on PostgreSQL")
+    explained = await plan(db, CatalogQuery(sort=sort))
+    assert "Sort" not in explained, explained
 
 
 async def test_a_search_is_planned_for_its_own_words(db: AsyncSession) -> None:
