@@ -48,6 +48,9 @@ def differences(url: URL) -> list[Any]:
             warnings.filterwarnings(
                 "ignore", "Skipped unsupported reflection of expression-based index", SAWarning
             )
+            warnings.filterwarnings(
+                "ignore", "autogenerate skipping metadata-specified expression-based index"
+            )
             return list(compare_metadata(context, Base.metadata))
 
     return _on(url, read)
