@@ -61,11 +61,13 @@ class Growth:
 
     def p50(self, size: str, endpoint: str) -> float | None:
         """The median over the rounds of the endpoint's p50 at this size."""
-        values = [by[endpoint].percentile(0.5) for by in self.rounds[size] if endpoint in by]
-        return statistics.median(values) if values else None
+        return self._median(size, endpoint, lambda stats: stats.percentile(0.5))
 
     def rps(self, size: str, endpoint: str) -> float | None:
-        values = [by[endpoint].rps for by in self.rounds[size] if endpoint in by]
+        return self._median(size, endpoint, lambda stats: stats.rps)
+
+    def _median(self, size: str, endpoint: str, measure: Callable[[Stats], float]) -> float | None:
+        values = [measure(by[endpoint]) for by in self.rounds[size] if endpoint in by]
         return statistics.median(values) if values else None
 
     def growth(self, endpoint: str) -> float | None:

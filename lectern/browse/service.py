@@ -143,11 +143,15 @@ _FLAGS = {
 Shape = tuple[tuple[str, Any], ...]
 
 
+def _given(filters: CatalogFilters) -> dict[str, Any]:
+    """The value of each filter given, by name (the flags apart)."""
+    values = {name: getattr(filters, name) for name in _CONDITIONS}
+    return {name: value for name, value in values.items() if value not in (None, [])}
+
+
 def _shape(filters: CatalogFilters) -> Shape:
     """The filters given (the flags with their values); with q, whether it has a word."""
-    given: list[tuple[str, Any]] = [
-        (name, None) for name in _CONDITIONS if getattr(filters, name) not in (None, [])
-    ]
+    given: list[tuple[str, Any]] = [(name, None) for name in _given(filters)]
     given += [
         (name, getattr(filters, name)) for name in _FLAGS if getattr(filters, name) is not None
     ]
@@ -158,8 +162,7 @@ def _shape(filters: CatalogFilters) -> Shape:
 
 def _values(filters: CatalogFilters, dialect: str) -> dict[str, Any]:
     """The bind parameters of the filters given."""
-    values = {name: getattr(filters, name) for name in _CONDITIONS}
-    values = {name: value for name, value in values.items() if value not in (None, [])}
+    values = _given(filters)
     if filters.q is not None:
         values |= search.parameters(filters.q, dialect)
     return values
