@@ -29,21 +29,21 @@ def api_router() -> APIRouter:
     """Every domain's routes, under /api/v1."""
     from lectern.assignments import router as assignments
     from lectern.auth import router as auth
-    from lectern.browse import router as browse
-    from lectern.catalog import router as catalog
+    from lectern.catalog import router as browse
     from lectern.courses import router as courses
     from lectern.curriculum import router as curriculum
     from lectern.gradebook import router as gradebook
     from lectern.instructors import router as instructors
-    from lectern.learner import router as learner
-    from lectern.learning import content_router as learning_content
-    from lectern.learning import enrollment_router as enrollments
-    from lectern.learning import progress_router as learning_progress
+    from lectern.learner_tools import router as learner
+    from lectern.learning.content import router as learning_content
+    from lectern.learning.enrollments import router as enrollments
+    from lectern.learning.progress import router as learning_progress
     from lectern.media import router as media
     from lectern.platform import router as platform
-    from lectern.quizzes import attempt_router as quiz_attempts
-    from lectern.quizzes import review_router as quiz_review
-    from lectern.quizzes import studio_router as quiz_studio
+    from lectern.quizzes.attempts import router as quiz_attempts
+    from lectern.quizzes.grading import router as quiz_review
+    from lectern.quizzes.studio import router as quiz_studio
+    from lectern.taxonomy import router as catalog
     from lectern.users import router as users
 
     # 400: the middleware refuses NUL bytes in URLs before any route runs.

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 log = logging.getLogger("lectern.schedule")
 
 # Modules that register periodic jobs; the scheduler imports them all.
-JOB_MODULES = ["lectern.learning.enrollments", "lectern.quizzes.tasks"]
+JOB_MODULES = ["lectern.learning.enrollments.service", "lectern.quizzes.attempts.tasks"]
 
 JobFunction = Callable[[AsyncSession], Awaitable[Any]]
 

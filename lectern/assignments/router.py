@@ -15,7 +15,8 @@ from uuid import UUID
 from fastapi import Depends, File, Form, Path, Query, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from lectern.assignments import files, grading, studio, submissions
+from lectern.assignments import files
+from lectern.assignments.grading import service as grading
 from lectern.assignments.schemas import (
     AssignmentCreate,
     AssignmentOut,
@@ -29,6 +30,8 @@ from lectern.assignments.schemas import (
     StudentOut,
     SubmissionOut,
 )
+from lectern.assignments.studio import service as studio
+from lectern.assignments.submissions import service as submissions
 from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep

@@ -1,1 +1,1 @@
-"""Categories and tags: the catalog's taxonomy."""
+"""The public course catalog: listing, search, facets, course pages."""

@@ -1,182 +1,250 @@
-"""Request and response bodies of the catalog: categories and tags.
-
-Categories and tags have no uuid: they are addressed by their slug, in URLs and in bodies
-(a category's ``parent``, the list of a reorder). Their integer ids stay internal.
-"""
+"""Query parameters and response bodies of the public catalog."""
 
 from __future__ import annotations
 
-import json
-import re
+import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from decimal import Decimal
+from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, model_validator
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Output
+from lectern.models import CourseLevel, CoursePriceType, LessonType
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_MAX = 200
-NAME_MAX = 255
-DESCRIPTION_MAX = 5000
-MEDIA_MAX = 1024
-META_MAX_BYTES = 8192
-ORDER_MAX = 100_000
-# A CSS colour: #rgb, #rgba, #rrggbb, #rrggbbaa, or a named colour such as "teal".
-COLOR_PATTERN = r"^(?:#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{3,20})$"
-# Schemes a browser would run or inline: never accepted in an icon or image reference.
-_UNSAFE_SCHEME = re.compile(r"^\s*(?:javascript|vbscript|data|file):", re.IGNORECASE)
-
-Slug = Annotated[str, Field(min_length=1, max_length=SLUG_MAX, pattern=SLUG_PATTERN)]
-Name = Annotated[str, Field(min_length=1, max_length=NAME_MAX)]
-Description = Annotated[str, Field(max_length=DESCRIPTION_MAX)]
-Media = Annotated[str, Field(min_length=1, max_length=MEDIA_MAX)]
-Color = Annotated[str, Field(max_length=32, pattern=COLOR_PATTERN)]
-Order = Annotated[int, Field(ge=0, le=ORDER_MAX)]
+Sort = Literal["relevance", "popular", "rating", "newest", "price_asc", "price_desc"]
+MAX_PRICE = Decimal("1000000000")
 
 
-def _check_media(value: str | None) -> str | None:
-    if value is not None and _UNSAFE_SCHEME.match(value):
-        raise ValueError("javascript:, vbscript:, data: and file: references are not accepted")
-    return value
+class CatalogFilters(BaseModel):
+    """The filters of the catalog list and of its facet counts (query parameters)."""
 
-
-def _check_meta(value: dict[str, Any] | None) -> dict[str, Any] | None:
-    if value is not None and len(json.dumps(value, separators=(",", ":"))) > META_MAX_BYTES:
-        raise ValueError(f"meta must serialise to at most {META_MAX_BYTES} characters")
-    return value
-
-
-def _not_null(value: Any) -> Any:
-    # Only runs on values the client sent: an omitted field keeps its default, None.
-    if value is None:
-        raise ValueError("may not be null")
-    return value
-
-
-class _Patch(Input):
-    """A PATCH body: an omitted field is left alone; ``null`` clears a nullable field."""
-
-    def changes(self) -> dict[str, Any]:
-        """The fields the request set, with their values."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
-# -- categories ---------------------------------------------------------------------------
-
-
-class CategoryCreate(Input):
-    name: Name
-    slug: Slug | None = Field(
-        None, description="Defaults to a unique slug made from the name (-2, -3 ... appended)."
+    q: str | None = Field(None, max_length=200, description="Words to search for.")
+    category: str | None = Field(
+        None, max_length=255, description="A category slug; its subcategories are included."
     )
-    description: Description | None = None
-    icon: Media | None = None
-    image: Media | None = None
-    color: Color | None = None
-    parent: Slug | None = Field(
-        None, description="The slug of a top-level category; omitted or null: top level."
+    tags: list[str] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Tag slugs; a course matches when it has any of them.",
     )
-    is_featured: bool = False
-    is_active: bool = True
-    order: Order | None = Field(
-        None, description="Position among its siblings; defaults to after the last one."
+    level: CourseLevel | None = None
+    language: str | None = Field(None, max_length=12)
+    price_type: CoursePriceType | None = None
+    min_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=2)
+    max_price: Decimal | None = Field(None, ge=0, le=MAX_PRICE, decimal_places=2)
+    min_rating: Decimal | None = Field(None, ge=0, le=5, decimal_places=2)
+    min_duration: int | None = Field(None, ge=0, le=1_000_000, description="Minutes.")
+    max_duration: int | None = Field(None, ge=0, le=1_000_000, description="Minutes.")
+    instructor: str | None = Field(
+        None, max_length=50, description="Username of the owner or a co-instructor."
     )
-    meta: dict[str, Any] | None = Field(None, description="Free-form JSON, at most 8 KB.")
+    featured: bool | None = None
+    bestseller: bool | None = None
+    trending: bool | None = None
+    new: bool | None = None
 
-    _media = field_validator("icon", "image")(_check_media)
-    _meta = field_validator("meta")(_check_meta)
+    @model_validator(mode="after")
+    def _check(self) -> CatalogFilters:
+        given = (self.q, self.category, self.language, self.instructor, *self.tags)
+        if any(value is not None and "\x00" in value for value in given):
+            raise ValueError("parameters must not contain NUL characters")
+        if any(len(tag) > 255 for tag in self.tags):
+            raise ValueError("a tag slug has at most 255 characters")
+        if (
+            self.min_price is not None
+            and self.max_price is not None
+            and self.min_price > self.max_price
+        ):
+            raise ValueError("min_price must not exceed max_price")
+        if (
+            self.min_duration is not None
+            and self.max_duration is not None
+            and self.min_duration > self.max_duration
+        ):
+            raise ValueError("min_duration must not exceed max_duration")
+        return self
 
-
-class CategoryUpdate(_Patch):
-    """Only the fields sent change. ``parent: null`` moves the category to the top level;
-    ``slug`` changes the slug (it never changes with the name)."""
-
-    name: Name | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-    icon: Media | None = None
-    image: Media | None = None
-    color: Color | None = None
-    parent: Slug | None = None
-    is_featured: bool | None = None
-    is_active: bool | None = None
-    order: Order | None = None
-    meta: dict[str, Any] | None = None
-
-    _media = field_validator("icon", "image")(_check_media)
-    _meta = field_validator("meta")(_check_meta)
-    _required = field_validator("name", "slug", "is_featured", "is_active", "order")(_not_null)
-
-
-class CategoryReorder(Input):
-    """The complete list of a parent's (not deleted) subcategories, or of the top-level
-    categories when ``parent`` is null, in their new order."""
-
-    parent: Slug | None = None
-    slugs: list[Slug] = Field(min_length=1, max_length=500)
-
-    @field_validator("slugs")
-    @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
-        if len(set(value)) != len(value):
-            raise ValueError("each slug may appear only once")
-        return value
+    def applied(self) -> dict[str, object]:
+        """The filters given (not q), as JSON-ready values, for the search history."""
+        data = self.model_dump(mode="json", exclude={"q"}, exclude_none=True)
+        if not data.get("tags"):
+            data.pop("tags", None)
+        return data
 
 
-class CategoryOut(Output):
-    slug: str
+class CatalogQuery(CatalogFilters):
+    sort: Sort | None = Field(
+        None, description="Default: relevance with q, else popular. relevance needs q."
+    )
+
+    @model_validator(mode="after")
+    def _sort_needs_q(self) -> CatalogQuery:
+        if self.sort == "relevance" and not self.q:
+            raise ValueError("sort=relevance needs a search query q")
+        return self
+
+
+# -- the list ----------------------------------------------------------------------------
+
+
+class InstructorBrief(Output):
+    username: str
     name: str
-    description: str | None
-    icon: str | None
-    image: str | None
-    color: str | None
-    parent: str | None = Field(description="The parent's slug; null at the top level.")
+
+
+class CourseCard(BaseModel):
+    uuid: uuid.UUID
+    slug: str
+    title: str
+    subtitle: str | None
+    thumbnail: str | None
+    price: Decimal | None
+    compare_price: Decimal | None
+    currency: str
+    price_type: CoursePriceType
+    level: CourseLevel
+    language: str
+    rating: Decimal
+    total_reviews: int
+    total_enrollments: int
+    duration_minutes: int
+    total_lectures: int
     is_featured: bool
-    is_active: bool
-    order: int
-    meta: dict[str, Any] | None
-    course_count: int = Field(
-        description="Published, approved courses in this category or its subcategories."
-    )
-    created_at: datetime
-    updated_at: datetime
-    deleted_at: datetime | None = Field(description="Only ever set for administrators.")
+    is_bestseller: bool
+    is_trending: bool
+    is_new: bool
+    instructor: InstructorBrief
+    category: str | None = Field(description="The category's slug.")
+    subcategory: str | None = Field(description="The subcategory's slug.")
+    tags: list[str] = Field(description="Tag slugs.")
 
 
-class CategoryNode(CategoryOut):
-    children: list[CategoryNode]
-
-
-class CategoryTree(Output):
-    items: list[CategoryNode]
-
-
-class CategoryList(Output):
-    items: list[CategoryOut]
-
-
-# -- tags -----------------------------------------------------------------------------------
-
-
-class TagCreate(Input):
-    name: Name
-    slug: Slug | None = Field(None, description="Defaults to a unique slug made from the name.")
-    description: Description | None = None
-
-
-class TagUpdate(_Patch):
-    name: Name | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-
-    _required = field_validator("name", "slug")(_not_null)
-
-
-class TagOut(Output):
+class CategoryFacet(BaseModel):
     slug: str
     name: str
+    count: int
+
+
+class ValueFacet(BaseModel):
+    value: str
+    count: int
+
+
+class FacetsOut(BaseModel):
+    """How many courses of the current filter fall in each category, level and price type."""
+
+    total: int
+    categories: list[CategoryFacet]
+    levels: list[ValueFacet]
+    price_types: list[ValueFacet]
+
+
+# -- the course page ---------------------------------------------------------------------
+
+
+class TagOut(BaseModel):
+    slug: str
+    name: str
+
+
+class CategoryOut(BaseModel):
+    slug: str
+    name: str
+
+
+class LessonPreview(BaseModel):
+    """Where to watch or read a free-preview lesson (only free previews carry one)."""
+
+    video_url: str | None
+    video_provider: str | None
+    video_id: str | None
+    audio_url: str | None
+    document_url: str | None
+
+
+class LessonOutline(BaseModel):
+    uuid: uuid.UUID
+    title: str
+    type: LessonType
+    duration_seconds: int
+    is_free: bool
+    preview: LessonPreview | None
+
+
+class SectionOutline(BaseModel):
+    title: str
+    duration_minutes: int
+    lessons: list[LessonOutline]
+
+
+class InstructorOut(BaseModel):
+    username: str
+    name: str
+    role: Literal["owner", "primary", "co_instructor", "assistant"]
+    headline: str | None
+    short_bio: str | None
+    avatar: str | None
+
+
+class RatingSummary(BaseModel):
+    """From the approved reviews: their average, count and count per star (1 to 5)."""
+
+    average: Decimal
+    count: int
+    stars: dict[str, int] = Field(description='Count per whole star, "1" to "5".')
+
+
+class FaqOut(BaseModel):
+    question: str
+    answer: str
+    category: str | None
+
+
+class CoursePage(BaseModel):
+    uuid: uuid.UUID
+    slug: str
+    title: str
+    subtitle: str | None
+    short_description: str | None
     description: str | None
-    is_active: bool
-    created_at: datetime
+    requirements: list[object]
+    what_you_learn: list[object]
+    target_audience: list[object]
+    thumbnail: str | None
+    cover_image: str | None
+    promo_video: str | None
+    promo_video_type: str | None
+    price: Decimal | None
+    compare_price: Decimal | None
+    currency: str
+    price_type: CoursePriceType
+    level: CourseLevel
+    language: str
+    captions: list[object]
+    duration_minutes: int
+    total_sections: int
+    total_lectures: int
+    total_resources: int
+    total_enrollments: int
+    rating: Decimal
+    total_reviews: int
+    has_certificate: bool
+    access_type: str
+    access_days: int | None
+    is_featured: bool
+    is_bestseller: bool
+    is_trending: bool
+    is_new: bool
+    meta_title: str | None
+    meta_description: str | None
+    meta_keywords: str | None
+    published_at: datetime | None
     updated_at: datetime
+    category: CategoryOut | None
+    subcategory: CategoryOut | None
+    tags: list[TagOut]
+    instructors: list[InstructorOut]
+    curriculum: list[SectionOutline]
+    rating_summary: RatingSummary
+    faqs: list[FaqOut]

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query
 
 from lectern.auth.dependencies import CurrentAdmin, CurrentUser
-from lectern.courses import links, review, service, team
+from lectern.courses import approval as review
+from lectern.courses import links, service, team
 from lectern.courses.schemas import (
     SLUG_PATTERN,
     CoInstructorCreate,

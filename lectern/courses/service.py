@@ -36,7 +36,7 @@ from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
-from lectern.learner import alerts as price_alerts
+from lectern.learner_tools import alerts as price_alerts
 from lectern.models import (
     Category,
     Course,

@@ -46,7 +46,7 @@ from lectern.models import (
     VideoTrack,
     VideoTrackKind,
 )
-from lectern.platform.settings_service import get_value
+from lectern.platform.service import get_value
 
 # What a lesson resource may be, as sniffed from its content.
 RESOURCE_TYPES = frozenset(

@@ -94,6 +94,6 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
     )
     # The learners' totals follow the curriculum (three statements, whatever the number of
     # enrollments). Imported here: learning depends on the curriculum, not the reverse.
-    from lectern.learning.progress import recount_course
+    from lectern.learning.progress.service import recount_course
 
     await recount_course(session, course_id)

@@ -20,7 +20,7 @@ from lectern.errors import problem_responses
 from lectern.gradebook import service
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Output, PageMeta, PageParams, page_params
-from lectern.learning.dashboard import csv_cell
+from lectern.learning.enrollments.dashboard import csv_cell
 from lectern.models import EnrollmentStatus
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])

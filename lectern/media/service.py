@@ -29,7 +29,7 @@ from lectern.kit.uploads import Upload, accept_upload
 from lectern.media import policy
 from lectern.media.schemas import ListSort, MediaUpdate
 from lectern.models import Media, MediaType, User
-from lectern.platform import settings_service
+from lectern.platform import service as settings_service
 from lectern.platform.activity import ADMIN, log_activity
 
 DISK = "local"

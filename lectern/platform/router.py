@@ -15,7 +15,7 @@ from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import SettingGroup
 from lectern.platform import activity, policy
-from lectern.platform import settings_service as settings
+from lectern.platform import service as settings
 from lectern.platform.schemas import (
     ActivityLogOut,
     SettingOut,

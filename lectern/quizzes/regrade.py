@@ -40,7 +40,7 @@ from lectern.models.quizzes import (
     QuizAttemptStatus,
     QuizQuestion,
 )
-from lectern.quizzes import grading
+from lectern.quizzes import scoring as grading
 
 HANDED_IN = (QuizAttemptStatus.SUBMITTED, QuizAttemptStatus.GRADED, QuizAttemptStatus.EXPIRED)
 
@@ -117,7 +117,7 @@ async def _complete_lessons(
     session: AsyncSession, lesson_id: int, attempts: list[QuizAttempt], now: datetime
 ) -> None:
     from lectern.learning.access import is_live
-    from lectern.learning.progress import complete_lesson
+    from lectern.learning.progress.service import complete_lesson
 
     ids = {a.enrollment_id for a in attempts if a.enrollment_id is not None}
     if not ids:

@@ -45,7 +45,7 @@ from lectern.models import (
     User,
     UserRole,
 )
-from lectern.platform import settings_service
+from lectern.platform import service as settings_service
 from lectern.seed import demo_content as content
 
 M = TypeVar("M", bound=Base)

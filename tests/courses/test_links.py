@@ -10,8 +10,8 @@ from lectern.models import Course, CoursePrerequisite, Faq, RelatedCourse, User
 from tests.conftest import bearer
 from tests.courses.conftest import BASE
 from tests.factories import create_course
-from tests.factories.catalog import create_published_course
 from tests.factories.courses import create_faq
+from tests.factories.taxonomy import create_published_course
 
 
 async def _prerequisites(db: AsyncSession, course: Course) -> list[int]:

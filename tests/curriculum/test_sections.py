@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern.models import Course, CourseSection, Lesson, User, UserRole
-from tests.catalog.queries import count_queries
 from tests.conftest import bearer
 from tests.curriculum.conftest import base, fresh
 from tests.factories import create_course, create_lesson, create_section, create_user
 from tests.factories.curriculum import add_co_instructor, create_author
 from tests.factories.instructors import create_admin
+from tests.taxonomy.queries import count_queries
 
 
 async def live_sections(db: AsyncSession, course: Course) -> list[tuple[str, int]]:

@@ -1,55 +1,54 @@
-"""``create_*`` helpers for the catalog: categories and tags."""
+"""``create_*`` helpers for the public catalog: reviews, FAQs, co-instructors."""
 
 from __future__ import annotations
 
-import itertools
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.models import Category, Course, CourseStatus, Tag, User
-from tests.factories import create_course
+from lectern.models import (
+    Course,
+    CourseInstructor,
+    CourseInstructorRole,
+    Faq,
+    Review,
+    ReviewStatus,
+    User,
+    UserRole,
+)
+from tests.factories import create_user
 
-_numbers = itertools.count(1)
 
-
-async def create_category(
-    session: AsyncSession, parent: Category | None = None, **values: Any
-) -> Category:
-    n = next(_numbers)
-    values.setdefault("name", f"Category {n}")
-    values.setdefault("slug", f"category-{n}")
-    category = Category(parent_id=parent.id if parent is not None else None, **values)
-    session.add(category)
+async def create_review(
+    session: AsyncSession, course: Course, rating: str, **values: Any
+) -> Review:
+    """A review of ``course`` by a new student (approved unless told otherwise)."""
+    student = await create_user(session)
+    values.setdefault("status", ReviewStatus.APPROVED)
+    review = Review(user_id=student.id, course_id=course.id, rating=Decimal(rating), **values)
+    session.add(review)
     await session.flush()
-    return category
+    return review
 
 
-async def create_tag(session: AsyncSession, **values: Any) -> Tag:
-    n = next(_numbers)
-    values.setdefault("name", f"Tag {n}")
-    values.setdefault("slug", f"tag-{n}")
-    tag = Tag(**values)
-    session.add(tag)
+async def create_faq(session: AsyncSession, course: Course, **values: Any) -> Faq:
+    values.setdefault("question", "Is there a certificate?")
+    values.setdefault("answer", "Yes.")
+    faq = Faq(course_id=course.id, **values)
+    session.add(faq)
     await session.flush()
-    return tag
+    return faq
 
 
-async def create_published_course(
+async def add_co_instructor(
     session: AsyncSession,
-    category: Category | None = None,
-    subcategory: Category | None = None,
-    instructor: User | None = None,
-    **values: Any,
-) -> Course:
-    """A course the public catalog shows (published and approved), in the given categories."""
-    values.setdefault("status", CourseStatus.PUBLISHED)
-    values.setdefault("is_approved", True)
-    values.setdefault("is_published", True)
-    return await create_course(
-        session,
-        instructor,
-        category_id=category.id if category is not None else None,
-        subcategory_id=subcategory.id if subcategory is not None else None,
-        **values,
-    )
+    course: Course,
+    user: User | None = None,
+    role: CourseInstructorRole = CourseInstructorRole.CO_INSTRUCTOR,
+) -> User:
+    if user is None:
+        user = await create_user(session, role=UserRole.INSTRUCTOR)
+    session.add(CourseInstructor(course_id=course.id, instructor_id=user.id, role=role))
+    await session.flush()
+    return user

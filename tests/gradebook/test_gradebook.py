@@ -19,13 +19,13 @@ from lectern.models import (
     QuizAttemptStatus,
     User,
 )
-from tests.catalog.queries import count_queries
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_user
 from tests.factories.assignments import create_assignment, create_submission
 from tests.factories.curriculum import create_author
 from tests.factories.learning import create_published_course
 from tests.factories.quizzes import create_quiz
+from tests.taxonomy.queries import count_queries
 
 Status = AssignmentSubmissionStatus
 

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict
 from lectern.models import ActivityLog, Setting, SettingGroup, SettingType, UserRole
-from lectern.platform import policy, setting_values
-from lectern.platform import settings_service as service
+from lectern.platform import policy, service, setting_values
 from tests.factories import create_user
 from tests.factories.platform import create_setting
 

@@ -23,7 +23,6 @@ from lectern.models import (
     LessonProgress,
     User,
 )
-from tests.catalog.queries import count_queries
 from tests.conftest import bearer
 from tests.factories import create_course, create_enrollment, create_lesson, create_section
 from tests.factories.curriculum import (
@@ -35,6 +34,7 @@ from tests.factories.curriculum import (
 from tests.factories.instructors import create_admin
 from tests.factories.learning_content import complete_lesson, create_live_course
 from tests.learning.content.conftest import fresh, learn
+from tests.taxonomy.queries import count_queries
 
 
 async def progress_of(db: AsyncSession, user: User, lesson: Lesson) -> LessonProgress | None:

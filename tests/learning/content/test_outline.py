@@ -19,13 +19,13 @@ from lectern.models import (
     Lesson,
     User,
 )
-from tests.catalog.queries import count_queries
 from tests.conftest import bearer
 from tests.factories import create_course, create_enrollment, create_lesson, create_section
 from tests.factories.curriculum import add_co_instructor, create_author
 from tests.factories.instructors import create_admin
 from tests.factories.learning_content import complete_lesson
 from tests.learning.content.conftest import fresh, learn
+from tests.taxonomy.queries import count_queries
 
 
 async def test_enrolled_student_sees_the_outline(

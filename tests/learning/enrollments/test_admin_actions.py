@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict
 from lectern.kit.types import utcnow
-from lectern.learning import enrollments
 from lectern.learning.access import CourseAccess, course_access
+from lectern.learning.enrollments import service as enrollments
 from lectern.models import ActivityLog, Course, Enrollment, EnrollmentStatus, User
 from tests.conftest import bearer
 from tests.factories import create_enrollment

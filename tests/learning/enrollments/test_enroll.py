@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern import events
 from lectern.errors import Forbidden
 from lectern.kit.types import utcnow
-from lectern.learning import enrollments
+from lectern.learning.enrollments import service as enrollments
 from lectern.learning.events import EnrollmentCreated
 from lectern.models import (
     Course,

@@ -21,8 +21,8 @@ from lectern.cli import app as cli
 from lectern.config import job_settings
 from lectern.errors import Forbidden
 from lectern.kit.types import utcnow
-from lectern.learning import enrollments
 from lectern.learning.access import course_access
+from lectern.learning.enrollments import service as enrollments
 from lectern.models import Course, Enrollment, EnrollmentStatus, User
 from tests.factories import create_enrollment, create_user
 from tests.learning.enrollments.conftest import fresh

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
 from lectern.kit.types import utcnow
-from lectern.learning import progress
 from lectern.learning.events import CourseCompleted, LessonCompleted
+from lectern.learning.progress import service as progress
 from lectern.models import (
     Course,
     CourseSection,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.curriculum.totals import refresh_totals
 from lectern.kit.types import utcnow
-from lectern.learning import progress
+from lectern.learning.progress import service as progress
 from lectern.models import (
     Course,
     CourseSection,

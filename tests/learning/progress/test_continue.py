@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.curriculum.totals import refresh_totals
-from lectern.learning import progress
+from lectern.learning.progress import service as progress
 from lectern.models import Course, CourseSection, Enrollment, Lesson, LessonType, User
 from tests.conftest import bearer
 from tests.factories import create_lesson

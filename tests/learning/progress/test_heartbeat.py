@@ -24,7 +24,6 @@ from lectern.models import (
     SettingType,
     User,
 )
-from tests.catalog.queries import count_queries
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_lesson, create_user
 from tests.factories.learning_content import create_live_course
@@ -39,6 +38,7 @@ from tests.learning.progress.conftest import (
     learn,
     progress_of,
 )
+from tests.taxonomy.queries import count_queries
 
 PLAY = uuid.UUID("00000000-0000-4000-8000-000000000001")
 OTHER_PLAY = uuid.UUID("00000000-0000-4000-8000-000000000002")

@@ -21,7 +21,7 @@ from lectern.models import (
     QuizAttemptStatus,
     QuizQuestion,
 )
-from lectern.quizzes.attempts import close_overdue
+from lectern.quizzes.attempts.service import close_overdue
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_lesson, create_section, create_user
 from tests.factories.quizzes import create_question, create_quiz

@@ -16,7 +16,7 @@ from lectern.quizzes import regrade
 from tests.conftest import bearer
 from tests.factories import create_user
 from tests.factories.quizzes import create_question
-from tests.quizzes.review.helpers import hand_in
+from tests.quizzes.grading.helpers import hand_in
 from tests.quizzes.studio.conftest import REAL_QUESTION_CHANGED, fresh, quiz_url
 
 

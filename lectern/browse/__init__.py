@@ -1,1 +1,0 @@
-"""The public course catalog: listing, search, facets, course pages."""

@@ -1,0 +1,360 @@
+"""The dashboards' queries: a learner's courses, and a course's enrollments for its instructors.
+
+Each list is a fixed number of statements whatever its size: a count and a page with the
+course card joined; the learner's list also finds each row's next lesson in SQL (a
+correlated subquery per row giving the id of the first published lesson in course order
+with no completed ``lesson_progress`` for the learner, drip locks aside) and reads those
+lessons' titles in one more statement.
+"""
+
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeAlias
+
+from sqlalchemy import Row, Select, bindparam, exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from lectern.errors import NotFound
+from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import read
+from lectern.learning.enrollments.schemas import (
+    CourseBrief,
+    CourseEnrollmentOut,
+    EnrollmentOut,
+    InstructorName,
+    LessonBrief,
+    StudentOut,
+)
+from lectern.models import (
+    Course,
+    CourseSection,
+    Enrollment,
+    EnrollmentStatus,
+    Lesson,
+    LessonProgress,
+    User,
+    UserRole,
+)
+
+# A SELECT of an entity and columns.
+Rows: TypeAlias = Select[*tuple[Any, ...]]
+
+Instructor = aliased(User, name="instructor")
+Student = aliased(User, name="student")
+
+
+def _next_lesson_id() -> Any:
+    """The id of the enrollment's next lesson (a correlated scalar subquery)."""
+    lesson = aliased(Lesson, name="next_lesson")
+    section = aliased(CourseSection, name="next_section")
+    # Correlated to the outermost enrollment explicitly: left to auto-correlation, this
+    # EXISTS (two levels down) would grow its own FROM enrollments and match anyone's rows.
+    done = (
+        exists()
+        .where(
+            LessonProgress.enrollment_id == Enrollment.id,
+            LessonProgress.lesson_id == lesson.id,
+            LessonProgress.is_completed.is_(True),
+        )
+        .correlate(Enrollment, lesson)
+    )
+    return (
+        select(lesson.id)
+        .join(section, section.id == lesson.section_id)
+        .where(
+            lesson.course_id == Enrollment.course_id,
+            lesson.deleted_at.is_(None),
+            lesson.is_published.is_(True),
+            section.deleted_at.is_(None),
+            section.is_published.is_(True),
+            ~done,
+        )
+        .order_by(section.order, section.id, lesson.order, lesson.id)
+        .limit(1)
+        .correlate(Enrollment)
+        .scalar_subquery()
+    )
+
+
+# Built once (at import): the aliases and subqueries make it costly to build.
+_LEARNER: Rows = (
+    select(
+        Enrollment,
+        Course.uuid.label("course_uuid"),
+        Course.slug,
+        Course.title,
+        Course.thumbnail,
+        Instructor.name.label("instructor_name"),
+        Instructor.username.label("instructor_username"),
+        _next_lesson_id().label("next_lesson_id"),
+    )
+    .join(Course, Course.id == Enrollment.course_id)
+    .join(Instructor, Instructor.id == Course.instructor_id)
+    .where(Enrollment.deleted_at.is_(None), Course.deleted_at.is_(None))
+)
+
+
+_LESSON_BRIEFS = select(Lesson.id, Lesson.uuid, Lesson.title).where(
+    Lesson.id.in_(bindparam("ids", expanding=True))
+)
+
+
+async def _next_lessons(session: AsyncSession, rows: Sequence[Row[Any]]) -> dict[int, LessonBrief]:
+    """The next lessons of ``rows`` by id (one statement, none when no row has one)."""
+    ids = {row.next_lesson_id for row in rows if row.next_lesson_id is not None}
+    if not ids:
+        return {}
+    found = await read(session, _LESSON_BRIEFS, {"ids": sorted(ids)})
+    return {id_: LessonBrief(uuid=uuid_, title=title) for id_, uuid_, title in found}
+
+
+def _learner_out(row: Row[Any], next_lessons: dict[int, LessonBrief]) -> EnrollmentOut:
+    enrollment: Enrollment = row[0]
+    return EnrollmentOut(
+        uuid=enrollment.uuid,
+        course=CourseBrief(
+            uuid=row.course_uuid,
+            slug=row.slug,
+            title=row.title,
+            thumbnail=row.thumbnail,
+            instructor=InstructorName(name=row.instructor_name, username=row.instructor_username),
+        ),
+        enrollment_type=enrollment.enrollment_type,
+        status=enrollment.status,
+        is_active=enrollment.is_active,
+        enrolled_at=enrollment.enrolled_at,
+        expires_at=enrollment.expires_at,
+        completed_at=enrollment.completed_at,
+        last_accessed_at=enrollment.last_accessed_at,
+        progress_percentage=enrollment.progress_percentage,
+        completed_lessons=enrollment.completed_lessons,
+        total_lessons=enrollment.total_lessons,
+        total_watch_time=enrollment.total_watch_time,
+        next_lesson=next_lessons.get(row.next_lesson_id),
+    )
+
+
+_last_activity = func.coalesce(Enrollment.last_accessed_at, Enrollment.enrolled_at)
+
+LEARNER_SORTS: dict[str, Any] = {
+    "last_activity": _last_activity,
+    "enrolled_at": Enrollment.enrolled_at,
+    "progress": Enrollment.progress_percentage,
+    "title": Course.title,
+}
+
+
+def _ordered(statement: Rows, sorts: dict[str, Any], sort: str) -> Rows:
+    column = sorts[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    tiebreak = Enrollment.id.desc() if sort.startswith("-") else Enrollment.id.asc()
+    return statement.order_by(order, tiebreak)
+
+
+def _paged(statement: Rows) -> tuple[Rows, Select[Any]]:
+    """The page of ``statement`` (``:limit``, ``:offset``) and the count of its rows."""
+    count = statement.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    return statement.limit(bindparam("limit")).offset(bindparam("offset")), count
+
+
+async def _page(
+    session: AsyncSession,
+    statements: tuple[Rows, Select[Any]],
+    params: PageParams,
+    values: dict[str, Any],
+) -> tuple[Sequence[Row[Any]], PageMeta]:
+    page, count = statements
+    total = (await read(session, count, values)).scalar()
+    window = {"limit": params.per_page, "offset": params.offset}
+    rows = (await session.execute(page, values | window)).all()
+    return rows, params.meta(int(total or 0))
+
+
+@functools.cache
+def _learner_page(sort: str, with_status: bool) -> tuple[Rows, Select[Any]]:
+    """A learner's enrollments (``:user_id``, ``:status``), one statement pair per shape."""
+    statement = _LEARNER.where(Enrollment.user_id == bindparam("user_id"))
+    if with_status:
+        statement = statement.where(Enrollment.status == bindparam("status"))
+    return _paged(_ordered(statement, LEARNER_SORTS, sort))
+
+
+async def my_enrollments(
+    session: AsyncSession,
+    user: User,
+    params: PageParams,
+    *,
+    status: EnrollmentStatus | None = None,
+    sort: str = "-last_activity",
+) -> tuple[list[EnrollmentOut], PageMeta]:
+    """The learner's enrollments with their course card and next lesson (three statements)."""
+    statements = _learner_page(sort, status is not None)
+    rows, meta = await _page(session, statements, params, {"user_id": user.id, "status": status})
+    next_lessons = await _next_lessons(session, rows)
+    return [_learner_out(row, next_lessons) for row in rows], meta
+
+
+async def enrollment_for(
+    session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
+) -> Row[Any]:
+    """One enrollment row (as the learner's list): the viewer's own; admins read any.
+    404 for anyone else's."""
+    statement = _LEARNER.where(Enrollment.uuid == enrollment_uuid)
+    if viewer.role != UserRole.ADMIN:
+        statement = statement.where(Enrollment.user_id == viewer.id)
+    row: Row[Any] | None = (await session.execute(statement)).first()
+    if row is None:
+        raise NotFound("no such enrollment")
+    return row
+
+
+async def enrollment_out(
+    session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
+) -> EnrollmentOut:
+    row = await enrollment_for(session, viewer, enrollment_uuid)
+    return _learner_out(row, await _next_lessons(session, [row]))
+
+
+# -- the instructor's side ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseEnrollmentFilters:
+    status: EnrollmentStatus | None = None
+    min_progress: Decimal | None = None
+    max_progress: Decimal | None = None
+    q: str | None = None
+    sort: str = "-enrolled_at"
+
+
+STUDIO_SORTS: dict[str, Any] = {
+    "enrolled_at": Enrollment.enrolled_at,
+    "progress": Enrollment.progress_percentage,
+    "last_accessed_at": func.coalesce(Enrollment.last_accessed_at, Enrollment.enrolled_at),
+    "completed_at": Enrollment.completed_at,
+    "name": Student.name,
+    "email": Student.email,
+}
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _studio_base() -> Rows:
+    return (
+        select(
+            Enrollment,
+            Student.uuid.label("student_uuid"),
+            Student.name.label("student_name"),
+            Student.email.label("student_email"),
+        )
+        .join(Student, Student.id == Enrollment.user_id)
+        .where(Enrollment.deleted_at.is_(None))
+    )
+
+
+def course_enrollments_statement(course: Course, filters: CourseEnrollmentFilters) -> Rows:
+    """The course's enrollments with their student, filtered and sorted."""
+    statement = _studio_base().where(Enrollment.course_id == course.id)
+    if filters.status is not None:
+        statement = statement.where(Enrollment.status == filters.status)
+    if filters.min_progress is not None:
+        statement = statement.where(Enrollment.progress_percentage >= filters.min_progress)
+    if filters.max_progress is not None:
+        statement = statement.where(Enrollment.progress_percentage <= filters.max_progress)
+    if filters.q:
+        pattern = _like(filters.q)
+        statement = statement.where(
+            or_(
+                func.lower(Student.name).like(pattern, escape="\\"),
+                func.lower(Student.email).like(pattern, escape="\\"),
+            )
+        )
+    return _ordered(statement, STUDIO_SORTS, filters.sort)
+
+
+def _studio_out(row: Row[Any]) -> CourseEnrollmentOut:
+    enrollment: Enrollment = row[0]
+    return CourseEnrollmentOut(
+        uuid=enrollment.uuid,
+        student=StudentOut(uuid=row.student_uuid, name=row.student_name, email=row.student_email),
+        enrollment_type=enrollment.enrollment_type,
+        status=enrollment.status,
+        enrolled_at=enrollment.enrolled_at,
+        expires_at=enrollment.expires_at,
+        progress_percentage=enrollment.progress_percentage,
+        completed_lessons=enrollment.completed_lessons,
+        total_lessons=enrollment.total_lessons,
+        last_accessed_at=enrollment.last_accessed_at,
+        completed_at=enrollment.completed_at,
+    )
+
+
+async def course_enrollments(
+    session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, params: PageParams
+) -> tuple[list[CourseEnrollmentOut], PageMeta]:
+    statements = _paged(course_enrollments_statement(course, filters))
+    rows, meta = await _page(session, statements, params, {})
+    return [_studio_out(row) for row in rows], meta
+
+
+CSV_HEADER = [
+    "enrollment",
+    "student_name",
+    "student_email",
+    "enrollment_type",
+    "status",
+    "enrolled_at",
+    "expires_at",
+    "progress_percentage",
+    "completed_lessons",
+    "total_lessons",
+    "last_accessed_at",
+    "completed_at",
+]
+
+# A spreadsheet runs a cell starting with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading formula character gets a quote."""
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+async def course_enrollment_cells(
+    session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, batch: int = 500
+) -> AsyncIterator[list[str]]:
+    """The export's rows as cells, streamed from the database in batches."""
+    statement = course_enrollments_statement(course, filters).execution_options(yield_per=batch)
+    result = await session.stream(statement)
+    async for row in result:
+        out = _studio_out(row)
+        yield [
+            csv_cell(value)
+            for value in (
+                out.uuid,
+                out.student.name,
+                out.student.email,
+                out.enrollment_type.value,
+                out.status.value,
+                out.enrolled_at,
+                out.expires_at,
+                out.progress_percentage,
+                out.completed_lessons,
+                out.total_lessons,
+                out.last_accessed_at,
+                out.completed_at,
+            )
+        ]

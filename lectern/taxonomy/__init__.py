@@ -1,0 +1,1 @@
+"""Categories and tags: the catalog's taxonomy."""
