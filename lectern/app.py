@@ -10,9 +10,8 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import __version__, health, jobs, schedule
+from lectern import __version__, db, health, jobs, registry, schedule
 from lectern.config import app_settings, job_settings, rate_limit_settings, storage_settings
-from lectern.db import create_engine, session_factory
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
 from lectern.kit.routing import API_PREFIX
@@ -26,49 +25,11 @@ from lectern.openapi import install_openapi
 
 
 def api_router() -> APIRouter:
-    """Every domain's routes, under /api/v1."""
-    from lectern.assignments import router as assignments
-    from lectern.auth import router as auth
-    from lectern.catalog import router as browse
-    from lectern.courses import router as courses
-    from lectern.curriculum import router as curriculum
-    from lectern.gradebook import router as gradebook
-    from lectern.instructors import router as instructors
-    from lectern.learner_tools import router as learner
-    from lectern.learning.content import router as learning_content
-    from lectern.learning.enrollments import router as enrollments
-    from lectern.learning.progress import router as learning_progress
-    from lectern.media import router as media
-    from lectern.platform import router as platform
-    from lectern.quizzes.attempts import router as quiz_attempts
-    from lectern.quizzes.grading import router as quiz_review
-    from lectern.quizzes.studio import router as quiz_studio
-    from lectern.taxonomy import router as catalog
-    from lectern.users import router as users
-
+    """Every domain's routes (lectern.registry), under /api/v1."""
     # 400: the middleware refuses NUL bytes in URLs before any route runs.
     router = APIRouter(prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
-    for module in (
-        auth,
-        users,
-        catalog,
-        instructors,
-        platform,
-        courses,
-        curriculum,
-        browse,
-        media,
-        enrollments,
-        learning_content,
-        learning_progress,
-        learner,
-        quiz_attempts,
-        quiz_review,
-        quiz_studio,
-        assignments,
-        gradebook,
-    ):
-        router.include_router(module.router)
+    for domain_router in registry.routers():
+        router.include_router(domain_router)
     return router
 
 
@@ -79,7 +40,7 @@ def _start_scheduler(app: FastAPI) -> tuple[asyncio.Event, asyncio.Task[None]] |
     if not settings.scheduler or not jobs.in_process():
         return None
     stop = asyncio.Event()
-    runner = schedule.Scheduler(app.state.sessions)
+    runner = schedule.Scheduler(app.state.sessions, registry.periodic_jobs())
     task = asyncio.create_task(runner.run_forever(stop, tick=settings.scheduler_tick_seconds))
     app.state.scheduler = runner
     return stop, task
@@ -100,13 +61,15 @@ def create_app(
     """Build the app. Tests may hand in an engine, and a session factory bound to a
     connection whose outer transaction they roll back; else both come from the settings."""
     settings = app_settings()
+    registry.load()
     configure_logging(settings.log_level, json_lines=settings.log_json)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
-        app.state.engine = engine if engine is not None else create_engine()
-        app.state.sessions = sessions or session_factory(app.state.engine)
+        app.state.engine = engine if engine is not None else db.create_engine()
+        app.state.sessions = sessions or db.session_factory(app.state.engine)
+        previous_sessions = db.bind_sessions(app.state.sessions)
         if not jobs.broker.is_worker_process:
             await jobs.broker.startup()
         scheduler = _start_scheduler(app)
@@ -117,6 +80,7 @@ def create_app(
             await jobs.wait_for_jobs()
             if not jobs.broker.is_worker_process:
                 await jobs.broker.shutdown()
+            db.bind_sessions(previous_sessions)
             if own_engine:
                 await app.state.engine.dispose()
 

@@ -76,7 +76,7 @@ def worker(
     from taskiq.cli.worker.args import WorkerArgs
     from taskiq.cli.worker.run import run_worker
 
-    from lectern import jobs
+    from lectern import registry
     from lectern.config import JobSettings
 
     if not JobSettings().redis_url:
@@ -85,8 +85,8 @@ def worker(
         )
     status = run_worker(
         WorkerArgs(
-            broker="lectern.jobs:broker",
-            modules=jobs.TASK_MODULES,
+            broker="lectern.worker:broker",
+            modules=registry.task_modules(),
             workers=processes,
             configure_logging=True,
         )
@@ -103,24 +103,20 @@ def scheduler(
 ) -> None:
     """Run the periodic jobs (expiring enrollments ...). With Redis, run one of these next to
     the workers; without, `lectern serve` runs them itself (unless LECTERN_SCHEDULER=off)."""
-    from lectern import schedule
+    from lectern import registry, runtime, schedule
     from lectern.config import JobSettings
-    from lectern.db import create_engine, session_factory
 
     url = database_url()
     _require_migrated(url)
 
     async def run() -> list[str]:
-        engine = create_engine(url)
-        try:
-            runner = schedule.Scheduler(session_factory(engine))
+        async with runtime.database(url) as sessions:
+            runner = schedule.Scheduler(sessions, registry.periodic_jobs())
             if once:
                 return await runner.run_due()
             stop = asyncio.Event()
             await runner.run_forever(stop, tick=JobSettings().scheduler_tick_seconds)
             return []
-        finally:
-            await engine.dispose()
 
     ran = asyncio.run(run())
     if once:
@@ -274,13 +270,20 @@ def users_create_admin(
     ] = None,
 ) -> None:
     """Create an administrator account (active, e-mail verified)."""
-    from lectern.users import admin
+    from lectern import db, runtime
+    from lectern.models import User
+    from lectern.users import service as users
 
     url = database_url()
     _require_migrated(url)
-    user = asyncio.run(
-        admin.create_admin(url, email=email, password=password, name=name, username=username)
-    )
+
+    async def create() -> User:
+        async with runtime.database(url) as sessions, db.unit_of_work(sessions) as session:
+            return await users.create_admin(
+                session, email=email, password=password, name=name, username=username
+            )
+
+    user = asyncio.run(create())
     console.print(f"Created admin {user.username} <{user.email}>.")
 
 

@@ -1,4 +1,4 @@
-"""Engines and sessions: one unit of work per request, one engine per process."""
+"""Engines and sessions: one engine per process, one unit of work per request, job or command."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
 
@@ -124,48 +125,70 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 
+# The sessions of this process's database, for work that runs outside a request (tasks,
+# periodic jobs, CLI commands): bound by the app's lifespan, the worker and the CLI.
+_bound: async_sessionmaker[AsyncSession] | None = None
+
+
+def bind_sessions(
+    sessions: async_sessionmaker[AsyncSession] | None,
+) -> async_sessionmaker[AsyncSession] | None:
+    """Make ``sessions`` this process's default for ``unit_of_work()``; returns the previous."""
+    global _bound
+    previous, _bound = _bound, sessions
+    return previous
+
+
+def bound_sessions() -> async_sessionmaker[AsyncSession]:
+    if _bound is None:
+        raise RuntimeError("no database is bound in this process (db.bind_sessions)")
+    return _bound
+
+
 @asynccontextmanager
-async def session_scope(
-    factory: async_sessionmaker[AsyncSession],
+async def unit_of_work(
+    sessions: async_sessionmaker[AsyncSession] | None = None,
 ) -> AsyncIterator[AsyncSession]:
-    """One unit of work: commit when the block succeeds, roll back when it raises."""
-    async with factory() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    """One unit of work, the same for a request, a CLI command, a periodic job and a task.
 
-
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed when the endpoint returns, rolled back when
-    it raises. Jobs queued on it are sent only after the commit succeeded.
-
-    Routes take it through ``SessionDep``, whose ``scope="function"`` makes the commit
-    happen before the response is sent, so a failed commit is an error response, not a
-    success the database never saw.
+    When the block ends, the session commits and then the jobs queued on it
+    (``jobs.after_commit``) are sent. When it raises, everything rolls back and no job is
+    sent, except for a ``LecternError(keep_changes=True)``: a refusal that must leave a
+    trace commits (and sends its jobs) before it propagates. ``sessions`` defaults to the
+    process's bound ones (``bind_sessions``).
     """
-    from lectern import jobs
-
-    factory: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    factory = sessions if sessions is not None else bound_sessions()
     async with factory() as session:
         try:
             yield session
             await session.commit()
         except LecternError as error:
             if not error.keep_changes:
-                jobs.discard_pending(session)
-                await session.rollback()
+                await _abandon(session)
                 raise
             await session.commit()
             await jobs.dispatch_pending(session)
             raise
         except BaseException:
-            jobs.discard_pending(session)
-            await session.rollback()
+            await _abandon(session)
             raise
         await jobs.dispatch_pending(session)
+
+
+async def _abandon(session: AsyncSession) -> None:
+    jobs.discard_pending(session)
+    await session.rollback()
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work (``unit_of_work`` on the app's sessions).
+
+    Routes take it through ``SessionDep``, whose ``scope="function"`` makes the commit
+    happen before the response is sent, so a failed commit is an error response, not a
+    success the database never saw.
+    """
+    async with unit_of_work(request.app.state.sessions) as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

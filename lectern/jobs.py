@@ -1,9 +1,10 @@
-"""Background jobs: the Taskiq broker, and sending jobs only once the request has committed.
+"""Background jobs: the Taskiq broker, and sending jobs only once their unit of work has committed.
 
 Without ``LECTERN_REDIS_URL`` jobs run in this process, in the background of the event
 loop (the embedded default). With it they go to a Redis stream and `lectern worker`
 processes run them. A job must be safe to run twice: a worker may die after doing the
-work and before acknowledging it.
+work and before acknowledging it. Domains declare their tasks in their ``domain.py``; a task
+that needs the database opens its own ``db.unit_of_work()``.
 """
 
 from __future__ import annotations
@@ -19,9 +20,6 @@ from lectern.config import job_settings
 log = logging.getLogger("lectern.jobs")
 
 _PENDING = "lectern.jobs.after_commit"
-
-# Modules that define tasks; a worker imports them all so it knows every task by name.
-TASK_MODULES = ["lectern.mail.tasks", "lectern.curriculum.tasks"]
 
 
 def redis_broker(url: str) -> AsyncBroker:

@@ -1,14 +1,15 @@
 """Periodic jobs: work that runs every so often (expiring enrollments, closing quiz attempts).
 
-Register a job with the ``periodic`` decorator in any module listed in ``JOB_MODULES``::
+A domain makes a job with the ``periodic`` decorator and lists it in its ``domain.py``::
 
-    @periodic(timedelta(minutes=5))
+    @periodic(timedelta(minutes=5), name="learning.expire_enrollments")
     async def expire_enrollments(session: AsyncSession) -> int:
         ...
 
-A job receives a fresh session; the scheduler commits it when the job returns (and rolls
-back when it raises). A job must be safe to run twice and from two processes at once (a
-conditional UPDATE is): several API processes may each run the schedule.
+A job receives the session of its own unit of work (``db.unit_of_work``): it commits when
+the job returns, then the jobs it queued are sent; it rolls back when the job raises. A job
+must be safe to run twice and from two processes at once (a conditional UPDATE is):
+several API processes may each run the schedule.
 
 Who runs the schedule:
 - embedded (no ``LECTERN_REDIS_URL``): ``lectern serve`` runs it in the app's lifespan, a
@@ -23,20 +24,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-log = logging.getLogger("lectern.schedule")
+from lectern.db import unit_of_work
 
-# Modules that register periodic jobs; the scheduler imports them all.
-JOB_MODULES = ["lectern.learning.enrollments.service", "lectern.quizzes.attempts.tasks"]
+log = logging.getLogger("lectern.schedule")
 
 JobFunction = Callable[[AsyncSession], Awaitable[Any]]
 
@@ -47,40 +46,25 @@ class PeriodicJob:
     every: timedelta
     function: JobFunction
 
+    async def __call__(self, session: AsyncSession) -> Any:
+        return await self.function(session)
 
-_registry: dict[str, PeriodicJob] = {}
 
-
-def periodic(every: timedelta, *, name: str | None = None) -> Callable[[JobFunction], JobFunction]:
-    """Run the decorated ``async def job(session)`` every ``every``."""
+def periodic(every: timedelta, *, name: str) -> Callable[[JobFunction], PeriodicJob]:
+    """Make the decorated ``async def job(session)`` a job to run every ``every``."""
     if every <= timedelta(0):
         raise ValueError("a periodic job needs a positive interval")
 
-    def register(function: JobFunction) -> JobFunction:
-        key = name or f"{function.__module__}.{function.__qualname__}"
-        _registry[key] = PeriodicJob(key, every, function)
-        return function
+    def make(function: JobFunction) -> PeriodicJob:
+        return PeriodicJob(name, every, function)
 
-    return register
-
-
-def load() -> dict[str, PeriodicJob]:
-    """Every registered job, by name (imports ``JOB_MODULES`` first)."""
-    for module in JOB_MODULES:
-        importlib.import_module(module)
-    return dict(_registry)
+    return make
 
 
 async def run_job(sessions: async_sessionmaker[AsyncSession], job: PeriodicJob) -> Any:
     """Run one job in its own unit of work; what it returns (a count, say) is returned."""
-    async with sessions() as session:
-        try:
-            result = await job.function(session)
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-    return result
+    async with unit_of_work(sessions) as session:
+        return await job.function(session)
 
 
 class Scheduler:
@@ -89,11 +73,11 @@ class Scheduler:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        jobs: dict[str, PeriodicJob] | None = None,
+        jobs: Mapping[str, PeriodicJob],
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.sessions = sessions
-        self.jobs = load() if jobs is None else jobs
+        self.jobs = dict(jobs)
         self.clock = clock
         self.last_run: dict[str, float] = {}
 

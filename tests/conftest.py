@@ -16,11 +16,11 @@ from sqlalchemy import delete
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import jobs, migrate
+from lectern import jobs, migrate, registry
 from lectern.app import create_app
 from lectern.auth.tokens import issue_access_token
 from lectern.config import job_settings, mail_settings, rate_limit_settings
-from lectern.db import create_engine, session_factory
+from lectern.db import bind_sessions, create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
 from lectern.models import User
 from tests.dbs import Databases
@@ -31,6 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # The app's periodic-job loop (lectern/schedule.py) stays off: tests run jobs directly.
     os.environ.setdefault("LECTERN_SCHEDULER", "off")
     job_settings.cache_clear()
+    registry.load()  # the domains' event subscribers, as every entry point loads them
 
 
 @pytest.fixture(scope="session")
@@ -96,10 +97,12 @@ async def app(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[FastAPI
             join_transaction_mode="create_savepoint",
         )
         shared_app.state.rate_limiter = RateLimiter(rate_limit_settings())
+        previous = bind_sessions(shared_app.state.sessions)  # tasks' units of work too
         try:
             yield shared_app
             await jobs.wait_for_jobs()
         finally:
+            bind_sessions(previous)
             shared_app.state.sessions = session_factory(engine)
             await outer.rollback()
 
@@ -156,10 +159,12 @@ async def live(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[Live]:
     live = Live(shared_app, engine)
     shared_app.state.sessions = live.sessions
     shared_app.state.rate_limiter = RateLimiter(rate_limit_settings())
+    bound = bind_sessions(live.sessions)
     try:
         yield live
     finally:
         await live.client.aclose()
+        bind_sessions(bound)
         shared_app.state.sessions = previous
         await live.cleanup()
 

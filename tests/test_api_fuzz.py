@@ -21,11 +21,12 @@ from schemathesis.checks import (
 )
 from sqlalchemy.engine import URL
 
-from lectern import config, migrate
+from lectern import config, migrate, runtime
 from lectern.app import create_app
 from lectern.auth.tokens import issue_access_token
+from lectern.db import unit_of_work
 from lectern.models import User
-from lectern.users.admin import create_admin
+from lectern.users.service import create_admin
 from tests.dbs import Databases, on_postgresql
 
 pytestmark = pytest.mark.skipif(
@@ -58,15 +59,18 @@ def server(
     url: URL = databases.new()
     migrate.upgrade(url)
     plain = url.render_as_string(hide_password=False)
-    admin = asyncio.run(
-        create_admin(
-            plain,
-            email="fuzz@example.com",
-            password="Fuzz-admin-2026",
-            name="Fuzz",
-            username="fuzzadmin",
-        )
-    )
+
+    async def make_admin() -> User:
+        async with runtime.database(plain) as sessions, unit_of_work(sessions) as session:
+            return await create_admin(
+                session,
+                email="fuzz@example.com",
+                password="Fuzz-admin-2026",
+                name="Fuzz",
+                username="fuzzadmin",
+            )
+
+    admin = asyncio.run(make_admin())
     patch = pytest.MonkeyPatch()
     patch.setenv("LECTERN_DATABASE_URL", plain)
     patch.setenv("LECTERN_RATE_LIMIT_ENABLED", "false")

@@ -22,7 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from lectern import events
+from lectern.courses.events import CoursePriceChanged
 from lectern.courses.policy import Access, course_for, editable_by, require_author
+from lectern.courses.pricing import effective_price
 from lectern.courses.schemas import (
     ADMIN_FIELDS,
     PRICING_FIELDS,
@@ -36,7 +39,6 @@ from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
-from lectern.learner_tools import alerts as price_alerts
 from lectern.models import (
     Category,
     Course,
@@ -388,7 +390,7 @@ async def update_course(
     changes = data.changes()
     _guard_fields(user, course, changes)
     course = await reload(session, course.id)  # the tags collection, to replace it
-    price_before = price_alerts.effective_price(course)
+    price_before = effective_price(course)
     for name in _COLUMNS & changes.keys():
         setattr(course, name, changes[name])
     _normalise(course, changes)
@@ -400,9 +402,9 @@ async def update_course(
     if "tags" in changes:
         course.tags = await _tags(session, changes["tags"])
     await _flush(session)
-    await price_alerts.price_changed(
-        session, course, price_before, price_alerts.effective_price(course)
-    )
+    price_after = effective_price(course)
+    if price_after != price_before:
+        await events.publish(session, CoursePriceChanged(course.id, price_before, price_after))
     log_if_admin(
         session,
         user,

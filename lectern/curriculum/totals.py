@@ -14,6 +14,8 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import events
+from lectern.curriculum.events import CurriculumChanged
 from lectern.models import Course, CourseSection, Lesson, LessonResource
 
 
@@ -44,9 +46,9 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
     """Recompute the totals of course ``course_id`` and of each of its sections.
 
     Flushes first (pending changes must count); two UPDATE statements whatever the size of
-    the curriculum, then ``learning.progress.recount_course`` redoes every enrollment's
-    lesson totals and completes those that now have every lesson done. Loaded Course /
-    CourseSection / Enrollment objects are not refreshed: re-read them
+    the curriculum, then ``CurriculumChanged``: learning recounts every enrollment's lesson
+    totals (three statements) and completes those that now have every lesson done. Loaded
+    Course / CourseSection / Enrollment objects are not refreshed: re-read them
     (``populate_existing``) to see the new values.
     """
     await session.flush()
@@ -92,8 +94,4 @@ async def refresh_totals(session: AsyncSession, course_id: int) -> None:
         )
         .execution_options(synchronize_session=False)
     )
-    # The learners' totals follow the curriculum (three statements, whatever the number of
-    # enrollments). Imported here: learning depends on the curriculum, not the reverse.
-    from lectern.learning.progress.service import recount_course
-
-    await recount_course(session, course_id)
+    await events.publish(session, CurriculumChanged(course_id))

@@ -1,9 +1,8 @@
-"""The domain events learning raises (see lectern.events); later modules subscribe to them."""
+"""The facts learning publishes (see lectern.events)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from lectern.events import Event
 
@@ -33,13 +32,3 @@ class CourseCompleted(Event):
     enrollment_id: int
     user_id: int
     course_id: int
-
-
-@dataclass(frozen=True)
-class PriceDropped(Event):
-    """A course's price went down; ``user_ids`` asked for a price alert on their wishlist."""
-
-    course_id: int
-    old_price: Decimal
-    new_price: Decimal
-    user_ids: tuple[int, ...]

@@ -18,8 +18,9 @@ from rich.progress import Progress
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import runtime
 from lectern.auth.passwords import hash_password
-from lectern.db import create_engine, session_factory, session_scope
+from lectern.db import unit_of_work
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
 from lectern.models import (
@@ -371,16 +372,12 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
 
 async def seed(url: str, console: Console | None = None) -> dict[str, int]:
     """Seed the demo school into the database at ``url``; returns rows added per table."""
-    engine = create_engine(url)
-    try:
-        async with session_scope(session_factory(engine)) as session:
-            seeder = DemoSeeder(session)
-            with Progress(console=console, transient=True) as progress:
-                task = progress.add_task("Seeding the demo school", total=len(STEPS))
-                for label, step in STEPS:
-                    progress.update(task, description=f"Seeding {label}")
-                    await step(seeder)
-                    progress.advance(task)
-            return seeder.added
-    finally:
-        await engine.dispose()
+    async with runtime.database(url) as sessions, unit_of_work(sessions) as session:
+        seeder = DemoSeeder(session)
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task("Seeding the demo school", total=len(STEPS))
+            for label, step in STEPS:
+                progress.update(task, description=f"Seeding {label}")
+                await step(seeder)
+                progress.advance(task)
+        return seeder.added

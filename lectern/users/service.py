@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern.auth.passwords import check_strength, hash_password
 from lectern.errors import LecternError
 from lectern.kit.sql import dialect_insert
+from lectern.kit.types import utcnow
 from lectern.models import NotificationPreference, User, UserProfile, UserRole, UserStatus
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
@@ -133,3 +134,19 @@ async def update_account(session: AsyncSession, user: User, changes: dict[str, A
         setattr(user, field, value)
     await session.flush()
     return user
+
+
+async def create_admin(
+    session: AsyncSession, *, email: str, password: str, name: str, username: str | None
+) -> User:
+    """An administrator: active, the address verified (``lectern users create-admin``)."""
+    return await create_user(
+        session,
+        name=name,
+        email=email,
+        password=password,
+        username=username,
+        role=UserRole.ADMIN,
+        status=UserStatus.ACTIVE,
+        email_verified_at=utcnow(),
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern import events
 from lectern.kit.types import utcnow
-from lectern.learning.events import PriceDropped
+from lectern.learner_tools.events import PriceDropped
 from lectern.models import Course, CourseStatus, EnrollmentStatus, User
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_user

@@ -49,7 +49,6 @@ StudioSort = Literal[
 
 learner = ApiRouter(prefix="/enrollments", tags=["enrollments"])
 studio = ApiRouter(prefix="/studio/courses/{course_uuid}/enrollments", tags=["studio"])
-router = ApiRouter()
 
 
 # -- the learner -----------------------------------------------------------------------------
@@ -317,7 +316,3 @@ def _studio_row(enrollment: Enrollment, student: User) -> CourseEnrollmentOut:
         last_accessed_at=enrollment.last_accessed_at,
         completed_at=enrollment.completed_at,
     )
-
-
-router.include_router(learner)
-router.include_router(studio)

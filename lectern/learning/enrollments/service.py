@@ -69,7 +69,6 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform.activity import ADMIN, log_activity
-from lectern.schedule import periodic
 
 # log_name of grants made by instructors in the studio (admins' go under "admin").
 STUDIO = "studio"
@@ -414,12 +413,6 @@ async def expire_due(
         )
     )
     return rowcount(result)
-
-
-@periodic(timedelta(minutes=5), name="learning.expire_enrollments")
-async def expire_enrollments(session: AsyncSession) -> int:
-    """The periodic job: expire every enrollment past its ``expires_at``."""
-    return await expire_due(session)
 
 
 # -- the routes' flows ------------------------------------------------------------------------

@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from typer.testing import CliRunner
 
 from lectern import app as app_module
-from lectern import schedule
+from lectern import registry, schedule
 from lectern.cli import app as cli
 from lectern.config import job_settings
 from lectern.errors import Forbidden
 from lectern.kit.types import utcnow
 from lectern.learning.access import course_access
-from lectern.learning.enrollments import service as enrollments
+from lectern.learning.enrollments.tasks import expire_enrollments
 from lectern.models import Course, Enrollment, EnrollmentStatus, User
 from tests.factories import create_enrollment, create_user
 from tests.learning.enrollments.conftest import fresh
@@ -47,7 +47,7 @@ async def test_the_job_expires_every_live_enrollment_past_its_date(
         db, people[5], course, status=EnrollmentStatus.REFUNDED, is_active=False, expires_at=past
     )
 
-    assert await enrollments.expire_enrollments(db) == 2
+    assert await expire_enrollments(db) == 2
     states = {
         row.id: (row.status, row.is_active)
         for row in [
@@ -63,7 +63,7 @@ async def test_the_job_expires_every_live_enrollment_past_its_date(
         suspended.id: (EnrollmentStatus.SUSPENDED, False),
         refunded.id: (EnrollmentStatus.REFUNDED, False),
     }
-    assert await enrollments.expire_enrollments(db) == 0  # safe to run twice
+    assert await expire_enrollments(db) == 0  # safe to run twice
 
 
 async def test_access_turns_a_lapsed_enrollment_expired_and_refuses(
@@ -82,9 +82,9 @@ async def test_access_turns_a_lapsed_enrollment_expired_and_refuses(
 
 
 async def test_the_job_is_registered() -> None:
-    jobs = schedule.load()
+    jobs = registry.periodic_jobs()
     job = jobs["learning.expire_enrollments"]
-    assert job.function is enrollments.expire_enrollments
+    assert job is expire_enrollments
     assert job.every == timedelta(minutes=5)
 
 
@@ -134,18 +134,15 @@ async def test_the_scheduler_runs_due_jobs_and_survives_failures(
     assert sorted(job.name for job in runner.due()) == ["broken", "quick", "slow"]
 
 
-def test_registration() -> None:
-    async def job(session: AsyncSession) -> None:
-        return None
+async def test_the_decorator_makes_a_job(session: AsyncSession) -> None:
+    async def job(session: AsyncSession) -> int:
+        return 7
 
-    registered = schedule.periodic(timedelta(seconds=30), name="tests.job")(job)
-    try:
-        assert registered is job
-        assert schedule.load()["tests.job"].every == timedelta(seconds=30)
-    finally:
-        schedule._registry.pop("tests.job")
+    made = schedule.periodic(timedelta(seconds=30), name="tests.job")(job)
+    assert (made.name, made.every, made.function) == ("tests.job", timedelta(seconds=30), job)
+    assert await made(session) == 7  # still callable as the function it wraps
     with pytest.raises(ValueError, match="positive interval"):
-        schedule.periodic(timedelta(0))
+        schedule.periodic(timedelta(0), name="tests.never")
 
 
 async def test_run_forever_stops_when_told(app: FastAPI) -> None:

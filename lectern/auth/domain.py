@@ -1,0 +1,8 @@
+"""Authentication: how the domain joins the app (see lectern.registry)."""
+
+from __future__ import annotations
+
+from lectern.auth import router
+from lectern.registry import Domain
+
+domain = Domain("auth", routers=[router.router])
