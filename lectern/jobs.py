@@ -68,6 +68,8 @@ async def dispatch_pending(session: AsyncSession) -> None:
 
 
 async def wait_for_jobs() -> None:
-    """Wait until in-process jobs have finished (tests and the CLI use this)."""
+    """Wait until in-process jobs have finished, and those they queued in turn (the tests
+    and the CLI use this)."""
     if isinstance(broker, InMemoryBroker):
-        await broker.wait_all()
+        while broker._running_tasks:  # a job may queue another while it runs
+            await broker.wait_all()

@@ -1,4 +1,5 @@
-"""Who is calling: the current user from the bearer token, and role requirements."""
+"""Who is calling: the current user from the bearer token, role requirements, and the Actor
+(user and client) that services take."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select
 
+from lectern.auth.actor import Actor
 from lectern.auth.tokens import decode_access_token
 from lectern.db import SessionDep
 from lectern.errors import Forbidden, Unauthorized
+from lectern.kit.client import Client
 from lectern.models import User, UserRole, UserStatus
 
 bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login.")
@@ -64,3 +67,22 @@ async def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
 CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentAdmin = Annotated[User, Depends(current_admin)]
+
+
+async def request_client(request: Request) -> Client:
+    return Client.of(request)
+
+
+RequestClient = Annotated[Client, Depends(request_client)]
+
+
+async def current_actor(user: CurrentUser, client: RequestClient) -> Actor:
+    return Actor(user, client)
+
+
+async def admin_actor(admin: CurrentAdmin, client: RequestClient) -> Actor:
+    return Actor(admin, client)
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+AdminActor = Annotated[Actor, Depends(admin_actor)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fastapi import Request, status
 
 from lectern.auth import service, twofactor
-from lectern.auth.dependencies import CurrentUser
+from lectern.auth.dependencies import CurrentActor, CurrentUser
 from lectern.auth.schemas import (
     AcceptedOut,
     ChangePasswordIn,
@@ -33,6 +33,7 @@ from lectern.auth.schemas import (
 from lectern.auth.tokens import decode_challenge_token
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.client import Client
 from lectern.kit.ratelimit import client_ip, rate_limiter
 from lectern.kit.routing import ApiRouter
 from lectern.users.schemas import MeOut
@@ -66,7 +67,7 @@ async def register(data: RegisterIn, request: Request, session: SessionDep) -> A
     """The answer is the same whether or not the address already has an account (its
     owner is told by e-mail instead); a taken username is a 409."""
     await _limit(request, "register", "register_rate")
-    await service.register(session, request, data)
+    await service.register(session, Client.of(request), data)
     return AcceptedOut(detail="check your inbox: follow the link we sent to finish signing up")
 
 
@@ -85,7 +86,7 @@ async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOu
     to send with the code to /auth/login/2fa.
     """
     await _limit(request, "login", "login_rate", data.identifier.lower())
-    return await service.login(session, request, data)
+    return await service.login(session, Client.of(request), data)
 
 
 @router.post(
@@ -100,7 +101,7 @@ async def login_second_factor(
     challenge = decode_challenge_token(data.challenge_token)
     await _limit(request, "login", "login_rate", str(challenge.subject))
     return await service.login_second_factor(
-        session, request, challenge, otp=data.otp, recovery_code=data.recovery_code
+        session, Client.of(request), challenge, otp=data.otp, recovery_code=data.recovery_code
     )
 
 
@@ -114,7 +115,7 @@ async def refresh(data: RefreshIn, request: Request, session: SessionDep) -> Tok
     """A refresh token works once. Presenting a spent one again is a 401 ``token_reused``
     and signs out that whole session (every token of its family): someone else has it."""
     await _limit(request, "refresh", "refresh_rate")
-    return await service.refresh(session, request, data.refresh_token)
+    return await service.refresh(session, Client.of(request), data.refresh_token)
 
 
 @router.post(
@@ -123,7 +124,7 @@ async def refresh(data: RefreshIn, request: Request, session: SessionDep) -> Tok
     summary="Sign out one session (its refresh token family)",
 )
 async def logout(data: RefreshIn, request: Request, session: SessionDep) -> None:
-    await service.logout(session, request, data.refresh_token)
+    await service.logout(session, Client.of(request), data.refresh_token)
 
 
 @router.post(
@@ -132,8 +133,8 @@ async def logout(data: RefreshIn, request: Request, session: SessionDep) -> None
     responses=problem_responses(401),
     summary="Sign out every session, access tokens included",
 )
-async def logout_all(user: CurrentUser, request: Request, session: SessionDep) -> None:
-    await service.logout_everywhere(session, request, user)
+async def logout_all(actor: CurrentActor, session: SessionDep) -> None:
+    await service.logout_everywhere(session, actor)
 
 
 @router.get(
@@ -196,7 +197,7 @@ async def forgot_password(
 )
 async def reset_password(data: ResetPasswordIn, request: Request, session: SessionDep) -> None:
     await _limit(request, "reset", "reset_rate")
-    await service.reset_password(session, request, data.token, data.password)
+    await service.reset_password(session, Client.of(request), data.token, data.password)
 
 
 @router.post(
@@ -206,10 +207,10 @@ async def reset_password(data: ResetPasswordIn, request: Request, session: Sessi
     summary="Change the password (needs the current one); signs out everywhere",
 )
 async def change_password(
-    data: ChangePasswordIn, user: CurrentUser, request: Request, session: SessionDep
+    data: ChangePasswordIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> None:
-    await _limit(request, "password-change", "login_rate", str(user.uuid))
-    await service.change_password(session, request, user, data.current_password, data.new_password)
+    await _limit(request, "password-change", "login_rate", str(actor.user.uuid))
+    await service.change_password(session, actor, data.current_password, data.new_password)
 
 
 # -- two-factor authentication -----------------------------------------------------------
@@ -236,10 +237,10 @@ async def two_factor_setup(
     summary="Turn two-factor on with a code; returns the recovery codes, once",
 )
 async def two_factor_enable(
-    data: TwoFactorEnableIn, user: CurrentUser, request: Request, session: SessionDep
+    data: TwoFactorEnableIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> RecoveryCodesOut:
-    await _limit(request, "password-check", "login_rate", str(user.uuid))
-    codes = twofactor.enable(session, request, user, data.code)
+    await _limit(request, "password-check", "login_rate", str(actor.user.uuid))
+    codes = twofactor.enable(session, actor, data.code)
     return RecoveryCodesOut(recovery_codes=codes)
 
 
@@ -250,7 +251,7 @@ async def two_factor_enable(
     summary="Turn two-factor off (needs the password and a code or a recovery code)",
 )
 async def two_factor_disable(
-    data: TwoFactorDisableIn, user: CurrentUser, request: Request, session: SessionDep
+    data: TwoFactorDisableIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> None:
-    await _limit(request, "password-check", "login_rate", str(user.uuid))
-    await twofactor.disable(session, request, user, data.password, data.code)
+    await _limit(request, "password-check", "login_rate", str(actor.user.uuid))
+    await twofactor.disable(session, actor, data.password, data.code)

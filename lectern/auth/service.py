@@ -12,12 +12,12 @@ import uuid
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from fastapi import Request
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth import onetime, twofactor
+from lectern.auth.actor import Actor
 from lectern.auth.dependencies import ACTIVE_STATUSES, signed_out_since
 from lectern.auth.passwords import check_strength, hash_password, needs_rehash, verify_password
 from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
@@ -30,7 +30,7 @@ from lectern.auth.tokens import (
 )
 from lectern.config import auth_settings
 from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
-from lectern.kit.ratelimit import client_ip
+from lectern.kit.client import Client
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import RefreshToken, User
@@ -50,7 +50,7 @@ def _refused(detail: str, code: str, status: int = 401, **extra: object) -> Lect
 # -- signing up ----------------------------------------------------------------------------
 
 
-async def register(session: AsyncSession, request: Request, data: RegisterIn) -> None:
+async def register(session: AsyncSession, client: Client, data: RegisterIn) -> None:
     """A new account: active, its address unverified until the e-mailed link is followed.
 
     The answer never tells whether the address already has an account: then nothing is
@@ -72,7 +72,7 @@ async def register(session: AsyncSession, request: Request, data: RegisterIn) ->
             event="register_existing_email",
             description=f"a sign-up was attempted with the address of {existing.username}",
             causer=existing,
-            request=request,
+            client=client,
         )
         return
     try:
@@ -99,14 +99,14 @@ async def register(session: AsyncSession, request: Request, data: RegisterIn) ->
         event="registered",
         description=f"{user.username} signed up",
         causer=user,
-        request=request,
+        client=client,
     )
 
 
 # -- signing in ----------------------------------------------------------------------------
 
 
-async def login(session: AsyncSession, request: Request, data: LoginIn) -> TokenOut:
+async def login(session: AsyncSession, client: Client, data: LoginIn) -> TokenOut:
     """Tokens for the right identifier and password (and second factor, when it is on).
 
     Refuses (kept refusals, see _refused) wrong credentials (401 ``invalid_credentials``), a
@@ -116,13 +116,13 @@ async def login(session: AsyncSession, request: Request, data: LoginIn) -> Token
     user = await _find_user(session, data.identifier)
     if user is None:
         verify_password(_dummy_hash(), data.password)  # the same time as a real check
-        _log_failure(session, request, None, "unknown account", identifier=data.identifier)
+        _log_failure(session, client, None, "unknown account", identifier=data.identifier)
         raise _invalid_credentials()
     if not verify_password(user.password_hash, data.password):
-        _log_failure(session, request, user, "wrong password")
+        _log_failure(session, client, user, "wrong password")
         raise _invalid_credentials()
     if user.status not in ACTIVE_STATUSES:
-        _log_failure(session, request, user, f"account {user.status.value}")
+        _log_failure(session, client, user, f"account {user.status.value}")
         raise _refused(f"this account is {user.status.value}", "account_disabled", status=403)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(data.password)
@@ -137,14 +137,14 @@ async def login(session: AsyncSession, request: Request, data: LoginIn) -> Token
                 expires_in=lifetime,
             )
         await _check_second_factor(
-            session, request, user, otp=data.otp, recovery_code=data.recovery_code
+            session, client, user, otp=data.otp, recovery_code=data.recovery_code
         )
-    return await _sign_in(session, request, user)
+    return await _sign_in(session, client, user)
 
 
 async def login_second_factor(
     session: AsyncSession,
-    request: Request,
+    client: Client,
     challenge: AccessClaims,
     *,
     otp: str | None,
@@ -161,35 +161,35 @@ async def login_second_factor(
         or signed_out_since(user, challenge.issued_at)
     ):
         raise Unauthorized("the two-factor challenge is not valid", code="invalid_token")
-    await _check_second_factor(session, request, user, otp=otp, recovery_code=recovery_code)
-    return await _sign_in(session, request, user)
+    await _check_second_factor(session, client, user, otp=otp, recovery_code=recovery_code)
+    return await _sign_in(session, client, user)
 
 
 async def _check_second_factor(
     session: AsyncSession,
-    request: Request,
+    client: Client,
     user: User,
     *,
     otp: str | None,
     recovery_code: str | None,
 ) -> None:
     if not await twofactor.verify(session, user, otp=otp, recovery_code=recovery_code):
-        _log_failure(session, request, user, "wrong second factor")
+        _log_failure(session, client, user, "wrong second factor")
         raise _refused("the two-factor code is not valid", "invalid_two_factor_code")
 
 
-async def _sign_in(session: AsyncSession, request: Request, user: User) -> TokenOut:
+async def _sign_in(session: AsyncSession, client: Client, user: User) -> TokenOut:
     user.last_login_at = utcnow()
-    user.last_login_ip = client_ip(request)[:45]
+    user.last_login_ip = client.ip
     log_activity(
         session,
         log_name=AUTH,
         event="login",
         description=f"{user.username} signed in",
         causer=user,
-        request=request,
+        client=client,
     )
-    refresh_token = _add_refresh_token(session, request, user, family_id=uuid.uuid4().hex)
+    refresh_token = _add_refresh_token(session, client, user, family_id=uuid.uuid4().hex)
     return _tokens(user, refresh_token)
 
 
@@ -206,7 +206,7 @@ def _invalid_credentials() -> LecternError:
 
 def _log_failure(
     session: AsyncSession,
-    request: Request,
+    client: Client,
     user: User | None,
     reason: str,
     *,
@@ -222,7 +222,7 @@ def _log_failure(
         description=f"failed sign-in: {reason}",
         causer=user,
         properties=properties,
-        request=request,
+        client=client,
     )
 
 
@@ -234,7 +234,7 @@ def _dummy_hash() -> str:
 # -- sessions -----------------------------------------------------------------------------
 
 
-async def refresh(session: AsyncSession, request: Request, secret: str) -> TokenOut:
+async def refresh(session: AsyncSession, client: Client, secret: str) -> TokenOut:
     """Spend a refresh token for a new pair; a spent one presented again revokes its family
     (a kept refusal, 401 ``token_reused``)."""
     row = (
@@ -259,18 +259,18 @@ async def refresh(session: AsyncSession, request: Request, secret: str) -> Token
             description=f"a spent refresh token of {user.username} was presented again; "
             "its sessions are revoked",
             causer=user,
-            request=request,
+            client=client,
         )
         raise _refused(
             "this refresh token was already used; the session is signed out", "token_reused"
         )
     if user.deleted_at is not None or user.status not in ACTIVE_STATUSES:
         raise Unauthorized(f"this account is {user.status.value}", code="account_disabled")
-    refresh_token = _add_refresh_token(session, request, user, family_id=token.family_id)
+    refresh_token = _add_refresh_token(session, client, user, family_id=token.family_id)
     return _tokens(user, refresh_token)
 
 
-async def logout(session: AsyncSession, request: Request, secret: str) -> None:
+async def logout(session: AsyncSession, client: Client, secret: str) -> None:
     """Sign out the session (the token's whole family). Unknown tokens are ignored."""
     row = (
         await session.execute(
@@ -289,11 +289,12 @@ async def logout(session: AsyncSession, request: Request, secret: str) -> None:
             event="logout",
             description=f"{user.username} signed out",
             causer=user,
-            request=request,
+            client=client,
         )
 
 
-async def logout_everywhere(session: AsyncSession, request: Request, user: User) -> None:
+async def logout_everywhere(session: AsyncSession, actor: Actor) -> None:
+    user = actor.user
     await revoke_sessions(session, user)
     log_activity(
         session,
@@ -301,7 +302,7 @@ async def logout_everywhere(session: AsyncSession, request: Request, user: User)
         event="logout_all",
         description=f"{user.username} signed out everywhere",
         causer=user,
-        request=request,
+        client=actor.client,
     )
 
 
@@ -342,19 +343,16 @@ async def _spend(session: AsyncSession, token: RefreshToken, now: datetime) -> b
     return rowcount(result) == 1
 
 
-def _add_refresh_token(
-    session: AsyncSession, request: Request, user: User, *, family_id: str
-) -> str:
+def _add_refresh_token(session: AsyncSession, client: Client, user: User, *, family_id: str) -> str:
     secret = new_secret()
-    agent = request.headers.get("user-agent")
     session.add(
         RefreshToken(
             user_id=user.id,
             token_hash=hash_secret(secret),
             family_id=family_id,
             expires_at=utcnow() + timedelta(days=auth_settings().refresh_token_days),
-            ip_address=client_ip(request)[:45],
-            user_agent=agent[:500] if agent else None,
+            ip_address=client.ip,
+            user_agent=client.user_agent,
         )
     )
     return secret
@@ -390,20 +388,17 @@ async def forgot_password(session: AsyncSession, email: str) -> None:
     await onetime.send_password_reset(session, user)
 
 
-async def reset_password(
-    session: AsyncSession, request: Request, secret: str, password: str
-) -> None:
+async def reset_password(session: AsyncSession, client: Client, secret: str, password: str) -> None:
     check_strength(password)
     user = await onetime.consume(session, secret, onetime.RESET)
     # The link reached the address: that verifies it too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    await _set_password(session, request, user, password, event="password_reset")
+    await _set_password(session, client, user, password, event="password_reset")
 
 
-async def change_password(
-    session: AsyncSession, request: Request, user: User, current: str, new: str
-) -> None:
+async def change_password(session: AsyncSession, actor: Actor, current: str, new: str) -> None:
+    user = actor.user
     if not verify_password(user.password_hash, current):
         raise InvalidInput(
             "the current password is not correct", field="current_password", code="wrong_password"
@@ -413,11 +408,11 @@ async def change_password(
             "the new password must differ from the current one", field="new_password"
         )
     check_strength(new)
-    await _set_password(session, request, user, new, event="password_changed")
+    await _set_password(session, actor.client, user, new, event="password_changed")
 
 
 async def _set_password(
-    session: AsyncSession, request: Request, user: User, password: str, *, event: str
+    session: AsyncSession, client: Client, user: User, password: str, *, event: str
 ) -> None:
     """The new password, every session signed out, and a notice to the owner."""
     user.password_hash = hash_password(password)
@@ -428,6 +423,6 @@ async def _set_password(
         event=event,
         description=f"{user.username}'s password was {event.removeprefix('password_')}",
         causer=user,
-        request=request,
+        client=client,
     )
     await onetime.send_password_changed(session, user)

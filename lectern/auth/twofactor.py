@@ -10,11 +10,11 @@ from __future__ import annotations
 import secrets
 
 import pyotp
-from fastapi import Request
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from lectern.auth.actor import Actor
 from lectern.auth.passwords import verify_password
 from lectern.auth.tokens import hash_secret
 from lectern.errors import Conflict, InvalidInput
@@ -46,8 +46,9 @@ def start(user: User, password: str) -> tuple[str, str]:
     return secret, uri
 
 
-def enable(session: AsyncSession, request: Request, user: User, code: str) -> list[str]:
+def enable(session: AsyncSession, actor: Actor, code: str) -> list[str]:
     """Turn two-factor on with a code from the authenticator; the recovery codes, once."""
+    user = actor.user
     if is_enabled(user):
         raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
     if user.two_factor_secret is None:
@@ -63,15 +64,14 @@ def enable(session: AsyncSession, request: Request, user: User, code: str) -> li
         event="two_factor_enabled",
         description=f"{user.username} turned two-factor authentication on",
         causer=user,
-        request=request,
+        client=actor.client,
     )
     return codes
 
 
-async def disable(
-    session: AsyncSession, request: Request, user: User, password: str, code: str
-) -> None:
+async def disable(session: AsyncSession, actor: Actor, password: str, code: str) -> None:
     """Turn two-factor off; needs the password and a current code or a recovery code."""
+    user = actor.user
     if not is_enabled(user):
         raise Conflict("two-factor authentication is not on", code="two_factor_disabled")
     _check_password(user, password)
@@ -86,7 +86,7 @@ async def disable(
         event="two_factor_disabled",
         description=f"{user.username} turned two-factor authentication off",
         causer=user,
-        request=request,
+        client=actor.client,
     )
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query
 
-from lectern.auth.dependencies import CurrentAdmin, CurrentUser
+from lectern.auth.dependencies import AdminActor, CurrentAdmin, CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.instructors import schemas, service
@@ -129,11 +129,10 @@ async def update_own(session: SessionDep, user: CurrentUser, body: ProfileUpdate
 )
 async def approve(
     user_uuid: UserUuid,
-    request: Request,
     session: SessionDep,
-    admin: CurrentAdmin,
+    admin: AdminActor,
 ) -> AdminProfileOut:
-    return _admin(await service.decide(session, admin, user_uuid, Action.APPROVE, request=request))
+    return _admin(await service.decide(session, admin, user_uuid, Action.APPROVE))
 
 
 @router.post(
@@ -146,15 +145,12 @@ async def approve(
 )
 async def reject(
     user_uuid: UserUuid,
-    request: Request,
     session: SessionDep,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     body: RejectionIn,
 ) -> AdminProfileOut:
     return _admin(
-        await service.decide(
-            session, admin, user_uuid, Action.REJECT, reason=body.reason, request=request
-        )
+        await service.decide(session, admin, user_uuid, Action.REJECT, reason=body.reason)
     )
 
 
@@ -168,17 +164,12 @@ async def reject(
 )
 async def suspend(
     user_uuid: UserUuid,
-    request: Request,
     session: SessionDep,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     body: SuspensionIn | None = None,
 ) -> AdminProfileOut:
     reason = body.reason if body is not None else None
-    return _admin(
-        await service.decide(
-            session, admin, user_uuid, Action.SUSPEND, reason=reason, request=request
-        )
-    )
+    return _admin(await service.decide(session, admin, user_uuid, Action.SUSPEND, reason=reason))
 
 
 @router.post(
@@ -189,13 +180,10 @@ async def suspend(
 )
 async def reinstate(
     user_uuid: UserUuid,
-    request: Request,
     session: SessionDep,
-    admin: CurrentAdmin,
+    admin: AdminActor,
 ) -> AdminProfileOut:
-    return _admin(
-        await service.decide(session, admin, user_uuid, Action.REINSTATE, request=request)
-    )
+    return _admin(await service.decide(session, admin, user_uuid, Action.REINSTATE))
 
 
 @router.put(
@@ -207,15 +195,12 @@ async def reinstate(
 )
 async def set_commission_rate(
     user_uuid: UserUuid,
-    request: Request,
     session: SessionDep,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     body: CommissionRateIn,
 ) -> AdminProfileOut:
     return _admin(
-        await service.set_commission_rate(
-            session, admin, user_uuid, body.commission_rate, request=request
-        )
+        await service.set_commission_rate(session, admin, user_uuid, body.commission_rate)
     )
 
 

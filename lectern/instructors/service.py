@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
+from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.instructors import policy
 from lectern.instructors.policy import Action
@@ -241,14 +241,14 @@ async def _admin_lookup(session: AsyncSession, user_uuid: uuid.UUID) -> ProfileV
 
 async def decide(
     session: AsyncSession,
-    admin: User,
+    actor: Actor,
     user_uuid: uuid.UUID,
     action: Action,
     *,
     reason: str | None = None,
-    request: Request | None = None,
 ) -> ProfileView:
     """Approve, reject, suspend or reinstate; the user's role follows, the log records it."""
+    admin = actor.user
     view = await _admin_lookup(session, user_uuid)
     profile, user = view.profile, view.profile.user
     before = profile.status
@@ -293,7 +293,7 @@ async def decide(
         causer=admin,
         subject=profile,
         properties=properties,
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     rejection_reason = reason if target == InstructorProfileStatus.REJECTED else None
@@ -302,12 +302,11 @@ async def decide(
 
 async def set_commission_rate(
     session: AsyncSession,
-    admin: User,
+    actor: Actor,
     user_uuid: uuid.UUID,
     rate: Decimal,
-    *,
-    request: Request | None = None,
 ) -> ProfileView:
+    admin = actor.user
     view = await _with_reason(session, await _admin_lookup(session, user_uuid))
     profile = view.profile
     before = profile.commission_rate
@@ -329,7 +328,7 @@ async def set_commission_rate(
             "from": str(before),
             "to": str(profile.commission_rate),
         },
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return view

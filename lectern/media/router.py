@@ -12,10 +12,10 @@ import uuid
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Form, Path, Query, Request, Response
+from fastapi import Depends, Form, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentUser
+from lectern.auth.dependencies import CurrentActor, CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -99,13 +99,12 @@ async def get_media(session: SessionDep, user: CurrentUser, media_uuid: MediaUui
     responses=problem_responses(401, 404, 422),
 )
 async def update_media(
-    request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    actor: CurrentActor,
     media_uuid: MediaUuid,
     data: MediaUpdate,
 ) -> MediaOut:
-    media = await service.update_media(session, user, media_uuid, data, request)
+    media = await service.update_media(session, actor, media_uuid, data)
     return MediaOut.model_validate(media)
 
 
@@ -115,10 +114,8 @@ async def update_media(
     summary="Delete a media item (the stored file is kept until a purge)",
     responses=problem_responses(401, 404),
 )
-async def delete_media(
-    request: Request, session: SessionDep, user: CurrentUser, media_uuid: MediaUuid
-) -> Response:
-    await service.delete_media(session, user, media_uuid, request)
+async def delete_media(session: SessionDep, actor: CurrentActor, media_uuid: MediaUuid) -> Response:
+    await service.delete_media(session, actor, media_uuid)
     return Response(status_code=204)
 
 

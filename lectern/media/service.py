@@ -14,11 +14,12 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request, UploadFile
+from fastapi import UploadFile
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.auth.actor import Actor
 from lectern.config import storage_settings
 from lectern.errors import InvalidInput, NotFound
 from lectern.kit.pagination import paginate
@@ -224,11 +225,11 @@ async def open_file(session: AsyncSession, user: User, media_uuid: uuid.UUID) ->
 
 async def update_media(
     session: AsyncSession,
-    user: User,
+    actor: Actor,
     media_uuid: uuid.UUID,
     data: MediaUpdate,
-    request: Request | None = None,
 ) -> Media:
+    user = actor.user
     media = await get_media(session, user, media_uuid)
     changes = data.model_dump(exclude_unset=True)
     for field, value in changes.items():
@@ -242,17 +243,16 @@ async def update_media(
             causer=user,
             subject=media,
             properties={"fields": sorted(changes)},
-            request=request,
+            client=actor.client,
         )
     await session.flush()
     await session.refresh(media)
     return media
 
 
-async def delete_media(
-    session: AsyncSession, user: User, media_uuid: uuid.UUID, request: Request | None = None
-) -> None:
+async def delete_media(session: AsyncSession, actor: Actor, media_uuid: uuid.UUID) -> None:
     """Soft delete: the row is hidden, the stored file is kept until a purge."""
+    user = actor.user
     media = await get_media(session, user, media_uuid)
     media.deleted_at = utcnow()
     if policy.acts_as_admin(user, media):
@@ -263,6 +263,6 @@ async def delete_media(
             description=f"Deleted media {media.uuid}",
             causer=user,
             subject=media,
-            request=request,
+            client=actor.client,
         )
     await session.flush()

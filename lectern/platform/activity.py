@@ -6,11 +6,11 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from fastapi import Request
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from lectern.kit.client import Client
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.models import ActivityLog, Base, User
@@ -29,7 +29,7 @@ def log_activity(
     causer: User | None = None,
     subject: Base | None = None,
     properties: dict[str, Any] | None = None,
-    request: Request | None = None,
+    client: Client | None = None,
 ) -> ActivityLog:
     """Add an entry to the log, in the caller's unit of work (so it commits with the action)."""
     entry = ActivityLog(
@@ -43,10 +43,9 @@ def log_activity(
         subject_id=getattr(subject, "id", None) if subject is not None else None,
         properties=properties,
     )
-    if request is not None:
-        entry.ip_address = request.client.host if request.client else None
-        agent = request.headers.get("user-agent")
-        entry.user_agent = agent[:500] if agent else None
+    if client is not None:
+        entry.ip_address = client.ip
+        entry.user_agent = client.user_agent
     session.add(entry)
     return entry
 

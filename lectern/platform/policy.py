@@ -12,11 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from lectern.auth.dependencies import CurrentAdmin
+from lectern.auth.dependencies import AdminActor, CurrentAdmin
 from lectern.models import Setting
 
 # Dependencies: the caller as an administrator (401 without a token, 403 for anyone else).
-SettingsManager = CurrentAdmin
+SettingsManager = AdminActor
 ActivityReader = CurrentAdmin
 
 REDACTED = "[redacted]"

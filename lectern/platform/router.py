@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import Depends, Path, Query, Request, Response, status
+from fastapi import Depends, Path, Query, Response, status
 from pydantic import JsonValue
 
 from lectern.db import SessionDep
@@ -103,7 +103,6 @@ async def put_setting(
     body: SettingPut,
     session: SessionDep,
     admin: policy.SettingsManager,
-    request: Request,
     response: Response,
 ) -> SettingOut:
     setting, created = await settings.put(
@@ -114,8 +113,7 @@ async def put_setting(
         group=body.group,
         description=body.description,
         is_public=body.is_public,
-        admin=admin,
-        request=request,
+        actor=admin,
     )
     if created:
         response.status_code = status.HTTP_201_CREATED
@@ -133,10 +131,9 @@ async def patch_setting(
     body: SettingPatch,
     session: SessionDep,
     admin: policy.SettingsManager,
-    request: Request,
 ) -> SettingOut:
     changes = body.model_dump(include=body.model_fields_set)
-    setting = await settings.patch(session, key, changes, admin=admin, request=request)
+    setting = await settings.patch(session, key, changes, actor=admin)
     return SettingOut.of(setting)
 
 
@@ -147,9 +144,9 @@ async def patch_setting(
     summary="Delete a setting (admins)",
 )
 async def delete_setting(
-    key: AnyKey, session: SessionDep, admin: policy.SettingsManager, request: Request
+    key: AnyKey, session: SessionDep, admin: policy.SettingsManager
 ) -> Response:
-    await settings.delete(session, key, admin=admin, request=request)
+    await settings.delete(session, key, actor=admin)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -10,15 +10,15 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.auth.actor import Actor
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
-from lectern.models import Setting, SettingGroup, SettingType, User
+from lectern.models import Setting, SettingGroup, SettingType
 from lectern.platform import policy
 from lectern.platform.activity import ADMIN, log_activity
 from lectern.platform.setting_values import SettingValueError, decode, encode, is_valid_key
@@ -157,8 +157,7 @@ def _log_change(
     action: str,
     old: dict[str, Any] | None,
     new: dict[str, Any] | None,
-    admin: User,
-    request: Request | None,
+    actor: Actor,
 ) -> None:
     if old is not None and new is not None:
         changed = sorted(name for name in new if new[name] != old[name])
@@ -172,10 +171,10 @@ def _log_change(
         log_name=ADMIN,
         event="setting_updated",
         description=f"Setting {setting.key} {action}",
-        causer=admin,
+        causer=actor.user,
         subject=setting,
         properties={"key": setting.key, "action": action, "old": old, "new": new},
-        request=request,
+        client=actor.client,
     )
 
 
@@ -188,8 +187,7 @@ async def put(
     group: SettingGroup,
     description: str | None,
     is_public: bool,
-    admin: User,
-    request: Request | None = None,
+    actor: Actor,
 ) -> tuple[Setting, bool]:
     """Create setting ``key`` or replace all its fields. Returns it and whether it is new."""
     if not is_valid_key(key):
@@ -219,8 +217,7 @@ async def put(
             action="created",
             old=None,
             new=_snapshot(setting),
-            admin=admin,
-            request=request,
+            actor=actor,
         )
         return setting, True
 
@@ -236,8 +233,7 @@ async def put(
             action="replaced",
             old=before,
             new=_snapshot(setting),
-            admin=admin,
-            request=request,
+            actor=actor,
         )
     return setting, False
 
@@ -247,8 +243,7 @@ async def patch(
     key: str,
     changes: dict[str, Any],
     *,
-    admin: User,
-    request: Request | None = None,
+    actor: Actor,
 ) -> Setting:
     """Change some fields of setting ``key``: ``value`` and/or type, group, description,
     is_public. The value (given, or the current one when only the type changes) must fit
@@ -292,15 +287,12 @@ async def patch(
             action="updated",
             old=before,
             new=_snapshot(setting),
-            admin=admin,
-            request=request,
+            actor=actor,
         )
     return setting
 
 
-async def delete(
-    session: AsyncSession, key: str, *, admin: User, request: Request | None = None
-) -> None:
+async def delete(session: AsyncSession, key: str, *, actor: Actor) -> None:
     setting = await get(session, key)
     _log_change(
         session,
@@ -308,8 +300,7 @@ async def delete(
         action="deleted",
         old=_snapshot(setting),
         new=None,
-        admin=admin,
-        request=request,
+        actor=actor,
     )
     await session.delete(setting)
     await session.flush()

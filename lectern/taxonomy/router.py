@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Response
 
-from lectern.auth.dependencies import CurrentAdmin, OptionalUser
+from lectern.auth.dependencies import AdminActor, OptionalUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -98,11 +98,11 @@ async def list_categories(
     responses=problem_responses(401, 403, 409),
 )
 async def create_category(
-    body: CategoryCreate, session: SessionDep, admin: CurrentAdmin, request: Request
+    body: CategoryCreate, session: SessionDep, admin: AdminActor
 ) -> CategoryNode:
     """`parent` is the slug of a top-level category (two levels only). The slug is made from
     the name unless given; a taken slug, or a sibling with the same name, is a 409."""
-    view = await service.create_category(session, body, actor=admin, request=request)
+    view = await service.create_category(session, body, actor=admin)
     return _node(view)
 
 
@@ -113,11 +113,11 @@ async def create_category(
     responses=problem_responses(401, 403),
 )
 async def reorder_categories(
-    body: CategoryReorder, session: SessionDep, admin: CurrentAdmin, request: Request
+    body: CategoryReorder, session: SessionDep, admin: AdminActor
 ) -> CategoryList:
     """`slugs` lists every not-deleted child of `parent` (or every top-level category when
     `parent` is null) exactly once; their `order` becomes 0..n-1 in that order."""
-    views = await service.reorder_categories(session, body, actor=admin, request=request)
+    views = await service.reorder_categories(session, body, actor=admin)
     return CategoryList(
         items=[
             CategoryOut.model_validate(_fields(view.category, view.parent_slug, view.course_count))
@@ -149,12 +149,11 @@ async def update_category(
     slug: SlugPath,
     body: CategoryUpdate,
     session: SessionDep,
-    admin: CurrentAdmin,
-    request: Request,
+    admin: AdminActor,
 ) -> CategoryNode:
     """Only the fields sent change. A rename keeps the slug; send `slug` to change it.
     Moving (`parent`) must keep the tree acyclic and two levels deep (422)."""
-    view = await service.update_category(session, slug, body, actor=admin, request=request)
+    view = await service.update_category(session, slug, body, actor=admin)
     return _node(view)
 
 
@@ -165,11 +164,9 @@ async def update_category(
     summary="Soft-delete a category (admin)",
     responses=problem_responses(401, 403, 404, 409),
 )
-async def delete_category(
-    slug: SlugPath, session: SessionDep, admin: CurrentAdmin, request: Request
-) -> Response:
+async def delete_category(slug: SlugPath, session: SessionDep, admin: AdminActor) -> Response:
     """Refused (409) while the category has subcategories that are not deleted."""
-    await service.delete_category(session, slug, actor=admin, request=request)
+    await service.delete_category(session, slug, actor=admin)
     return Response(status_code=204)
 
 
@@ -179,11 +176,9 @@ async def delete_category(
     summary="Restore a deleted category (admin)",
     responses=problem_responses(401, 403, 404, 409),
 )
-async def restore_category(
-    slug: SlugPath, session: SessionDep, admin: CurrentAdmin, request: Request
-) -> CategoryNode:
+async def restore_category(slug: SlugPath, session: SessionDep, admin: AdminActor) -> CategoryNode:
     """Refused (409) when the category is not deleted or its parent is deleted."""
-    view = await service.restore_category(session, slug, actor=admin, request=request)
+    view = await service.restore_category(session, slug, actor=admin)
     return _node(view)
 
 
@@ -218,11 +213,9 @@ async def list_tags(
     summary="Create a tag (admin)",
     responses=problem_responses(401, 403, 409),
 )
-async def create_tag(
-    body: TagCreate, session: SessionDep, admin: CurrentAdmin, request: Request
-) -> TagOut:
+async def create_tag(body: TagCreate, session: SessionDep, admin: AdminActor) -> TagOut:
     """A tag with the same name (in any case, active or not) is a 409."""
-    tag = await service.create_tag(session, body, actor=admin, request=request)
+    tag = await service.create_tag(session, body, actor=admin)
     return TagOut.model_validate(tag)
 
 
@@ -246,9 +239,9 @@ async def get_tag(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def update_tag(
-    slug: SlugPath, body: TagUpdate, session: SessionDep, admin: CurrentAdmin, request: Request
+    slug: SlugPath, body: TagUpdate, session: SessionDep, admin: AdminActor
 ) -> TagOut:
-    tag = await service.update_tag(session, slug, body, actor=admin, request=request)
+    tag = await service.update_tag(session, slug, body, actor=admin)
     return TagOut.model_validate(tag)
 
 
@@ -259,12 +252,10 @@ async def update_tag(
     summary="Delete (deactivate) a tag (admin)",
     responses=problem_responses(401, 403, 404, 409),
 )
-async def delete_tag(
-    slug: SlugPath, session: SessionDep, admin: CurrentAdmin, request: Request
-) -> Response:
+async def delete_tag(slug: SlugPath, session: SessionDep, admin: AdminActor) -> Response:
     """Tags have no deleted_at: deleting one deactivates it. It disappears from the public
     lists and lookups; its links to courses are kept, so a restore brings them back."""
-    await service.delete_tag(session, slug, actor=admin, request=request)
+    await service.delete_tag(session, slug, actor=admin)
     return Response(status_code=204)
 
 
@@ -274,8 +265,6 @@ async def delete_tag(
     summary="Restore (reactivate) a tag (admin)",
     responses=problem_responses(401, 403, 404, 409),
 )
-async def restore_tag(
-    slug: SlugPath, session: SessionDep, admin: CurrentAdmin, request: Request
-) -> TagOut:
-    tag = await service.restore_tag(session, slug, actor=admin, request=request)
+async def restore_tag(slug: SlugPath, session: SessionDep, admin: AdminActor) -> TagOut:
+    tag = await service.restore_tag(session, slug, actor=admin)
     return TagOut.model_validate(tag)

@@ -30,17 +30,17 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.auth.actor import Actor
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
-from lectern.models import Category, Course, CourseStatus, Tag, User
+from lectern.models import Category, Course, CourseStatus, Tag
 from lectern.platform.activity import ADMIN, log_activity
 from lectern.taxonomy import policy
 from lectern.taxonomy.schemas import (
@@ -273,7 +273,10 @@ async def _next_order(session: AsyncSession, parent_id: int | None) -> int:
 
 
 async def create_category(
-    session: AsyncSession, data: CategoryCreate, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    data: CategoryCreate,
+    *,
+    actor: Actor,
 ) -> CategoryView:
     parent = await _resolve_parent(session, data.parent)
     _check_depth(parent)
@@ -298,10 +301,10 @@ async def create_category(
         log_name=ADMIN,
         event="category.created",
         description=f"Created the category {category.name} ({category.slug})",
-        causer=actor,
+        causer=actor.user,
         subject=category,
         properties={"slug": category.slug, "parent": parent.slug if parent else None},
-        request=request,
+        client=actor.client,
     )
     return await _category_view(session, category, parent, include_hidden=True)
 
@@ -311,8 +314,7 @@ async def update_category(
     slug: str,
     data: CategoryUpdate,
     *,
-    actor: User,
-    request: Request | None = None,
+    actor: Actor,
 ) -> CategoryView:
     category = await _category_for_admin(session, slug)
     if category.deleted_at is not None:
@@ -354,10 +356,10 @@ async def update_category(
             log_name=ADMIN,
             event="category.updated",
             description=f"Updated the category {category.name} ({category.slug})",
-            causer=actor,
+            causer=actor.user,
             subject=category,
             properties={"changes": diff},
-            request=request,
+            client=actor.client,
         )
     return await _category_view(session, category, parent, include_hidden=True)
 
@@ -386,7 +388,10 @@ async def _check_move(session: AsyncSession, category: Category, parent: Categor
 
 
 async def reorder_categories(
-    session: AsyncSession, data: CategoryReorder, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    data: CategoryReorder,
+    *,
+    actor: Actor,
 ) -> list[CategoryView]:
     """Set the order of all of a parent's not-deleted children (or of the top level) to
     0..n-1 in the order given, with one UPDATE."""
@@ -432,10 +437,10 @@ async def reorder_categories(
         event="category.reordered",
         description="Reordered the "
         + (f"subcategories of {parent.slug}" if parent else "top-level categories"),
-        causer=actor,
+        causer=actor.user,
         subject=parent,
         properties={"parent": parent.slug if parent else None, "slugs": data.slugs},
-        request=request,
+        client=actor.client,
     )
     # Course counts of the siblings, their subcategories' courses included.
     parent_of: dict[int, int | None] = {row.id: parent_id for row in rows}
@@ -449,7 +454,10 @@ async def reorder_categories(
 
 
 async def delete_category(
-    session: AsyncSession, slug: str, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    slug: str,
+    *,
+    actor: Actor,
 ) -> None:
     category = await _category_for_admin(session, slug)
     if category.deleted_at is not None:
@@ -472,14 +480,17 @@ async def delete_category(
         log_name=ADMIN,
         event="category.deleted",
         description=f"Deleted the category {category.name} ({category.slug})",
-        causer=actor,
+        causer=actor.user,
         subject=category,
-        request=request,
+        client=actor.client,
     )
 
 
 async def restore_category(
-    session: AsyncSession, slug: str, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    slug: str,
+    *,
+    actor: Actor,
 ) -> CategoryView:
     category = await _category_for_admin(session, slug)
     if category.deleted_at is None:
@@ -498,9 +509,9 @@ async def restore_category(
         log_name=ADMIN,
         event="category.restored",
         description=f"Restored the category {category.name} ({category.slug})",
-        causer=actor,
+        causer=actor.user,
         subject=category,
-        request=request,
+        client=actor.client,
     )
     return await _category_view(session, category, parent, include_hidden=True)
 
@@ -558,7 +569,10 @@ async def _ensure_tag_name_free(
 
 
 async def create_tag(
-    session: AsyncSession, data: TagCreate, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    data: TagCreate,
+    *,
+    actor: Actor,
 ) -> Tag:
     await _ensure_tag_name_free(session, data.name)
     if data.slug is not None:
@@ -574,9 +588,9 @@ async def create_tag(
         log_name=ADMIN,
         event="tag.created",
         description=f"Created the tag {tag.name} ({tag.slug})",
-        causer=actor,
+        causer=actor.user,
         subject=tag,
-        request=request,
+        client=actor.client,
     )
     return tag
 
@@ -586,8 +600,7 @@ async def update_tag(
     slug: str,
     data: TagUpdate,
     *,
-    actor: User,
-    request: Request | None = None,
+    actor: Actor,
 ) -> Tag:
     tag = await get_tag(session, slug, include_hidden=True)
     changes = data.changes()
@@ -607,16 +620,20 @@ async def update_tag(
             log_name=ADMIN,
             event="tag.updated",
             description=f"Updated the tag {tag.name} ({tag.slug})",
-            causer=actor,
+            causer=actor.user,
             subject=tag,
             properties={"changes": diff},
-            request=request,
+            client=actor.client,
         )
     return tag
 
 
 async def _set_tag_active(
-    session: AsyncSession, slug: str, active: bool, *, actor: User, request: Request | None
+    session: AsyncSession,
+    slug: str,
+    active: bool,
+    *,
+    actor: Actor,
 ) -> Tag:
     tag = await get_tag(session, slug, include_hidden=True)
     if tag.is_active == active:
@@ -629,24 +646,30 @@ async def _set_tag_active(
         log_name=ADMIN,
         event="tag.restored" if active else "tag.deleted",
         description=f"{'Restored' if active else 'Deleted'} the tag {tag.name} ({tag.slug})",
-        causer=actor,
+        causer=actor.user,
         subject=tag,
-        request=request,
+        client=actor.client,
     )
     return tag
 
 
 async def delete_tag(
-    session: AsyncSession, slug: str, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    slug: str,
+    *,
+    actor: Actor,
 ) -> None:
     """Deactivate the tag: hidden from the public, its course links kept for a restore."""
-    await _set_tag_active(session, slug, False, actor=actor, request=request)
+    await _set_tag_active(session, slug, False, actor=actor)
 
 
 async def restore_tag(
-    session: AsyncSession, slug: str, *, actor: User, request: Request | None = None
+    session: AsyncSession,
+    slug: str,
+    *,
+    actor: Actor,
 ) -> Tag:
-    return await _set_tag_active(session, slug, True, actor=actor, request=request)
+    return await _set_tag_active(session, slug, True, actor=actor)
 
 
 def _apply(row: Any, changes: dict[str, Any], diff: dict[str, list[Any]]) -> None:

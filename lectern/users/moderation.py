@@ -7,11 +7,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth import service as auth
+from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -116,12 +116,12 @@ async def get_user_with_profile(
 
 async def suspend(
     session: AsyncSession,
-    admin: User,
+    actor: Actor,
     user_uuid: uuid.UUID,
     *,
     reason: str,
-    request: Request | None = None,
 ) -> User:
+    admin = actor.user
     user = await get_user(session, user_uuid)
     policy.check_not_self(admin, user, "suspend")
     policy.check_not_deleted(user)
@@ -138,16 +138,15 @@ async def suspend(
         causer=admin,
         subject=user,
         properties={"reason": reason, "previous_status": previous.value},
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return user
 
 
-async def restore(
-    session: AsyncSession, admin: User, user_uuid: uuid.UUID, *, request: Request | None = None
-) -> User:
+async def restore(session: AsyncSession, actor: Actor, user_uuid: uuid.UUID) -> User:
     """Back to active from suspended, blocked or inactive."""
+    admin = actor.user
     user = await get_user(session, user_uuid)
     policy.check_not_deleted(user)
     if user.status not in RESTORABLE:
@@ -162,7 +161,7 @@ async def restore(
         causer=admin,
         subject=user,
         properties={"previous_status": previous.value},
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return user
@@ -170,13 +169,13 @@ async def restore(
 
 async def change_role(
     session: AsyncSession,
-    admin: User,
+    actor: Actor,
     user_uuid: uuid.UUID,
     *,
     role: UserRole,
-    request: Request | None = None,
 ) -> User:
     """Give the account another role. Setting the role it already has changes nothing."""
+    admin = actor.user
     user = await get_user(session, user_uuid)
     policy.check_not_self(admin, user, "change the role of")
     policy.check_not_deleted(user)
@@ -192,16 +191,15 @@ async def change_role(
         causer=admin,
         subject=user,
         properties={"previous_role": previous.value, "role": role.value},
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return user
 
 
-async def soft_delete(
-    session: AsyncSession, admin: User, user_uuid: uuid.UUID, *, request: Request | None = None
-) -> None:
+async def soft_delete(session: AsyncSession, actor: Actor, user_uuid: uuid.UUID) -> None:
     """Hide the account (its e-mail and username stay taken) and sign it out everywhere."""
+    admin = actor.user
     user = await get_user(session, user_uuid)
     policy.check_not_self(admin, user, "delete")
     if user.deleted_at is not None:
@@ -215,14 +213,13 @@ async def soft_delete(
         description=f"Deleted {user.username}",
         causer=admin,
         subject=user,
-        request=request,
+        client=actor.client,
     )
     await session.flush()
 
 
-async def undelete(
-    session: AsyncSession, admin: User, user_uuid: uuid.UUID, *, request: Request | None = None
-) -> User:
+async def undelete(session: AsyncSession, actor: Actor, user_uuid: uuid.UUID) -> User:
+    admin = actor.user
     user = await get_user(session, user_uuid)
     if user.deleted_at is None:
         raise Conflict("this account is not deleted", code="user_not_deleted")
@@ -234,7 +231,7 @@ async def undelete(
         description=f"Undeleted {user.username}",
         causer=admin,
         subject=user,
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return user

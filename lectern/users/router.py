@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Query, Response
 
-from lectern.auth.dependencies import CurrentAdmin, CurrentUser, OptionalUser
+from lectern.auth.dependencies import AdminActor, CurrentAdmin, CurrentUser, OptionalUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -151,49 +151,45 @@ async def get_public_profile(
 async def suspend_user(
     user_uuid: uuid.UUID,
     body: SuspendIn,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     session: SessionDep,
-    request: Request,
 ) -> AdminUserOut:
     """Admins: suspend an account. Its sessions end at once (tokens refused, refresh tokens
     revoked). 403 for your own account, 409 if it is already suspended, blocked or deleted."""
-    user = await moderation.suspend(session, admin, user_uuid, reason=body.reason, request=request)
+    user = await moderation.suspend(session, admin, user_uuid, reason=body.reason)
     return AdminUserOut.of(user)
 
 
 @router.post("/{user_uuid}/restore", response_model=AdminUserOut, responses=ADMIN_ERRORS)
 async def restore_user(
-    user_uuid: uuid.UUID, admin: CurrentAdmin, session: SessionDep, request: Request
+    user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep
 ) -> AdminUserOut:
     """Admins: make a suspended, blocked or inactive account active again (409 otherwise)."""
-    return AdminUserOut.of(await moderation.restore(session, admin, user_uuid, request=request))
+    return AdminUserOut.of(await moderation.restore(session, admin, user_uuid))
 
 
 @router.patch("/{user_uuid}/role", response_model=AdminUserOut, responses=ADMIN_ERRORS)
 async def change_user_role(
     user_uuid: uuid.UUID,
     body: RoleIn,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     session: SessionDep,
-    request: Request,
 ) -> AdminUserOut:
     """Admins: make an account a student, instructor or admin (not your own: 403)."""
-    user = await moderation.change_role(session, admin, user_uuid, role=body.role, request=request)
+    user = await moderation.change_role(session, admin, user_uuid, role=body.role)
     return AdminUserOut.of(user)
 
 
 @router.delete("/{user_uuid}", status_code=204, response_class=Response, responses=ADMIN_ERRORS)
-async def delete_user(
-    user_uuid: uuid.UUID, admin: CurrentAdmin, session: SessionDep, request: Request
-) -> Response:
+async def delete_user(user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep) -> Response:
     """Admins: soft-delete an account and end its sessions (not your own: 403)."""
-    await moderation.soft_delete(session, admin, user_uuid, request=request)
+    await moderation.soft_delete(session, admin, user_uuid)
     return Response(status_code=204)
 
 
 @router.post("/{user_uuid}/undelete", response_model=AdminUserOut, responses=ADMIN_ERRORS)
 async def undelete_user(
-    user_uuid: uuid.UUID, admin: CurrentAdmin, session: SessionDep, request: Request
+    user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep
 ) -> AdminUserOut:
     """Admins: bring back a soft-deleted account (409 if it is not deleted)."""
-    return AdminUserOut.of(await moderation.undelete(session, admin, user_uuid, request=request))
+    return AdminUserOut.of(await moderation.undelete(session, admin, user_uuid))

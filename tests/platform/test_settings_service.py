@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.auth.actor import Actor
 from lectern.errors import Conflict
 from lectern.models import ActivityLog, Setting, SettingGroup, SettingType, UserRole
 from lectern.platform import policy, service, setting_values
@@ -75,7 +76,7 @@ async def test_a_put_that_loses_a_race_is_a_conflict(
             group=SettingGroup.GENERAL,
             description=None,
             is_public=False,
-            admin=admin,
+            actor=Actor(admin),
         )
     # Only the savepoint was rolled back: the unit of work goes on.
     assert await session.scalar(select(Setting.value).where(Setting.key == "site.name")) == (

@@ -15,10 +15,11 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import Depends, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentAdmin, CurrentUser
+from lectern.auth.actor import Actor
+from lectern.auth.dependencies import AdminActor, CurrentActor, CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
@@ -115,8 +116,7 @@ async def get_enrollment(
 
 async def _admin_action(
     session: SessionDep,
-    request: Request,
-    admin: User,
+    admin: Actor,
     enrollment_uuid: uuid.UUID,
     action: str,
     body: ActionIn | None,
@@ -127,9 +127,8 @@ async def _admin_action(
         enrollment_uuid,
         action,
         reason=body.reason if body is not None else None,
-        request=request,
     )
-    return await dashboard.enrollment_out(session, admin, enrollment.uuid)
+    return await dashboard.enrollment_out(session, admin.user, enrollment.uuid)
 
 
 @learner.post(
@@ -142,12 +141,11 @@ async def _admin_action(
 )
 async def suspend(
     session: SessionDep,
-    request: Request,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     enrollment_uuid: EnrollmentUuid,
     body: ActionIn | None = None,
 ) -> EnrollmentOut:
-    return await _admin_action(session, request, admin, enrollment_uuid, "suspend", body)
+    return await _admin_action(session, admin, enrollment_uuid, "suspend", body)
 
 
 @learner.post(
@@ -160,12 +158,11 @@ async def suspend(
 )
 async def reactivate(
     session: SessionDep,
-    request: Request,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     enrollment_uuid: EnrollmentUuid,
     body: ActionIn | None = None,
 ) -> EnrollmentOut:
-    return await _admin_action(session, request, admin, enrollment_uuid, "reactivate", body)
+    return await _admin_action(session, admin, enrollment_uuid, "reactivate", body)
 
 
 @learner.post(
@@ -178,12 +175,11 @@ async def reactivate(
 )
 async def refund(
     session: SessionDep,
-    request: Request,
-    admin: CurrentAdmin,
+    admin: AdminActor,
     enrollment_uuid: EnrollmentUuid,
     body: ActionIn | None = None,
 ) -> EnrollmentOut:
-    return await _admin_action(session, request, admin, enrollment_uuid, "refund", body)
+    return await _admin_action(session, admin, enrollment_uuid, "refund", body)
 
 
 # -- the studio ------------------------------------------------------------------------------
@@ -288,14 +284,13 @@ async def course_enrollments_csv(
 )
 async def grant(
     session: SessionDep,
-    request: Request,
-    user: CurrentUser,
+    actor: CurrentActor,
     course_uuid: CourseUuid,
     body: GrantIn,
     response: Response,
 ) -> CourseEnrollmentOut:
     granted, student = await enrollments.grant_by_staff(
-        session, user, course_uuid, body.user, body.type, request=request
+        session, actor, course_uuid, body.user, body.type
     )
     if not granted.created:
         response.status_code = 200

@@ -44,11 +44,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from fastapi import Request
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
+from lectern.auth.actor import Actor
 from lectern.courses.policy import Access, course_for
 from lectern.errors import Conflict, Forbidden, NotFound
 from lectern.kit.sql import insert_ignore, rowcount
@@ -449,19 +449,14 @@ async def enroll_free(session: AsyncSession, user: User, course_uuid: uuid.UUID)
 
 
 async def grant_by_staff(
-    session: AsyncSession,
-    actor: User,
-    course_uuid: uuid.UUID,
-    target: str,
-    kind: str,
-    *,
-    request: Request | None = None,
+    session: AsyncSession, actor: Actor, course_uuid: uuid.UUID, target: str, kind: str
 ) -> tuple[Granted, User]:
     """An instructor of the course (type gifted) or an admin (gifted or admin) enrolls a user,
     given by uuid or e-mail. Prerequisites are not checked: staff decide. Any course status."""
-    course = await course_for(session, actor, course_uuid, Access.CONTENT)
+    staff = actor.user
+    course = await course_for(session, staff, course_uuid, Access.CONTENT)
     enrollment_type = EnrollmentType(kind)
-    if enrollment_type == EnrollmentType.ADMIN and actor.role != UserRole.ADMIN:
+    if enrollment_type == EnrollmentType.ADMIN and staff.role != UserRole.ADMIN:
         raise Forbidden("only administrators grant admin enrollments", code="admin_only")
     column = User.email if "@" in target else User.uuid
     key: object = target if "@" in target else uuid.UUID(target)
@@ -472,10 +467,10 @@ async def grant_by_staff(
     if granted.gained_access:
         log_activity(
             session,
-            log_name=ADMIN if actor.role == UserRole.ADMIN else STUDIO,
+            log_name=ADMIN if staff.role == UserRole.ADMIN else STUDIO,
             event="enrollment.granted",
             description=f"Enrolled {user.username} in {course.slug} ({enrollment_type.value})",
-            causer=actor,
+            causer=staff,
             subject=granted.enrollment,
             properties={
                 "type": enrollment_type.value,
@@ -483,7 +478,7 @@ async def grant_by_staff(
                 "user": str(user.uuid),
                 "renewed": granted.renewed,
             },
-            request=request,
+            client=actor.client,
         )
     return granted, user
 
@@ -494,12 +489,11 @@ _DONE = {"suspend": "suspended", "reactivate": "reactivated", "refund": "refunde
 
 async def admin_action(
     session: AsyncSession,
-    admin: User,
+    actor: Actor,
     enrollment_uuid: uuid.UUID,
     action: str,
     *,
     reason: str | None = None,
-    request: Request | None = None,
 ) -> Enrollment:
     """suspend | reactivate | refund an enrollment, logged in the activity log."""
     enrollment = await session.scalar(
@@ -517,10 +511,10 @@ async def admin_action(
         event=f"enrollment.{_DONE[action]}",
         description=f"{_DONE[action].capitalize()} enrollment {fresh.uuid}"
         + (f": {reason}" if reason else ""),
-        causer=admin,
+        causer=actor.user,
         subject=fresh,
         properties={"previous_status": previous, "status": fresh.status.value, "reason": reason},
-        request=request,
+        client=actor.client,
     )
     await session.flush()
     return fresh
