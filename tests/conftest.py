@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from lectern import jobs, migrate, registry
 from lectern.app import create_app
 from lectern.auth.tokens import issue_access_token
-from lectern.config import job_settings, mail_settings, rate_limit_settings
+from lectern.config import job_settings, mail_settings, rate_limit_settings, storage_settings
 from lectern.db import bind_sessions, create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
+from lectern.kit.storage import storage
 from lectern.models import User
 from tests.dbs import Databases
 from tests.mailbox import Mailbox
@@ -167,6 +168,19 @@ async def live(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[Live]:
         bind_sessions(bound)
         shared_app.state.sessions = previous
         await live.cleanup()
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Stored files (uploads, resources, submissions) land in a fresh folder per test, not
+    ./storage. Test packages that store files use it for every test (autouse there)."""
+    folder = tmp_path / "files"
+    monkeypatch.setenv("LECTERN_STORAGE_DIR", str(folder))
+    storage_settings.cache_clear()
+    storage.cache_clear()
+    yield folder
+    storage_settings.cache_clear()
+    storage.cache_clear()
 
 
 @pytest.fixture

@@ -33,14 +33,14 @@ from lectern.assignments.schemas import (
 from lectern.assignments.studio import service as studio
 from lectern.assignments.submissions import service as submissions
 from lectern.auth.dependencies import CurrentUser
-from lectern.courses.policy import Access, course_for
+from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import NotFound, problem_responses
 from lectern.kit.downloads import Download, attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.kit.storage import storage
-from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus, Course
+from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus
 
 router = ApiRouter()
 studio_router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["assignments"])
@@ -58,13 +58,6 @@ FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
 Content = Annotated[
     str | None, Form(max_length=100_000, description="The text of the submission (plain text).")
 ]
-
-
-async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:
-    return await course_for(session, user, course_uuid, Access.CONTENT)
-
-
-EditableCourse = Annotated[Course, Depends(editable_course)]
 
 
 def _assignment_out(view: studio.AssignmentView) -> AssignmentOut:

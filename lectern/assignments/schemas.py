@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from lectern.curriculum.content import sanitize_html
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import AssignmentSubmissionStatus
 
 MAX_POINTS = Decimal("100000")
@@ -90,7 +90,7 @@ class AssignmentCreate(_Settings):
     order: int | None = Field(None, ge=0, le=100_000, description="Default: at the end.")
 
 
-class AssignmentUpdate(_Settings):
+class AssignmentUpdate(_Settings, Patch):
     title: Title | None = None
     total_points: Points | None = Field(None, gt=0)
     passing_points: Points | None = None
@@ -102,17 +102,7 @@ class AssignmentUpdate(_Settings):
     is_published: bool | None = None
     order: int | None = Field(None, ge=0, le=100_000)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name in NOT_NULL:
-                if name in data and data[name] is None:
-                    raise ValueError(f"{name} cannot be null")
-        return data
-
-    def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+    not_null = NOT_NULL
 
 
 class FileOut(Output):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import (
     CourseAccessType,
     CourseInstructorRole,
@@ -94,14 +94,7 @@ def _check_url(value: str | None) -> str | None:
     return value
 
 
-def _not_null(value: Any) -> Any:
-    # Runs only on values the client sent: an omitted field keeps its default.
-    if value is None:
-        raise ValueError("may not be null")
-    return value
-
-
-class _CourseFields(Input):
+class _CourseFields(Patch):
     subtitle: Title | None = None
     short_description: Line | None = None
     description: Annotated[str, Field(max_length=50_000)] | None = None
@@ -152,10 +145,6 @@ class _CourseFields(Input):
             raise ValueError("tags must not repeat")
         return value
 
-    def changes(self) -> dict[str, Any]:
-        """The fields the request set, with their values."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
 
 class CourseCreate(_CourseFields):
     title: Title
@@ -189,7 +178,7 @@ class CourseUpdate(_CourseFields):
     allow_discussions: bool | None = None
     access_type: CourseAccessType | None = None
 
-    _required = field_validator(
+    not_null = (
         "title",
         "slug",
         "price_type",
@@ -207,7 +196,7 @@ class CourseUpdate(_CourseFields):
         "is_trending",
         "is_new",
         "tags",
-    )(_not_null)
+    )
 
 
 class PersonOut(Output):
@@ -311,11 +300,11 @@ class CoInstructorCreate(Input):
     )
 
 
-class CoInstructorUpdate(Input):
+class CoInstructorUpdate(Patch):
     role: InviteRole | None = None
     revenue_share: Share | None = None
 
-    _required = field_validator("role", "revenue_share")(_not_null)
+    not_null = ("role", "revenue_share")
 
 
 # -- prerequisites and related courses ------------------------------------------------------
@@ -367,17 +356,14 @@ class FaqCreate(Input):
     order: Order | None = Field(None, description="Defaults to after the last one.")
 
 
-class FaqUpdate(Input):
+class FaqUpdate(Patch):
     question: Question | None = None
     answer: Answer | None = None
     category: FaqCategory | None = None
     is_published: bool | None = None
     order: Order | None = None
 
-    _required = field_validator("question", "answer", "is_published", "order")(_not_null)
-
-    def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
+    not_null = ("question", "answer", "is_published", "order")
 
 
 class FaqReorder(Input):

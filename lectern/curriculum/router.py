@@ -14,8 +14,7 @@ from uuid import UUID
 from fastapi import Depends, File, Form, Path, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentUser
-from lectern.courses.policy import Access, course_for
+from lectern.courses.dependencies import EditableCourse
 from lectern.curriculum import service
 from lectern.curriculum.schemas import (
     MAX_ID,
@@ -37,7 +36,7 @@ from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import Course, VideoTrackKind
+from lectern.models import VideoTrackKind
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["curriculum"])
 
@@ -46,14 +45,6 @@ ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
 LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 422)
-
-
-async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:
-    """The course of the path, if the caller may edit its content."""
-    return await course_for(session, user, course_uuid, Access.CONTENT)
-
-
-EditableCourse = Annotated[Course, Depends(editable_course)]
 
 
 def _lesson_out(view: service.LessonView) -> LessonOut:

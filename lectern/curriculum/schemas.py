@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
 
 from lectern.curriculum.content import (
     has_https_iframe,
@@ -14,7 +14,7 @@ from lectern.curriculum.content import (
     sanitize_embed,
     sanitize_html,
 )
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import CourseSectionDripType, LessonDripType, LessonType, VideoTrackKind
 
 MAX_ID = 2**63 - 1
@@ -47,26 +47,6 @@ Provider = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern
 Quality = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 
 
-class _NoNulls(Input):
-    """Updates: a field left out stays as it is; these fields cannot be set to null."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name in cls._not_null_fields():
-                if name in data and data[name] is None:
-                    raise ValueError(f"{name} cannot be null")
-        return data
-
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return ()
-
-    def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
 # -- sections ---------------------------------------------------------------------------------
 
 
@@ -83,7 +63,7 @@ class SectionCreate(Input):
     )
 
 
-class SectionUpdate(_NoNulls):
+class SectionUpdate(Patch):
     title: Title | None = None
     description: LongText | None = None
     is_published: bool | None = None
@@ -93,9 +73,7 @@ class SectionUpdate(_NoNulls):
     drip_date: AwareDatetime | None = None
     drip_after_section_id: RowId | None = None
 
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return ("title", "is_published", "drip_enabled")
+    not_null = ("title", "is_published", "drip_enabled")
 
 
 class SectionReorder(Input):
@@ -174,7 +152,7 @@ class LessonCreate(_LessonFields):
     drip_enabled: bool = False
 
 
-class LessonUpdate(_LessonFields, _NoNulls):
+class LessonUpdate(_LessonFields, Patch):
     title: Title | None = None
     type: LessonType | None = None
     duration_seconds: Seconds | None = None
@@ -185,19 +163,17 @@ class LessonUpdate(_LessonFields, _NoNulls):
     is_locked: bool | None = None
     drip_enabled: bool | None = None
 
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return (
-            "title",
-            "type",
-            "duration_seconds",
-            "is_free",
-            "is_published",
-            "is_downloadable",
-            "is_prerequisite",
-            "is_locked",
-            "drip_enabled",
-        )
+    not_null = (
+        "title",
+        "type",
+        "duration_seconds",
+        "is_free",
+        "is_published",
+        "is_downloadable",
+        "is_prerequisite",
+        "is_locked",
+        "drip_enabled",
+    )
 
 
 class LessonReorder(Input):

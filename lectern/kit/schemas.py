@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 
 T = TypeVar("T")
 
@@ -35,6 +35,25 @@ class Input(BaseModel):
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         return _reject_nul(value)
+
+
+class Patch(Input):
+    """A PATCH body: a field left out stays as it is; ``null`` clears a nullable field. The
+    fields a subclass names in ``not_null`` refuse null instead (a 422 naming the field)."""
+
+    not_null: ClassVar[tuple[str, ...]] = ()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: Any, info: ValidationInfo) -> Any:
+        # Runs only on the fields the client sent: one left out keeps its default.
+        if value is None and info.field_name in cls.not_null:
+            raise ValueError("may not be null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the request set, with their values."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 class Output(BaseModel):

@@ -10,6 +10,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+# The escape character of the patterns ``contains`` makes: pass it as LIKE's ``escape``.
+LIKE_ESCAPE = "\\"
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern that finds ``text`` anywhere, its own ``%``, ``_`` and ``\\`` taken
+    literally (with ``escape=LIKE_ESCAPE``)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
 
 def rowcount(result: Result[Any]) -> int:
     """Rows a conditional UPDATE matched (the session types its result as ``Result``)."""

@@ -11,11 +11,11 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import CoursePriceType, LessonType
 
 # A video position in seconds. The upper bound only keeps absurd values out of the integer
@@ -43,19 +43,6 @@ def _color(value: str | None) -> str | None:
     raise ValueError(f"a colour is one of {', '.join(sorted(COLOR_NAMES))} or #rrggbb")
 
 
-def _not_null(value: Any) -> Any:
-    # Runs only on values the client sent: an omitted field stays unchanged.
-    if value is None:
-        raise ValueError("may not be null")
-    return value
-
-
-class _Changes(Input):
-    def changes(self) -> dict[str, Any]:
-        """The fields the request set, with their values (``null`` clears)."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
 # -- bookmarks ------------------------------------------------------------------------------
 
 
@@ -70,7 +57,7 @@ class BookmarkCreate(Input):
     )
 
 
-class BookmarkUpdate(_Changes):
+class BookmarkUpdate(Patch):
     """Only the fields sent change; ``null`` clears."""
 
     title: BookmarkTitle | None = None
@@ -118,7 +105,7 @@ class NoteCreate(Input):
     _check_color = field_validator("color")(_color)
 
 
-class NoteUpdate(_Changes):
+class NoteUpdate(Patch):
     """Only the fields sent change; ``null`` clears ``timestamp`` and ``color``."""
 
     content: NoteContent | None = None
@@ -126,7 +113,7 @@ class NoteUpdate(_Changes):
     color: str | None = Field(None, max_length=32)
 
     _check_color = field_validator("color")(_color)
-    _required = field_validator("content")(_not_null)
+    not_null = ("content",)
 
 
 class NoteOut(Output):

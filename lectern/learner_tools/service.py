@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageMeta, PageParams
-from lectern.kit.sql import rowcount
+from lectern.kit.sql import LIKE_ESCAPE, contains, rowcount
 from lectern.kit.types import utcnow
 from lectern.learner_tools import schemas
 from lectern.learner_tools.lessons import (
@@ -200,11 +200,6 @@ def note_out(note: StudentNote, target: Target) -> schemas.NoteOut:
     )
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 async def create_note(
     session: AsyncSession, user: User, data: schemas.NoteCreate
 ) -> schemas.NoteOut:
@@ -235,7 +230,7 @@ async def list_notes(
     where = _filters(StudentNote, course, lesson)
     where.append(StudentNote.deleted_at.is_(None))
     if q:
-        where.append(StudentNote.content.ilike(_like_pattern(q), escape="\\"))
+        where.append(StudentNote.content.ilike(contains(q), escape=LIKE_ESCAPE))
     statement = _in_curriculum_order(_mine(StudentNote, user, *where), StudentNote)
     rows, meta = await paginate_rows(session, statement, params)
     return [note_out(row.StudentNote, target_of(row)) for row in rows], meta

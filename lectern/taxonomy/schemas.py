@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX = 200
@@ -54,14 +54,6 @@ def _not_null(value: Any) -> Any:
     return value
 
 
-class _Patch(Input):
-    """A PATCH body: an omitted field is left alone; ``null`` clears a nullable field."""
-
-    def changes(self) -> dict[str, Any]:
-        """The fields the request set, with their values."""
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
 # -- categories ---------------------------------------------------------------------------
 
 
@@ -88,7 +80,7 @@ class CategoryCreate(Input):
     _meta = field_validator("meta")(_check_meta)
 
 
-class CategoryUpdate(_Patch):
+class CategoryUpdate(Patch):
     """Only the fields sent change. ``parent: null`` moves the category to the top level;
     ``slug`` changes the slug (it never changes with the name)."""
 
@@ -165,7 +157,7 @@ class TagCreate(Input):
     description: Description | None = None
 
 
-class TagUpdate(_Patch):
+class TagUpdate(Patch):
     name: Name | None = None
     slug: Slug | None = None
     description: Description | None = None

@@ -15,6 +15,7 @@ from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import LIKE_ESCAPE, contains
 from lectern.kit.types import utcnow
 from lectern.models import User, UserProfile, UserRole, UserStatus
 from lectern.platform.activity import ADMIN, log_activity
@@ -43,21 +44,16 @@ class UserFilters:
     sort: str = "-created_at"
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _search_statement(filters: UserFilters) -> Select[Any]:
     statement = select(User)
     conditions: list[ColumnElement[bool]] = []
     if filters.q:
-        pattern = _like(filters.q)
+        pattern = contains(filters.q)
         conditions.append(
             or_(
-                User.name.ilike(pattern, escape="\\"),
-                User.email.ilike(pattern, escape="\\"),
-                User.username.ilike(pattern, escape="\\"),
+                User.name.ilike(pattern, escape=LIKE_ESCAPE),
+                User.email.ilike(pattern, escape=LIKE_ESCAPE),
+                User.username.ilike(pattern, escape=LIKE_ESCAPE),
             )
         )
     if filters.role is not None:

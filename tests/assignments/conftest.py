@@ -3,7 +3,6 @@ lesson, an enrolled student, a throwaway storage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +10,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.config import storage_settings
-from lectern.kit.storage import storage
 from lectern.models import (
     Assignment,
     Course,
@@ -32,14 +29,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
 
 
 @pytest.fixture(autouse=True)
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "files"
-    monkeypatch.setenv("LECTERN_STORAGE_DIR", str(folder))
-    storage_settings.cache_clear()
-    storage.cache_clear()
-    yield folder
-    storage_settings.cache_clear()
-    storage.cache_clear()
+def _files(files: Path) -> Path:
+    """Every test here stores files in a folder of its own (tests/conftest.py)."""
+    return files
 
 
 @pytest.fixture

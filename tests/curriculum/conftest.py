@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.config import storage_settings
-from lectern.kit.storage import storage
 from lectern.models import Course, CourseSection, Lesson, User
 from tests.factories import create_course, create_section
 from tests.factories.curriculum import create_author
@@ -22,15 +19,9 @@ def base(course: Course) -> str:
 
 
 @pytest.fixture(autouse=True)
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Uploaded files land in a fresh folder per test."""
-    folder = tmp_path / "files"
-    monkeypatch.setenv("LECTERN_STORAGE_DIR", str(folder))
-    storage_settings.cache_clear()
-    storage.cache_clear()
-    yield folder
-    storage_settings.cache_clear()
-    storage.cache_clear()
+def _files(files: Path) -> Path:
+    """Every test here stores files in a folder of its own (tests/conftest.py)."""
+    return files
 
 
 @pytest.fixture

@@ -17,8 +17,6 @@ from PIL import Image
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from lectern.config import storage_settings
-from lectern.kit.storage import storage
 from lectern.models import Media, User
 from tests.conftest import bearer
 from tests.factories import create_user
@@ -29,15 +27,9 @@ BASE = "/api/v1/media"
 
 
 @pytest.fixture(autouse=True)
-def files_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Uploaded files land in a temporary folder, not ./storage."""
-    folder = tmp_path / "files"
-    monkeypatch.setenv("LECTERN_STORAGE_DIR", str(folder))
-    storage_settings.cache_clear()
-    storage.cache_clear()
-    yield folder
-    storage_settings.cache_clear()
-    storage.cache_clear()
+def files_dir(files: Path) -> Path:
+    """Uploaded files land in a temporary folder, not ./storage (tests/conftest.py)."""
+    return files
 
 
 def stored_files(folder: Path) -> list[Path]:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import aliased
 
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageMeta, PageParams
-from lectern.kit.sql import read
+from lectern.kit.sql import LIKE_ESCAPE, contains, read
 from lectern.learning.enrollments.schemas import (
     CourseBrief,
     CourseEnrollmentOut,
@@ -31,6 +31,7 @@ from lectern.learning.enrollments.schemas import (
     LessonBrief,
     StudentOut,
 )
+from lectern.learning.enrollments.service import expire_due
 from lectern.models import (
     Course,
     CourseSection,
@@ -193,7 +194,9 @@ async def my_enrollments(
     status: EnrollmentStatus | None = None,
     sort: str = "-last_activity",
 ) -> tuple[list[EnrollmentOut], PageMeta]:
-    """The learner's enrollments with their course card and next lesson (three statements)."""
+    """The learner's enrollments with their course card and next lesson (four statements:
+    the expiry of those past their end first, so what is shown is what access decides)."""
+    await expire_due(session, user_id=user.id)
     statements = _learner_page(sort, status is not None)
     rows, meta = await _page(session, statements, params, {"user_id": user.id, "status": status})
     next_lessons = await _next_lessons(session, rows)
@@ -217,6 +220,9 @@ async def enrollment_for(
 async def enrollment_out(
     session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
 ) -> EnrollmentOut:
+    """One enrollment as the learner's list shows it (expired first if past its end)."""
+    mine = None if viewer.role == UserRole.ADMIN else viewer.id
+    await expire_due(session, user_id=mine, enrollment_uuid=enrollment_uuid)
     row = await enrollment_for(session, viewer, enrollment_uuid)
     return _learner_out(row, await _next_lessons(session, [row]))
 
@@ -243,11 +249,6 @@ STUDIO_SORTS: dict[str, Any] = {
 }
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _studio_base() -> Rows:
     return (
         select(
@@ -271,11 +272,11 @@ def course_enrollments_statement(course: Course, filters: CourseEnrollmentFilter
     if filters.max_progress is not None:
         statement = statement.where(Enrollment.progress_percentage <= filters.max_progress)
     if filters.q:
-        pattern = _like(filters.q)
+        pattern = contains(filters.q.lower())
         statement = statement.where(
             or_(
-                func.lower(Student.name).like(pattern, escape="\\"),
-                func.lower(Student.email).like(pattern, escape="\\"),
+                func.lower(Student.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Student.email).like(pattern, escape=LIKE_ESCAPE),
             )
         )
     return _ordered(statement, STUDIO_SORTS, filters.sort)
@@ -301,6 +302,7 @@ def _studio_out(row: Row[Any]) -> CourseEnrollmentOut:
 async def course_enrollments(
     session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, params: PageParams
 ) -> tuple[list[CourseEnrollmentOut], PageMeta]:
+    await expire_due(session, course_id=course.id)
     statements = _paged(course_enrollments_statement(course, filters))
     rows, meta = await _page(session, statements, params, {})
     return [_studio_out(row) for row in rows], meta
@@ -333,7 +335,16 @@ def csv_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-async def course_enrollment_cells(
+async def course_export(
+    session: AsyncSession, course: Course, filters: CourseEnrollmentFilters
+) -> AsyncIterator[list[str]]:
+    """The export's rows, to stream. The expiry runs now, in the request's unit of work; the
+    rows are read while the response streams, after it has committed."""
+    await expire_due(session, course_id=course.id)
+    return _cells(session, course, filters)
+
+
+async def _cells(
     session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, batch: int = 500
 ) -> AsyncIterator[list[str]]:
     """The export's rows as cells, streamed from the database in batches."""

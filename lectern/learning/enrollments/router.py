@@ -35,7 +35,7 @@ from lectern.learning.enrollments.schemas import (
     GrantIn,
     StudentOut,
 )
-from lectern.models import Enrollment, EnrollmentStatus, User, UserRole
+from lectern.models import Enrollment, EnrollmentStatus, User
 
 EnrollmentUuid = Annotated[uuid.UUID, Path(description="The enrollment's uuid.")]
 CourseUuid = Annotated[uuid.UUID, Path(description="The course's uuid.")]
@@ -95,7 +95,6 @@ async def my_enrollments(
         description="last_activity = last access, else enrollment date; '-' for descending.",
     ),
 ) -> Page[EnrollmentOut]:
-    await enrollments.expire_due(session, user_id=user.id)
     items, meta = await dashboard.my_enrollments(session, user, params, status=status, sort=sort)
     return Page[EnrollmentOut](items=items, meta=meta)
 
@@ -109,8 +108,6 @@ async def my_enrollments(
 async def get_enrollment(
     session: SessionDep, user: CurrentUser, enrollment_uuid: EnrollmentUuid
 ) -> EnrollmentOut:
-    mine = None if user.role == UserRole.ADMIN else user.id
-    await enrollments.expire_due(session, user_id=mine, enrollment_uuid=enrollment_uuid)
     return await dashboard.enrollment_out(session, user, enrollment_uuid)
 
 
@@ -223,7 +220,6 @@ async def course_enrollments(
     params: PageParams = Depends(page_params),
 ) -> Page[CourseEnrollmentOut]:
     course = await course_for(session, user, course_uuid, Access.CONTENT)
-    await enrollments.expire_due(session, course_id=course.id)
     items, meta = await dashboard.course_enrollments(session, course, filters, params)
     return Page[CourseEnrollmentOut](items=items, meta=meta)
 
@@ -243,16 +239,14 @@ async def course_enrollments_csv(
     session: SessionDep, user: CurrentUser, course_uuid: CourseUuid, filters: Filters
 ) -> StreamingResponse:
     course = await course_for(session, user, course_uuid, Access.CONTENT)
-    await enrollments.expire_due(session, course_id=course.id)
-    # The request's session stays open until the response is sent (dependency scope).
-    await session.flush()
+    rows = await dashboard.course_export(session, course, filters)
 
     async def lines() -> AsyncIterator[str]:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(dashboard.CSV_HEADER)
         count = 0
-        async for cells in dashboard.course_enrollment_cells(session, course, filters):
+        async for cells in rows:
             writer.writerow(cells)
             count += 1
             if count % 200 == 0:

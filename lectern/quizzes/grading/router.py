@@ -14,12 +14,11 @@ from uuid import UUID
 from fastapi import Depends, Path, Query
 
 from lectern.auth.dependencies import CurrentUser
-from lectern.courses.policy import Access, course_for
+from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import Course
 from lectern.models.quizzes import Quiz, QuizAttempt, QuizAttemptStatus
 from lectern.quizzes.grading import service as review
 from lectern.quizzes.grading import statistics as stats
@@ -45,14 +44,6 @@ MAX_ID = 2**63 - 1
 AnswerId = Annotated[int, Path(ge=1, le=MAX_ID, description="The answer's id.")]
 READ = problem_responses(401, 403, 404, 422)
 WRITE = problem_responses(401, 403, 404, 409, 422)
-
-
-async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:
-    """The course of the path, if the caller may edit its content."""
-    return await course_for(session, user, course_uuid, Access.CONTENT)
-
-
-EditableCourse = Annotated[Course, Depends(editable_course)]
 
 
 def _quiz_brief(quiz: Quiz) -> QuizBrief:

@@ -13,13 +13,11 @@ from uuid import UUID
 
 from fastapi import Depends, Path, Response
 
-from lectern.auth.dependencies import CurrentUser
-from lectern.courses.policy import Access, course_for
+from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import Course
 from lectern.models.quizzes import QuizQuestion
 from lectern.quizzes import keys
 from lectern.quizzes.studio import service as studio
@@ -42,14 +40,6 @@ router = ApiRouter(prefix="/studio/courses/{course_uuid}/quizzes", tags=["quizze
 QuestionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The question's id.")]
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 409, 422)
-
-
-async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:
-    """The course of the path, if the caller may edit its content."""
-    return await course_for(session, user, course_uuid, Access.CONTENT)
-
-
-EditableCourse = Annotated[Course, Depends(editable_course)]
 
 
 def _quiz_out(view: studio.QuizView) -> QuizOut:

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 from lectern.models.quizzes import QuizQuestionType
 
 MAX_ID = 2**63 - 1
@@ -41,26 +41,6 @@ Order = Annotated[int, Field(ge=0, le=100_000)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-class _Update(Input):
-    """Updates: a field left out stays as it is; the listed fields cannot be set to null."""
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_nulls(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for name in cls._not_null_fields():
-                if name in data and data[name] is None:
-                    raise ValueError(f"{name} cannot be null")
-        return data
-
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return ()
-
-    def changes(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.model_fields_set}
-
-
 # -- quizzes ----------------------------------------------------------------------------------
 
 
@@ -87,7 +67,7 @@ class QuizCreate(Input):
     )
 
 
-class QuizUpdate(_Update):
+class QuizUpdate(Patch):
     title: Title | None = None
     description: LongText | None = None
     instructions: LongText | None = None
@@ -105,22 +85,20 @@ class QuizUpdate(_Update):
     order: Order | None = None
     lesson: UUID | None = Field(None, description="null detaches the quiz from its lesson.")
 
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return (
-            "title",
-            "passing_score",
-            "max_attempts",
-            "show_answers_after_submission",
-            "show_correct_answers",
-            "randomize_questions",
-            "randomize_options",
-            "questions_per_page",
-            "allow_review",
-            "is_required",
-            "is_published",
-            "order",
-        )
+    not_null = (
+        "title",
+        "passing_score",
+        "max_attempts",
+        "show_answers_after_submission",
+        "show_correct_answers",
+        "randomize_questions",
+        "randomize_options",
+        "questions_per_page",
+        "allow_review",
+        "is_required",
+        "is_published",
+        "order",
+    )
 
 
 class QuizOut(Output):
@@ -184,7 +162,7 @@ class QuestionCreate(Input):
     )
 
 
-class QuestionUpdate(_Update):
+class QuestionUpdate(Patch):
     """The type cannot change (delete the question and add another). ``options``, when
     given, replaces the whole list (in its new order); ``settings``, when given, replaces
     the settings."""
@@ -199,9 +177,7 @@ class QuestionUpdate(_Update):
     settings: Settings | None = None
     options: Options | None = None
 
-    @classmethod
-    def _not_null_fields(cls) -> tuple[str, ...]:
-        return ("question", "points", "is_required", "options")
+    not_null = ("question", "points", "is_required", "options")
 
 
 class QuestionReorder(Input):

@@ -3,7 +3,6 @@ enrolled in it, a throwaway storage."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -12,8 +11,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.config import storage_settings
-from lectern.kit.storage import storage
 from lectern.models import Course, CourseSection, Enrollment, Lesson, User
 from tests.factories import create_enrollment, create_lesson, create_section, create_user
 from tests.factories.curriculum import create_author
@@ -30,14 +27,9 @@ def learn(course: Course | UUID, lesson: Lesson | UUID | None = None) -> str:
 
 
 @pytest.fixture(autouse=True)
-def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "files"
-    monkeypatch.setenv("LECTERN_STORAGE_DIR", str(folder))
-    storage_settings.cache_clear()
-    storage.cache_clear()
-    yield folder
-    storage_settings.cache_clear()
-    storage.cache_clear()
+def _files(files: Path) -> Path:
+    """Every test here stores files in a folder of its own (tests/conftest.py)."""
+    return files
 
 
 @pytest.fixture
