@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Query, Request
 
 from lectern.auth.dependencies import OptionalUser
-from lectern.catalog import schemas, service
+from lectern.catalog import queries, schemas, service
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import client_ip
@@ -28,9 +28,9 @@ router = ApiRouter(prefix="/courses", tags=["courses"])
     description=(
         "Published, approved courses matching the filters; with `q`, a full-text search over"
         " title, subtitle, description and tags (recorded in the search history).\n\n"
-        f"A search covers its first {service.SEARCH_WINDOW:,} matches in the order asked for"
-        f" (for relevance: the {service.SEARCH_WINDOW:,} most popular matches, ranked);"
-        f" `meta.total` counts at most {service.SEARCH_WINDOW:,} and the pages end there."
+        f"A search covers its first {queries.SEARCH_WINDOW:,} matches in the order asked for"
+        f" (for relevance: the {queries.SEARCH_WINDOW:,} most popular matches, ranked);"
+        f" `meta.total` counts at most {queries.SEARCH_WINDOW:,} and the pages end there."
         " A very common word is narrowed with more words or filters."
     ),
     responses=problem_responses(401, 422),

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.catalog import service
+from lectern.catalog import queries, service
 from lectern.catalog.schemas import CatalogQuery
 from lectern.kit.schemas import PageParams
 from lectern.models import CourseLevel
@@ -18,7 +18,7 @@ from tests.factories.taxonomy import create_published_course
 
 async def plan(db: AsyncSession, query: CatalogQuery) -> str:
     """The plan of the statement reading the list's first page of 20."""
-    page, _, values = service.list_statements(
+    page, _, values = queries.list_statements(
         query, PageParams(page=1, per_page=20), db.get_bind().dialect.name
     )
     compiled = page.params(values).compile(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.catalog import service
+from lectern.catalog import queries
 from lectern.catalog.search import fts5_query, terms, tsquery_text
 from lectern.models import (
     Course,
@@ -189,7 +189,7 @@ async def test_a_search_counts_its_matches_on_every_page(
 
 @pytest.fixture
 def window_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(service, "SEARCH_WINDOW", 3)
+    monkeypatch.setattr(queries, "SEARCH_WINDOW", 3)
 
 
 @pytest.mark.usefixtures("window_of_three")

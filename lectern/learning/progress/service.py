@@ -38,28 +38,26 @@ Totals
     ``total_lessons`` counts the course's lessons that count (published, not deleted, in a
     section not deleted: ``curriculum.totals``), ``completed_lessons`` the learner's
     completed ones among them, ``progress_percentage`` their share (rounded down, so 100
-    means everything). ``recount_course`` redoes them for every enrollment of a course
-    after a curriculum change. A completed enrollment stays completed when lessons are
-    added (its percentage shows the true share); removing the last unfinished lesson of an
-    active enrollment completes it.
+    means everything): ``totals.py``, where ``recount_course`` redoes them for every
+    enrollment of a course after a curriculum change. A completed enrollment stays
+    completed when lessons are added (its percentage shows the true share); removing the
+    last unfinished lesson of an active enrollment completes it.
 """
 
 from __future__ import annotations
 
-import functools
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, and_, bindparam, case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
-from lectern.curriculum.totals import counted_lesson
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.sql import dialect_insert, insert_ignore, read, rowcount
+from lectern.kit.sql import insert_ignore, read, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning import drip
 from lectern.learning.access import (
@@ -68,17 +66,24 @@ from lectern.learning.access import (
     lesson_plan,
     require_open,
 )
-from lectern.learning.events import CourseCompleted, LessonCompleted
+from lectern.learning.events import LessonCompleted
+from lectern.learning.progress.queries import (
+    ADVANCE,
+    ENROLLMENT_AFTER_BEAT,
+    LESSON_WITH_ROW,
+    ROW_OF,
+    THRESHOLD_KEY,
+    watch_history_upsert,
+)
+from lectern.learning.progress.totals import complete_courses, recount
 from lectern.models import (
     Course,
     Enrollment,
-    EnrollmentStatus,
     Lesson,
     LessonProgress,
     LessonType,
     Setting,
     SettingType,
-    WatchHistory,
 )
 from lectern.platform.setting_values import SettingValueError, decode
 
@@ -95,7 +100,6 @@ MANUAL = frozenset(
 )
 ASSESSED = frozenset({LessonType.QUIZ, LessonType.ASSIGNMENT})
 
-THRESHOLD_KEY = "learning.completion_threshold"
 DEFAULT_THRESHOLD = 90
 # Seconds of media a learner may play per second of wall clock (players offer up to 2x).
 MAX_PLAYBACK_RATE = 2
@@ -170,20 +174,6 @@ class _Lesson:
     threshold: int
 
 
-_ROW_COLUMNS = (
-    LessonProgress.id,
-    LessonProgress.play_id,
-    LessonProgress.play_seq,
-    LessonProgress.play_watched,
-    LessonProgress.watch_time,
-    LessonProgress.last_position,
-    LessonProgress.last_watched_at,
-    LessonProgress.progress_percentage,
-    LessonProgress.is_completed,
-    LessonProgress.completed_at,
-)
-
-
 def _row(values: Any) -> _Row:
     return _Row(
         id=values.id,
@@ -221,41 +211,12 @@ async def completion_threshold(session: AsyncSession) -> int:
     return _threshold(row.value, row.type) if row is not None else DEFAULT_THRESHOLD
 
 
-# Statements of the heartbeat are built once, with bind parameters: building one costs
-# about as much as running it, and a player beats every few seconds.
-_THRESHOLD = select(Setting).where(Setting.key == THRESHOLD_KEY)
-_LESSON_WITH_ROW = (
-    select(
-        Lesson.id.label("lesson_id"),
-        Lesson.uuid.label("lesson_uuid"),
-        Lesson.type.label("lesson_type"),
-        Lesson.duration_seconds,
-        Lesson.audio_duration,
-        _THRESHOLD.with_only_columns(Setting.value).scalar_subquery().label("t_value"),
-        _THRESHOLD.with_only_columns(Setting.type).scalar_subquery().label("t_type"),
-        *_ROW_COLUMNS,
-    )
-    .outerjoin(
-        LessonProgress,
-        and_(
-            LessonProgress.lesson_id == Lesson.id,
-            LessonProgress.user_id == bindparam("user_id"),
-        ),
-    )
-    .where(
-        Lesson.uuid == bindparam("lesson_uuid"),
-        Lesson.course_id == bindparam("course_id"),
-        counted_lesson(),
-    )
-)
-
-
 async def _load_lesson(
     session: AsyncSession, course: Course, lesson_uuid: uuid.UUID, user_id: int
 ) -> _Lesson:
     """The lesson, the user's progress row in it and the completion threshold: one statement."""
     params = {"user_id": user_id, "lesson_uuid": lesson_uuid, "course_id": course.id}
-    row = (await read(session, _LESSON_WITH_ROW, params)).first()
+    row = (await read(session, LESSON_WITH_ROW, params)).first()
     if row is None:
         raise NotFound("no such lesson in this course")
     seconds = row.duration_seconds if row.duration_seconds > 0 else (row.audio_duration or 0)
@@ -270,15 +231,9 @@ async def _load_lesson(
     )
 
 
-_ROW_OF = select(*_ROW_COLUMNS).where(
-    LessonProgress.user_id == bindparam("user_id"),
-    LessonProgress.lesson_id == bindparam("lesson_id"),
-)
-
-
 async def _load_row(session: AsyncSession, user_id: int, lesson_id: int) -> _Row | None:
     params = {"user_id": user_id, "lesson_id": lesson_id}
-    found = (await read(session, _ROW_OF, params)).first()
+    found = (await read(session, ROW_OF, params)).first()
     return _row(found) if found is not None else None
 
 
@@ -355,40 +310,6 @@ def _step(row: _Row | None, beat: Beat, now: datetime) -> _Step | None:
     already = row.play_watched if same_play and row is not None else 0
     credit = max(0, min(beat.watched - already, _allowance(row, now)))
     return _Step(credit=credit, play_watched=already + credit, new_play=not same_play)
-
-
-def _advance(first_play: bool) -> Any:
-    """The compare-and-set UPDATE of a progress row: it applies only if no other beat moved
-    the row since it was read (same play and sequence)."""
-    same_play = (
-        LessonProgress.play_id.is_(None)
-        if first_play
-        else LessonProgress.play_id == bindparam("old_play_id")
-    )
-    return (
-        update(LessonProgress)
-        .where(
-            LessonProgress.id == bindparam("row_id"),
-            same_play,
-            LessonProgress.play_seq == bindparam("old_play_seq"),
-        )
-        .values(
-            play_id=bindparam("new_play_id"),
-            play_seq=bindparam("new_play_seq"),
-            play_watched=bindparam("new_play_watched"),
-            watch_time=LessonProgress.watch_time + bindparam("credit", type_=Integer),
-            last_position=bindparam("new_last_position"),
-            last_watched_at=bindparam("now"),
-            progress_percentage=bindparam("share"),
-            views_count=LessonProgress.views_count + bindparam("new_views", type_=Integer),
-        )
-        .returning(*_ROW_COLUMNS)
-        .execution_options(synchronize_session=False)
-    )
-
-
-# By whether the row has had no play yet (play_id IS NULL).
-_ADVANCE = {True: _advance(True), False: _advance(False)}
 
 
 async def heartbeat(
@@ -469,41 +390,13 @@ async def heartbeat(
             "share": share,
             "new_views": 1 if step.new_play else 0,
         }
-        result = await session.execute(_ADVANCE[row.play_id is None], params)
+        result = await session.execute(ADVANCE[row.play_id is None], params)
         updated = result.first()
         if updated is not None:
             return await _after_beat(session, enrollment, lesson, _row(updated), step.credit, now)
         # Another beat of this row got in first: read it again and decide anew.
         row = await _load_row(session, user_id, lesson.id)
     raise Conflict("too many simultaneous beats for this lesson; try again", code="busy")
-
-
-@functools.cache
-def _watch_history_upsert(dialect: str) -> Any:
-    """Insert or update the learner's watch history of a lesson (parameters: its columns)."""
-    names = ["user_id", "lesson_id", "course_id", "last_position", "duration_watched"]
-    names += ["progress_percentage", "last_watched_at"]
-    statement = dialect_insert(WatchHistory, dialect).values(
-        {name: bindparam(name) for name in names}
-    )
-    kept = {"user_id", "lesson_id"}
-    changed = {name: statement.excluded[name] for name in names if name not in kept}
-    return statement.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_={**changed, "updated_at": bindparam("touched_at")},
-    )
-
-
-_ENROLLMENT_AFTER_BEAT = (
-    update(Enrollment)
-    .where(Enrollment.id == bindparam("enrollment_id"))
-    .values(
-        total_watch_time=Enrollment.total_watch_time + bindparam("credit", type_=Integer),
-        last_accessed_at=bindparam("now"),
-        last_lesson_id=bindparam("lesson_id"),
-    )
-    .execution_options(synchronize_session=False)
-)
 
 
 async def _after_beat(
@@ -526,9 +419,9 @@ async def _after_beat(
         "last_watched_at": now,
         "touched_at": now,
     }
-    await session.execute(_watch_history_upsert(session.get_bind().dialect.name), history)
+    await session.execute(watch_history_upsert(session.get_bind().dialect.name), history)
     params = {"enrollment_id": enrollment.id, "credit": credit, "now": now, "lesson_id": lesson.id}
-    await session.execute(_ENROLLMENT_AFTER_BEAT, params)
+    await session.execute(ENROLLMENT_AFTER_BEAT, params)
     completed_now = False
     if not row.is_completed and lesson.seconds > 0 and row.progress_percentage >= lesson.threshold:
         completed_now = await _complete(
@@ -593,7 +486,7 @@ async def _complete(
         .execution_options(synchronize_session=False)
     )
     touched = {"last_accessed_at": now, "last_lesson_id": lesson_id} if touch else {}
-    await _recount(session, enrollment.course_id, Enrollment.id == enrollment.id, touched)
+    await recount(session, enrollment.course_id, Enrollment.id == enrollment.id, touched)
     await events.publish(
         session,
         LessonCompleted(
@@ -603,95 +496,8 @@ async def _complete(
             lesson_id=lesson_id,
         ),
     )
-    await _complete_courses(session, enrollment.course_id, Enrollment.id == enrollment.id, now)
+    await complete_courses(session, enrollment.course_id, Enrollment.id == enrollment.id, now)
     return True
-
-
-# -- the enrollment's totals ------------------------------------------------------------------
-
-
-async def _recount(
-    session: AsyncSession,
-    course_id: int,
-    which: ColumnElement[bool],
-    extra: dict[str, Any] | None = None,
-) -> None:
-    """Recompute total / completed lessons and the percentage of the enrollments of
-    ``course_id`` that ``which`` selects (two statements)."""
-    counted = Lesson.course_id == course_id, counted_lesson()
-    total = select(func.count(Lesson.id)).where(*counted).scalar_subquery()
-    completed = (
-        select(func.count(LessonProgress.id))
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(
-            LessonProgress.enrollment_id == Enrollment.id,
-            LessonProgress.is_completed.is_(True),
-            *counted,
-        )
-        .scalar_subquery()
-    )
-    scope = (Enrollment.course_id == course_id, which)
-    await session.execute(
-        update(Enrollment)
-        .where(*scope)
-        .values(total_lessons=total, completed_lessons=completed, **(extra or {}))
-        .execution_options(synchronize_session=False)
-    )
-    # The percentage is stored in hundredths (ExactDecimal): integer division rounds down,
-    # so 100.00 means every lesson.
-    await session.execute(
-        update(Enrollment)
-        .where(*scope)
-        .values(
-            progress_percentage=case(
-                (
-                    Enrollment.total_lessons > 0,
-                    (Enrollment.completed_lessons * 10000) // Enrollment.total_lessons,
-                ),
-                else_=0,
-            )
-        )
-        .execution_options(synchronize_session=False)
-    )
-
-
-async def _complete_courses(
-    session: AsyncSession, course_id: int, which: ColumnElement[bool], now: datetime
-) -> list[int]:
-    """Complete the active enrollments (of those ``which`` selects) that have every lesson
-    done and were not completed before; ``CourseCompleted`` for each. One statement (plus
-    the subscribers)."""
-    result = await session.execute(
-        update(Enrollment)
-        .where(
-            Enrollment.course_id == course_id,
-            which,
-            Enrollment.completed_at.is_(None),
-            Enrollment.status == EnrollmentStatus.ACTIVE,
-            Enrollment.is_active.is_(True),
-            Enrollment.deleted_at.is_(None),
-            Enrollment.total_lessons > 0,
-            Enrollment.completed_lessons >= Enrollment.total_lessons,
-        )
-        .values(completed_at=now, status=EnrollmentStatus.COMPLETED)
-        .returning(Enrollment.id, Enrollment.user_id)
-        .execution_options(synchronize_session=False)
-    )
-    completed = sorted((row.id, row.user_id) for row in result)
-    for enrollment_id, user_id in completed:
-        await events.publish(
-            session,
-            CourseCompleted(enrollment_id=enrollment_id, user_id=user_id, course_id=course_id),
-        )
-    return [enrollment_id for enrollment_id, _ in completed]
-
-
-async def recount_course(session: AsyncSession, course_id: int) -> list[int]:
-    """Redo every enrollment's totals of course ``course_id`` (after a curriculum change),
-    then complete those that now have every lesson done; returns their ids. Three
-    statements whatever the number of enrollments."""
-    await _recount(session, course_id, Enrollment.id.is_not(None))
-    return await _complete_courses(session, course_id, Enrollment.id.is_not(None), utcnow())
 
 
 # -- "mark complete" --------------------------------------------------------------------------

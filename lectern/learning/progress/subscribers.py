@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.curriculum.events import CurriculumChanged
-from lectern.learning.progress.service import recount_course
+from lectern.learning.progress.totals import recount_course
 
 
 async def recount_after_curriculum_change(session: AsyncSession, event: CurriculumChanged) -> None:
