@@ -17,6 +17,7 @@ from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Category
 from lectern.taxonomy import policy, service
+from lectern.taxonomy import tags as tag_service
 from lectern.taxonomy.policy import Include
 from lectern.taxonomy.schemas import (
     CategoryCreate,
@@ -30,7 +31,8 @@ from lectern.taxonomy.schemas import (
     TagOut,
     TagUpdate,
 )
-from lectern.taxonomy.service import CategoryView, TagSort
+from lectern.taxonomy.service import CategoryView
+from lectern.taxonomy.tags import TagSort
 
 router = ApiRouter(prefix="", tags=["catalog"])
 
@@ -202,7 +204,7 @@ async def list_tags(
     include: IncludeQuery = Include.ACTIVE,
 ) -> Page[TagOut]:
     hidden = policy.ensure_may_include(user, include)
-    tags, meta = await service.list_tags(session, params, q=q, sort=sort, include_hidden=hidden)
+    tags, meta = await tag_service.list_tags(session, params, q=q, sort=sort, include_hidden=hidden)
     return Page[TagOut](items=[TagOut.model_validate(tag) for tag in tags], meta=meta)
 
 
@@ -215,7 +217,7 @@ async def list_tags(
 )
 async def create_tag(body: TagCreate, session: SessionDep, admin: AdminActor) -> TagOut:
     """A tag with the same name (in any case, active or not) is a 409."""
-    tag = await service.create_tag(session, body, actor=admin)
+    tag = await tag_service.create_tag(session, body, actor=admin)
     return TagOut.model_validate(tag)
 
 
@@ -229,7 +231,7 @@ async def get_tag(
     slug: SlugPath, session: SessionDep, user: OptionalUser, include: IncludeQuery = Include.ACTIVE
 ) -> TagOut:
     hidden = policy.ensure_may_include(user, include)
-    return TagOut.model_validate(await service.get_tag(session, slug, include_hidden=hidden))
+    return TagOut.model_validate(await tag_service.get_tag(session, slug, include_hidden=hidden))
 
 
 @router.patch(
@@ -241,7 +243,7 @@ async def get_tag(
 async def update_tag(
     slug: SlugPath, body: TagUpdate, session: SessionDep, admin: AdminActor
 ) -> TagOut:
-    tag = await service.update_tag(session, slug, body, actor=admin)
+    tag = await tag_service.update_tag(session, slug, body, actor=admin)
     return TagOut.model_validate(tag)
 
 
@@ -255,7 +257,7 @@ async def update_tag(
 async def delete_tag(slug: SlugPath, session: SessionDep, admin: AdminActor) -> Response:
     """Tags have no deleted_at: deleting one deactivates it. It disappears from the public
     lists and lookups; its links to courses are kept, so a restore brings them back."""
-    await service.delete_tag(session, slug, actor=admin)
+    await tag_service.delete_tag(session, slug, actor=admin)
     return Response(status_code=204)
 
 
@@ -266,5 +268,5 @@ async def delete_tag(slug: SlugPath, session: SessionDep, admin: AdminActor) -> 
     responses=problem_responses(401, 403, 404, 409),
 )
 async def restore_tag(slug: SlugPath, session: SessionDep, admin: AdminActor) -> TagOut:
-    tag = await service.restore_tag(session, slug, actor=admin)
+    tag = await tag_service.restore_tag(session, slug, actor=admin)
     return TagOut.model_validate(tag)

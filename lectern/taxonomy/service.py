@@ -1,4 +1,4 @@
-"""The catalog's rules: the category tree and tags. Flushes, never commits.
+"""Categories and tags: the category tree here, tags in tags.py. Flushes, never commits.
 
 Decisions (see also the router's docstrings):
 
@@ -24,32 +24,26 @@ Decisions (see also the router's docstrings):
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, case, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth.actor import Actor
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.pagination import paginate
-from lectern.kit.schemas import PageMeta, PageParams
-from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
-from lectern.models import Category, Course, CourseStatus, Tag
+from lectern.models import Category, Course, CourseStatus
 from lectern.platform.activity import ADMIN, log_activity
 from lectern.taxonomy import policy
 from lectern.taxonomy.schemas import (
     CategoryCreate,
     CategoryReorder,
     CategoryUpdate,
-    TagCreate,
-    TagUpdate,
 )
+from lectern.taxonomy.slugs import apply_changes, ensure_slug_free, flush_slug, unique_slug
 
 # Fields of a category copied as they are from a create or update body.
 _CATEGORY_FIELDS = ("name", "description", "icon", "image", "color", "is_featured", "is_active")
@@ -63,41 +57,6 @@ class CategoryView:
     parent_slug: str | None
     course_count: int
     children: list[CategoryView] = field(default_factory=list)
-
-
-# -- slugs and names ------------------------------------------------------------------------
-
-
-async def _unique_slug(session: AsyncSession, model: type[Category | Tag], name: str) -> str:
-    """The name's slug, with -2, -3 ... appended while a row (even a deleted one) has it."""
-    base = make_slug(name)
-    # make_slug yields [a-z0-9-] only, so the pattern holds no LIKE wildcards.
-    taken = set(
-        await session.scalars(
-            select(model.slug).where(or_(model.slug == base, model.slug.like(f"{base}-%")))
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
-async def _ensure_slug_free(
-    session: AsyncSession, model: type[Category | Tag], slug: str, *, kind: str
-) -> None:
-    if await session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        raise Conflict(f"the slug {slug!r} is taken by another {kind}", code="slug_taken")
-
-
-async def _flush(session: AsyncSession, *, kind: str) -> None:
-    """Flush; a unique-slug race lost to a concurrent request is a 409, not a 500."""
-    try:
-        await session.flush()
-    except IntegrityError:
-        raise Conflict(f"another {kind} took this slug meanwhile", code="slug_taken") from None
 
 
 # -- categories: reads ------------------------------------------------------------------------
@@ -283,10 +242,10 @@ async def create_category(
     parent_id = parent.id if parent is not None else None
     await _ensure_name_free(session, data.name, parent_id)
     if data.slug is not None:
-        await _ensure_slug_free(session, Category, data.slug, kind="category")
+        await ensure_slug_free(session, Category, data.slug, kind="category")
         slug = data.slug
     else:
-        slug = await _unique_slug(session, Category, data.name)
+        slug = await unique_slug(session, Category, data.name)
     category = Category(
         parent_id=parent_id,
         slug=slug,
@@ -295,7 +254,7 @@ async def create_category(
         **{name: getattr(data, name) for name in _CATEGORY_FIELDS},
     )
     session.add(category)
-    await _flush(session, kind="category")
+    await flush_slug(session, kind="category")
     log_activity(
         session,
         log_name=ADMIN,
@@ -343,14 +302,14 @@ async def update_category(
 
     new_slug = changes.pop("slug", category.slug)
     if new_slug != category.slug:
-        await _ensure_slug_free(session, Category, new_slug, kind="category")
+        await ensure_slug_free(session, Category, new_slug, kind="category")
         diff["slug"] = [category.slug, new_slug]
         category.slug = new_slug
 
-    _apply(category, changes, diff)
+    apply_changes(category, changes, diff)
 
     if diff:
-        await _flush(session, kind="category")
+        await flush_slug(session, kind="category")
         log_activity(
             session,
             log_name=ADMIN,
@@ -514,168 +473,3 @@ async def restore_category(
         client=actor.client,
     )
     return await _category_view(session, category, parent, include_hidden=True)
-
-
-# -- tags -------------------------------------------------------------------------------------
-
-
-class TagSort(enum.StrEnum):
-    NAME = "name"
-    NAME_DESC = "-name"
-    CREATED = "created_at"
-    CREATED_DESC = "-created_at"
-
-
-_TAG_ORDER: dict[TagSort, tuple[Any, ...]] = {
-    TagSort.NAME: (func.lower(Tag.name), Tag.id),
-    TagSort.NAME_DESC: (func.lower(Tag.name).desc(), Tag.id.desc()),
-    TagSort.CREATED: (Tag.created_at, Tag.id),
-    TagSort.CREATED_DESC: (Tag.created_at.desc(), Tag.id.desc()),
-}
-
-
-async def list_tags(
-    session: AsyncSession,
-    params: PageParams,
-    *,
-    q: str | None = None,
-    sort: TagSort = TagSort.NAME,
-    include_hidden: bool = False,
-) -> tuple[list[Tag], PageMeta]:
-    statement = select(Tag)
-    if not include_hidden:
-        statement = statement.where(Tag.is_active.is_(True))
-    if q:
-        statement = statement.where(Tag.name.icontains(q, autoescape=True))
-    return await paginate(session, statement.order_by(*_TAG_ORDER[sort]), params)
-
-
-async def get_tag(session: AsyncSession, slug: str, *, include_hidden: bool) -> Tag:
-    tag = await session.scalar(select(Tag).where(Tag.slug == slug))
-    if tag is None or (not include_hidden and not policy.tag_is_public(tag)):
-        raise NotFound(f"no tag {slug!r}")
-    return tag
-
-
-async def _ensure_tag_name_free(
-    session: AsyncSession, name: str, *, exclude_id: int | None = None
-) -> None:
-    statement = select(Tag.slug).where(func.lower(Tag.name) == name.lower())
-    if exclude_id is not None:
-        statement = statement.where(Tag.id != exclude_id)
-    existing = await session.scalar(statement.limit(1))
-    if existing is not None:
-        raise Conflict(f"the tag {existing!r} already has the name {name!r}", code="tag_exists")
-
-
-async def create_tag(
-    session: AsyncSession,
-    data: TagCreate,
-    *,
-    actor: Actor,
-) -> Tag:
-    await _ensure_tag_name_free(session, data.name)
-    if data.slug is not None:
-        await _ensure_slug_free(session, Tag, data.slug, kind="tag")
-        slug = data.slug
-    else:
-        slug = await _unique_slug(session, Tag, data.name)
-    tag = Tag(name=data.name, slug=slug, description=data.description, is_active=True)
-    session.add(tag)
-    await _flush(session, kind="tag")
-    log_activity(
-        session,
-        log_name=ADMIN,
-        event="tag.created",
-        description=f"Created the tag {tag.name} ({tag.slug})",
-        causer=actor.user,
-        subject=tag,
-        client=actor.client,
-    )
-    return tag
-
-
-async def update_tag(
-    session: AsyncSession,
-    slug: str,
-    data: TagUpdate,
-    *,
-    actor: Actor,
-) -> Tag:
-    tag = await get_tag(session, slug, include_hidden=True)
-    changes = data.changes()
-    diff: dict[str, list[Any]] = {}
-    name = changes.get("name", tag.name)
-    if name.lower() != tag.name.lower():
-        await _ensure_tag_name_free(session, name, exclude_id=tag.id)
-    new_slug = changes.pop("slug", tag.slug)
-    if new_slug != tag.slug:
-        await _ensure_slug_free(session, Tag, new_slug, kind="tag")
-    changes["slug"] = new_slug
-    _apply(tag, changes, diff)
-    if diff:
-        await _flush(session, kind="tag")
-        log_activity(
-            session,
-            log_name=ADMIN,
-            event="tag.updated",
-            description=f"Updated the tag {tag.name} ({tag.slug})",
-            causer=actor.user,
-            subject=tag,
-            properties={"changes": diff},
-            client=actor.client,
-        )
-    return tag
-
-
-async def _set_tag_active(
-    session: AsyncSession,
-    slug: str,
-    active: bool,
-    *,
-    actor: Actor,
-) -> Tag:
-    tag = await get_tag(session, slug, include_hidden=True)
-    if tag.is_active == active:
-        state = "active" if active else "deleted (inactive)"
-        raise Conflict(f"the tag {slug!r} is already {state}", code="wrong_state")
-    tag.is_active = active
-    await session.flush()
-    log_activity(
-        session,
-        log_name=ADMIN,
-        event="tag.restored" if active else "tag.deleted",
-        description=f"{'Restored' if active else 'Deleted'} the tag {tag.name} ({tag.slug})",
-        causer=actor.user,
-        subject=tag,
-        client=actor.client,
-    )
-    return tag
-
-
-async def delete_tag(
-    session: AsyncSession,
-    slug: str,
-    *,
-    actor: Actor,
-) -> None:
-    """Deactivate the tag: hidden from the public, its course links kept for a restore."""
-    await _set_tag_active(session, slug, False, actor=actor)
-
-
-async def restore_tag(
-    session: AsyncSession,
-    slug: str,
-    *,
-    actor: Actor,
-) -> Tag:
-    return await _set_tag_active(session, slug, True, actor=actor)
-
-
-def _apply(row: Any, changes: dict[str, Any], diff: dict[str, list[Any]]) -> None:
-    """Set the changed attributes of ``row``, recording each as [old, new] in ``diff``."""
-    for key, value in changes.items():
-        old = getattr(row, key)
-        if old != value:
-            diff[key] = [old, value]
-            setattr(row, key, value)

@@ -27,7 +27,7 @@ from tests.factories import create_course, create_enrollment, create_user
 from tests.factories.courses import create_co_instructor, create_instructor
 from tests.factories.instructors import create_profile
 from tests.factories.taxonomy import create_category, create_tag
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 
 async def _course(db: AsyncSession, uuid: str) -> Course:

@@ -15,7 +15,7 @@ from tests.curriculum.conftest import base, fresh
 from tests.factories import create_course, create_lesson, create_section, create_user
 from tests.factories.curriculum import add_co_instructor, create_author
 from tests.factories.instructors import create_admin
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 
 async def live_sections(db: AsyncSession, course: Course) -> list[tuple[str, int]]:

@@ -25,7 +25,7 @@ from tests.factories.assignments import create_assignment, create_submission
 from tests.factories.curriculum import create_author
 from tests.factories.learning import create_published_course
 from tests.factories.quizzes import create_quiz
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 Status = AssignmentSubmissionStatus
 

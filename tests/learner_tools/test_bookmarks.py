@@ -32,7 +32,7 @@ from tests.factories.learner_tools import (
     create_public_course,
 )
 from tests.learner_tools.conftest import ME
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 URL = f"{ME}/bookmarks"
 

@@ -13,7 +13,7 @@ from lectern.models import Course, Enrollment, Lesson, StudentNote, User
 from tests.conftest import bearer
 from tests.factories.learner_tools import create_course_lesson, create_note, create_public_course
 from tests.learner_tools.conftest import ME
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 URL = f"{ME}/notes"
 

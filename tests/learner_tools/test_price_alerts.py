@@ -19,7 +19,7 @@ from tests.conftest import bearer
 from tests.factories import create_enrollment, create_user
 from tests.factories.courses import create_co_instructor, create_instructor
 from tests.factories.learner_tools import create_public_course, create_wish
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 STUDIO = "/api/v1/studio/courses"
 

@@ -17,7 +17,7 @@ from tests.conftest import Live, bearer
 from tests.factories import PASSWORD_HASH, create_course
 from tests.factories.learner_tools import create_public_course, create_wish
 from tests.learner_tools.conftest import ME
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 URL = f"{ME}/wishlist"
 

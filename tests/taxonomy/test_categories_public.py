@@ -11,7 +11,7 @@ from lectern.models import CourseStatus, UserRole
 from tests.conftest import bearer
 from tests.factories import create_course, create_user
 from tests.factories.taxonomy import create_category, create_published_course
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 URL = "/api/v1/categories"
 

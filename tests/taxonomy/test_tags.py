@@ -14,7 +14,7 @@ from lectern.models import ActivityLog, CourseTag, Tag, User, UserRole
 from tests.conftest import bearer
 from tests.factories import create_course, create_user
 from tests.factories.taxonomy import create_tag
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 URL = "/api/v1/tags"
 

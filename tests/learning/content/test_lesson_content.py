@@ -34,7 +34,7 @@ from tests.factories.curriculum import (
 from tests.factories.instructors import create_admin
 from tests.factories.learning_content import complete_lesson, create_live_course
 from tests.learning.content.conftest import fresh, learn
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 
 async def progress_of(db: AsyncSession, user: User, lesson: Lesson) -> LessonProgress | None:

@@ -25,7 +25,7 @@ from tests.factories.curriculum import add_co_instructor, create_author
 from tests.factories.instructors import create_admin
 from tests.factories.learning_content import complete_lesson
 from tests.learning.content.conftest import fresh, learn
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 
 async def test_enrolled_student_sees_the_outline(

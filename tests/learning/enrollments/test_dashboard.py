@@ -14,7 +14,7 @@ from tests.conftest import bearer
 from tests.factories import create_enrollment, create_lesson, create_section, create_user
 from tests.factories.learning import complete_lesson, create_published_course
 from tests.learning.enrollments.conftest import ENROLLMENTS, fresh
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 
 async def test_next_lesson_follows_course_order_and_skips_hidden_lessons(

@@ -38,7 +38,7 @@ from tests.learning.progress.conftest import (
     learn,
     progress_of,
 )
-from tests.taxonomy.queries import count_queries
+from tests.queries import count_queries
 
 PLAY = uuid.UUID("00000000-0000-4000-8000-000000000001")
 OTHER_PLAY = uuid.UUID("00000000-0000-4000-8000-000000000002")

@@ -21,9 +21,9 @@ from lectern.quizzes import scoring as grading
 from tests.conftest import bearer
 from tests.factories import create_user
 from tests.factories.quizzes import create_question
+from tests.queries import count_queries
 from tests.quizzes.grading.conftest import Setup
 from tests.quizzes.grading.helpers import hand_in, pick
-from tests.taxonomy.queries import count_queries
 
 ESSAY = {"text_answer": "A long enough essay about my week."}
 

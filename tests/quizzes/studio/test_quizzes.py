@@ -18,8 +18,8 @@ from tests.factories import create_course, create_lesson, create_section, create
 from tests.factories.curriculum import add_co_instructor, create_author
 from tests.factories.instructors import create_admin
 from tests.factories.quizzes import create_question, create_quiz
+from tests.queries import count_queries
 from tests.quizzes.studio.conftest import fresh, quiz_url, quizzes_url, snapshot
-from tests.taxonomy.queries import count_queries
 
 
 async def quiz_count(db: AsyncSession, course: Course) -> int:
