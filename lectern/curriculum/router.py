@@ -15,7 +15,7 @@ from fastapi import Depends, File, Form, Path, Response, UploadFile
 from fastapi.responses import StreamingResponse
 
 from lectern.courses.dependencies import EditableCourse
-from lectern.curriculum import service
+from lectern.curriculum import files, service
 from lectern.curriculum.schemas import (
     MAX_ID,
     LessonCreate,
@@ -205,7 +205,7 @@ async def list_resources(
     course: EditableCourse,
     params: PageParams = Depends(page_params),
 ) -> Page[ResourceOut]:
-    rows, meta = await service.list_resources(session, course, lesson_uuid, params)
+    rows, meta = await files.list_resources(session, course, lesson_uuid, params)
     return Page(items=[ResourceOut.model_validate(r) for r in rows], meta=meta)
 
 
@@ -227,7 +227,7 @@ async def add_resource(
 ) -> ResourceOut:
     """The size limit is the platform setting `uploads.max_file_mb` (413 above it); the type
     is sniffed from the content (415 unless PDF, zip, image, audio, video or office)."""
-    resource = await service.add_resource(
+    resource = await files.add_resource(
         session,
         course,
         lesson_uuid,
@@ -248,7 +248,7 @@ async def add_resource(
 async def delete_resource(
     lesson_uuid: UUID, resource_id: ItemId, session: SessionDep, course: EditableCourse
 ) -> Response:
-    await service.delete_resource(session, course, lesson_uuid, resource_id)
+    await files.delete_resource(session, course, lesson_uuid, resource_id)
     return Response(status_code=204)
 
 
@@ -266,7 +266,7 @@ async def download_resource(
 ) -> StreamingResponse:
     """Streams the file and counts the download, for the course's owner, co-instructors and
     admins (learners download through /learn)."""
-    return attachment(await service.download_resource(session, course, lesson_uuid, resource_id))
+    return attachment(await files.download_resource(session, course, lesson_uuid, resource_id))
 
 
 # -- subtitle tracks --------------------------------------------------------------------------
@@ -284,7 +284,7 @@ async def list_tracks(
     course: EditableCourse,
     params: PageParams = Depends(page_params),
 ) -> Page[TrackOut]:
-    rows, meta = await service.list_tracks(session, course, lesson_uuid, params)
+    rows, meta = await files.list_tracks(session, course, lesson_uuid, params)
     return Page(items=[TrackOut.model_validate(t) for t in rows], meta=meta)
 
 
@@ -307,7 +307,7 @@ async def add_track(
 ) -> TrackOut:
     """For video and audio lessons. A new default track unsets the previous default of the
     same language."""
-    track = await service.add_track(
+    track = await files.add_track(
         session,
         course,
         lesson_uuid,
@@ -329,7 +329,7 @@ async def add_track(
 async def delete_track(
     lesson_uuid: UUID, track_id: ItemId, session: SessionDep, course: EditableCourse
 ) -> Response:
-    await service.delete_track(session, course, lesson_uuid, track_id)
+    await files.delete_track(session, course, lesson_uuid, track_id)
     return Response(status_code=204)
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
 from lectern.assignments import files
-from lectern.curriculum.service import max_upload_bytes
+from lectern.curriculum.files import max_upload_bytes
 from lectern.curriculum.tasks import delete_stored_file
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.sql import insert_ignore, rowcount

@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.curriculum.service import serve_resource
+from lectern.curriculum.files import serve_resource
 from lectern.errors import Forbidden, NotFound, Unauthorized
 from lectern.kit.downloads import Download
 from lectern.kit.routing import API_PREFIX
