@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from lectern import migrate
 from lectern.db import async_url
-from lectern.seed.scale import SIZES, Plan, Report, generate
+from lectern.seed.bulk import Report
+from lectern.seed.scale import SIZES, Plan, generate
 
 
 def _on_server(server: str, database: str) -> URL:
