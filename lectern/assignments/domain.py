@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from lectern.assignments import router
+from lectern.assignments.grading import router as grading
+from lectern.assignments.studio import router as studio
+from lectern.assignments.submissions import router as submissions
 from lectern.registry import Domain
 
-domain = Domain("assignments", routers=[router.studio_router, router.learn_router])
+domain = Domain("assignments", routers=[studio.router, grading.router, submissions.router])

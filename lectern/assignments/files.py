@@ -21,7 +21,8 @@ from typing import Any
 
 from fastapi import UploadFile
 
-from lectern.errors import LecternError
+from lectern.errors import LecternError, NotFound
+from lectern.kit.downloads import Download
 from lectern.kit.storage import new_key, storage
 from lectern.kit.uploads import UnsupportedMediaType, read_upload, sniff
 
@@ -107,3 +108,16 @@ def public(entries: list[Any] | None) -> list[dict[str, Any]]:
 
 def find(entries: list[Any] | None, file_id: str) -> dict[str, Any] | None:
     return next((entry for entry in entries or [] if entry.get("id") == file_id), None)
+
+
+def download(entries: list[Any] | None, file_id: str) -> Download:
+    """The file ``file_id`` of a JSON list of files, to send; 404 when there is none."""
+    entry = find(entries, file_id)
+    if entry is None:
+        raise NotFound("no such file")
+    return Download(
+        file_name=entry["name"],
+        media_type=entry.get("type") or "application/octet-stream",
+        size=entry["size"],
+        chunks=storage().open(entry["path"]),
+    )

@@ -1,108 +1,14 @@
-"""Request and response bodies of assignments, submissions and grading."""
+"""What the assignment routes share: the files of an assignment or a submission, a file's id
+in a path, and the problems the routes answer."""
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Annotated, Any
-from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from fastapi import Path
 
-from lectern.curriculum.content import sanitize_html
-from lectern.kit.schemas import Input, Output, Patch
-from lectern.models import AssignmentSubmissionStatus
-
-MAX_POINTS = Decimal("100000")
-MAX_FILE_MB = 10_240
-MAX_SUBMISSIONS = 1000
-_EXTENSION = re.compile(r"^[a-z0-9]{1,10}$")
-
-
-def _extensions(value: list[str] | None) -> list[str] | None:
-    """Lower-case, without the dot, each once; an empty list means any type (null)."""
-    if value is None:
-        return None
-    clean: list[str] = []
-    for item in value:
-        extension = item.strip().lower().removeprefix(".")
-        if not _EXTENSION.match(extension):
-            raise ValueError(f"{item!r} is not a file extension (letters and digits, up to 10)")
-        if extension not in clean:
-            clean.append(extension)
-    return clean or None
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
-
-
-DueDate = Annotated[AwareDatetime | None, AfterValidator(_utc)]
-Title = Annotated[str, StringConstraints(min_length=1, max_length=255)]
-LongText = Annotated[str, StringConstraints(max_length=20_000)]
-HtmlText = Annotated[str, StringConstraints(max_length=500_000), AfterValidator(sanitize_html)]
-Points = Annotated[Decimal, Field(ge=0, le=MAX_POINTS, max_digits=8, decimal_places=2)]
-Penalty = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
-Extensions = Annotated[
-    list[Annotated[str, StringConstraints(max_length=20)]] | None,
-    Field(max_length=50),
-    AfterValidator(_extensions),
-]
-
-# Settings that may not be set to null on an update.
-NOT_NULL = (
-    "title",
-    "total_points",
-    "passing_points",
-    "allow_late_submission",
-    "late_submission_penalty",
-    "max_file_size",
-    "max_submissions",
-    "is_required",
-    "is_published",
-    "order",
-)
-
-
-class _Settings(Input):
-    description: LongText | None = None
-    instructions: HtmlText | None = Field(None, description="HTML; sanitised like lessons.")
-    due_date: DueDate = None
-    allowed_file_types: Extensions = Field(
-        None, description='Extensions such as ["pdf", "zip", "txt"]; null or [] = any type.'
-    )
-    lesson: UUID | None = Field(
-        None, description="An assignment-type lesson of this course the assignment sits in."
-    )
-
-
-class AssignmentCreate(_Settings):
-    title: Title
-    total_points: Points = Field(Decimal("100"), gt=0)
-    passing_points: Points = Decimal("70")
-    allow_late_submission: bool = False
-    late_submission_penalty: Penalty = Decimal("0")
-    max_file_size: int = Field(10, ge=0, le=MAX_FILE_MB, description="MB per file; 0 = no limit.")
-    max_submissions: int = Field(1, ge=0, le=MAX_SUBMISSIONS, description="0 = unlimited.")
-    is_required: bool = False
-    is_published: bool = False
-    order: int | None = Field(None, ge=0, le=100_000, description="Default: at the end.")
-
-
-class AssignmentUpdate(_Settings, Patch):
-    title: Title | None = None
-    total_points: Points | None = Field(None, gt=0)
-    passing_points: Points | None = None
-    allow_late_submission: bool | None = None
-    late_submission_penalty: Penalty | None = None
-    max_file_size: int | None = Field(None, ge=0, le=MAX_FILE_MB)
-    max_submissions: int | None = Field(None, ge=0, le=MAX_SUBMISSIONS)
-    is_required: bool | None = None
-    is_published: bool | None = None
-    order: int | None = Field(None, ge=0, le=100_000)
-
-    not_null = NOT_NULL
+from lectern.errors import problem_responses
+from lectern.kit.schemas import Output
 
 
 class FileOut(Output):
@@ -112,135 +18,12 @@ class FileOut(Output):
     type: str
 
 
-class AssignmentOut(Output):
-    """The studio's view of an assignment."""
-
-    uuid: UUID
-    title: str
-    description: str | None
-    instructions: str | None
-    total_points: Decimal
-    passing_points: Decimal
-    due_date: datetime | None
-    allow_late_submission: bool
-    late_submission_penalty: Decimal
-    max_file_size: int
-    allowed_file_types: list[str] | None
-    max_submissions: int
-    is_required: bool
-    is_published: bool
-    order: int
-    lesson: UUID | None
-    attachments: list[FileOut]
-    created_at: datetime
-    updated_at: datetime
-
-
-class InlineComment(Input):
-    file: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = Field(
-        None, description="The id of one of the submission's files."
-    )
-    anchor: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = Field(
-        None, description="Where in the text or file: a quote, a line, a page."
-    )
-    text: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
-
-
-class GradeIn(Input):
-    points: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] = Field(
-        description="0..total_points, before the late penalty."
-    )
-    feedback: LongText | None = None
-    inline_comments: list[InlineComment] = Field(default_factory=list, max_length=200)
-
-
-class ReturnIn(Input):
-    feedback: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-    inline_comments: list[InlineComment] = Field(default_factory=list, max_length=200)
-
-
-class StudentOut(Output):
-    uuid: UUID
-    name: str
-    email: str
-
-
-class SubmissionOut(Output):
-    """A submission as its author sees it (grades and feedback once graded or returned)."""
-
-    uuid: UUID
-    submission_number: int
-    status: AssignmentSubmissionStatus
-    content: str | None
-    files: list[FileOut]
-    is_late: bool
-    submitted_at: datetime | None
-    points_earned: Decimal | None
-    late_penalty_applied: Decimal | None
-    passed: bool | None
-    feedback: str | None
-    inline_comments: list[dict[str, Any]]
-    graded_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class LearnerAssignmentOut(Output):
-    uuid: UUID
-    title: str
-    description: str | None
-    instructions: str | None
-    total_points: Decimal
-    passing_points: Decimal
-    due_date: datetime | None
-    allow_late_submission: bool
-    late_submission_penalty: Decimal
-    max_file_size: int
-    allowed_file_types: list[str] | None
-    max_submissions: int
-    is_required: bool
-    lesson: UUID | None
-    attachments: list[FileOut]
-    submissions_used: int = Field(description="Submissions handed in (drafts not counted).")
-    can_submit: bool = Field(description="Whether a new draft may be started now.")
-    submissions: list[SubmissionOut] = Field(description="Mine, newest first.")
-
-
-class AssignmentRef(Output):
-    uuid: UUID
-    title: str
-    total_points: Decimal
-    passing_points: Decimal
-
-
-class GradingOut(Output):
-    """A submission in the instructors' view."""
-
-    uuid: UUID
-    assignment: AssignmentRef
-    student: StudentOut
-    submission_number: int
-    status: AssignmentSubmissionStatus
-    content: str | None
-    files: list[FileOut]
-    is_late: bool
-    submitted_at: datetime | None
-    points_earned: Decimal
-    late_penalty_applied: Decimal
-    passed: bool | None
-    feedback: str | None
-    inline_comments: list[dict[str, Any]]
-    graded_at: datetime | None
-    graded_by: UUID | None
-
-
-class GradingSummary(Output):
-    uuid: UUID
-    assignment: AssignmentRef
-    student: StudentOut
-    submission_number: int
-    status: AssignmentSubmissionStatus
-    is_late: bool
-    submitted_at: datetime | None
-    points_earned: Decimal
-    graded_at: datetime | None
+FileId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+READ = problem_responses(401, 403, 404)
+WRITE = problem_responses(401, 403, 404, 422)
+ACT = problem_responses(401, 403, 404, 409, 422)
+UPLOAD = problem_responses(401, 403, 404, 409, 413, 415, 422)
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/octet-stream": {}}, "description": "The file."},
+    **READ,
+}

@@ -1,1 +1,1 @@
-"""Courses: authoring by instructors, review by admins."""
+"""Courses in the studio: authoring, co-instructors, links and FAQs, approval by admins."""

@@ -1,1 +1,1 @@
-"""Course curriculum: sections, lessons, resources, subtitles, and the totals they feed."""
+"""Course curriculum: sections, lessons, their files, and the totals they feed."""

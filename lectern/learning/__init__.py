@@ -1,1 +1,1 @@
-"""Learning: enrollments, access to content, drip, progress and the learner's tools."""
+"""Learning: enrollments, access to content, drip and progress."""

@@ -1,1 +1,1 @@
-"""Seed data: the demo school."""
+"""Seed data: the demo school and generated scale data."""

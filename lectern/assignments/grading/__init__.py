@@ -1,0 +1,1 @@
+"""Grading assignments: the queue of submissions, grades, feedback, returning for resubmission."""

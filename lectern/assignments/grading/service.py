@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager
 
 from lectern import jobs
 from lectern.assignments import files
-from lectern.assignments.schemas import GradeIn, InlineComment, ReturnIn
+from lectern.assignments.grading.schemas import GradeIn, InlineComment, ReturnIn
 from lectern.config import app_settings
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate

@@ -1,0 +1,1 @@
+"""Authoring assignments in the studio: settings and attachments."""

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
 from lectern.assignments import files
-from lectern.assignments.schemas import AssignmentCreate, AssignmentUpdate
+from lectern.assignments.studio.schemas import AssignmentCreate, AssignmentUpdate
 from lectern.curriculum.files import RESOURCE_TYPES, max_upload_bytes
 from lectern.curriculum.tasks import delete_stored_file
 from lectern.errors import InvalidInput, NotFound

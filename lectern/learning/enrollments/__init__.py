@@ -1,0 +1,1 @@
+"""Enrollments: the one way into a course, the learner's and the studio's lists, expiry."""

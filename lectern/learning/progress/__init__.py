@@ -1,0 +1,1 @@
+"""Progress: player heartbeats, lesson and course completion, the enrollment's totals."""

@@ -1,0 +1,1 @@
+"""Taking a quiz: attempts, their pages and answers, submission, review, time limits."""

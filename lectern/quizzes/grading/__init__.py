@@ -1,0 +1,1 @@
+"""Grading quizzes by hand: the queue of attempts awaiting it, grades and feedback, statistics."""

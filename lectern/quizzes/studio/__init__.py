@@ -1,0 +1,1 @@
+"""Authoring quizzes in the studio: quizzes, their questions and options."""
