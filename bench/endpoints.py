@@ -44,8 +44,6 @@ from bench.harness import (
     markdown,
     serve,
 )
-from lectern.auth.passwords import hash_password
-from lectern.auth.tokens import issue_access_token
 from lectern.models import (
     Category,
     Course,
@@ -64,6 +62,8 @@ from lectern.models import (
     UserRole,
     WatchHistory,
 )
+from lectern.security.passwords import hash_password
+from lectern.security.tokens import issue_access_token
 
 ENDPOINTS = (
     "catalog",

@@ -34,8 +34,8 @@ import jwt
 from pydantic_core import to_json
 from sqlalchemy.engine import make_url
 
-from lectern.auth.tokens import decode_access_token
 from lectern.config import AuthSettings
+from lectern.security.tokens import decode_access_token
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

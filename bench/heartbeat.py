@@ -29,7 +29,6 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.harness import AUTH, PASSWORD_HASH, database, drive, markdown, percentile, serve
-from lectern.auth.tokens import issue_access_token
 from lectern.models import (
     Course,
     CourseSection,
@@ -41,6 +40,7 @@ from lectern.models import (
     User,
     UserRole,
 )
+from lectern.security.tokens import issue_access_token
 
 
 @dataclass(frozen=True)

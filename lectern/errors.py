@@ -14,14 +14,30 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from lectern.kit.schemas import Problem
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://lectern.dev/problems/"
 
 log = logging.getLogger("lectern.errors")
+
+
+class FieldProblem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str | None = None
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+    retry_after: int | None = None
 
 
 class LecternError(Exception):

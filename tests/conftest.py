@@ -18,12 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import jobs, migrate, registry
 from lectern.app import create_app
-from lectern.auth.tokens import issue_access_token
 from lectern.config import job_settings, mail_settings, rate_limit_settings, storage_settings
 from lectern.db import bind_sessions, create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
 from lectern.kit.storage import storage
 from lectern.models import User
+from lectern.security.tokens import issue_access_token
 from tests.dbs import Databases
 from tests.mailbox import Mailbox
 

@@ -23,9 +23,9 @@ from sqlalchemy.engine import URL
 
 from lectern import config, migrate, runtime
 from lectern.app import create_app
-from lectern.auth.tokens import issue_access_token
 from lectern.db import unit_of_work
 from lectern.models import User
+from lectern.security.tokens import issue_access_token
 from lectern.users.service import create_admin
 from tests.dbs import Databases, on_postgresql
 

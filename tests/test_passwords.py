@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from lectern.auth.passwords import (
+from lectern.security.passwords import (
     WeakPasswordError,
     check_strength,
     hash_password,

@@ -1,1 +1,2 @@
-"""Authentication: passwords, tokens, the current user, roles."""
+"""Authentication: sign-up, sign-in with the second factor, sessions, e-mail verification and
+passwords (the /auth routes)."""

@@ -16,13 +16,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
-from lectern.auth.tokens import hash_secret, new_secret
 from lectern.config import app_settings, auth_settings
 from lectern.errors import InvalidInput
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.mail.tasks import send_email
 from lectern.models import OneTimeToken, OneTimeTokenPurpose, User
+from lectern.security.tokens import hash_secret, new_secret
 
 VERIFY = OneTimeTokenPurpose.EMAIL_VERIFICATION
 RESET = OneTimeTokenPurpose.PASSWORD_RESET

@@ -12,7 +12,6 @@ from __future__ import annotations
 from fastapi import Request, status
 
 from lectern.auth import service, twofactor
-from lectern.auth.dependencies import CurrentActor, CurrentUser
 from lectern.auth.schemas import (
     AcceptedOut,
     ChangePasswordIn,
@@ -30,12 +29,13 @@ from lectern.auth.schemas import (
     TwoFactorSetupIn,
     TwoFactorSetupOut,
 )
-from lectern.auth.tokens import decode_challenge_token
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.client import Client
 from lectern.kit.ratelimit import client_ip, rate_limiter
 from lectern.kit.routing import ApiRouter
+from lectern.security.dependencies import CurrentActor, CurrentUser
+from lectern.security.tokens import decode_challenge_token
 from lectern.users.schemas import MeOut
 
 router = ApiRouter(prefix="/auth", tags=["auth"])

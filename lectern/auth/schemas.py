@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from lectern.auth.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 from lectern.kit.schemas import Input, Output
+from lectern.security.passwords import MAX_LENGTH as PASSWORD_MAX_LENGTH
 
 # Passwords are taken exactly as typed: no trimming (Input trims every other string).
 Password = Annotated[

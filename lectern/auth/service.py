@@ -17,17 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.auth import onetime, twofactor
-from lectern.auth.actor import Actor
-from lectern.auth.dependencies import ACTIVE_STATUSES, signed_out_since
-from lectern.auth.passwords import check_strength, hash_password, needs_rehash, verify_password
 from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
-from lectern.auth.tokens import (
-    AccessClaims,
-    hash_secret,
-    issue_access_token,
-    issue_challenge_token,
-    new_secret,
-)
 from lectern.config import auth_settings
 from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
 from lectern.kit.client import Client
@@ -35,6 +25,17 @@ from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import RefreshToken, User
 from lectern.platform.activity import AUTH, log_activity
+from lectern.security.actor import Actor
+from lectern.security.dependencies import ACTIVE_STATUSES, signed_out_since
+from lectern.security.passwords import check_strength, hash_password, needs_rehash, verify_password
+from lectern.security.sessions import revoke_sessions
+from lectern.security.tokens import (
+    AccessClaims,
+    hash_secret,
+    issue_access_token,
+    issue_challenge_token,
+    new_secret,
+)
 from lectern.users import service as users
 
 
@@ -303,18 +304,6 @@ async def logout_everywhere(session: AsyncSession, actor: Actor) -> None:
         description=f"{user.username} signed out everywhere",
         causer=user,
         client=actor.client,
-    )
-
-
-async def revoke_sessions(session: AsyncSession, user: User) -> None:
-    """Every refresh token of the user stops working, and every access token issued so far."""
-    now = utcnow()
-    user.tokens_valid_after = now
-    await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.user_id == user.id, RefreshToken.revoked_at.is_(None))
-        .values(revoked_at=now)
-        .execution_options(synchronize_session=False)
     )
 
 

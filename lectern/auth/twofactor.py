@@ -14,14 +14,14 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lectern.auth.actor import Actor
-from lectern.auth.passwords import verify_password
-from lectern.auth.tokens import hash_secret
 from lectern.errors import Conflict, InvalidInput
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import User
 from lectern.platform.activity import AUTH, log_activity
+from lectern.security.actor import Actor
+from lectern.security.passwords import verify_password
+from lectern.security.tokens import hash_secret
 
 ISSUER = "Lectern"
 RECOVERY_CODES = 10

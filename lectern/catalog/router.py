@@ -10,13 +10,13 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from lectern.auth.dependencies import OptionalUser
 from lectern.catalog import queries, schemas, service
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import client_ip
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.security.dependencies import OptionalUser
 
 router = ApiRouter(prefix="/courses", tags=["courses"])
 

@@ -8,10 +8,10 @@ from uuid import UUID
 
 from fastapi import Depends
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.models import Course
+from lectern.security.dependencies import CurrentUser
 
 
 async def editable_course(course_uuid: UUID, session: SessionDep, user: CurrentUser) -> Course:

@@ -12,7 +12,6 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query
 
-from lectern.auth.dependencies import CurrentAdmin, CurrentUser
 from lectern.courses import approval as review
 from lectern.courses import links, service, team
 from lectern.courses.schemas import (
@@ -39,6 +38,7 @@ from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import CourseInstructor, CoursePrerequisite, CourseStatus, RelatedCourse
+from lectern.security.dependencies import CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="/studio/courses", tags=["studio"])
 

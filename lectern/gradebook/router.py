@@ -13,7 +13,6 @@ from uuid import UUID
 from fastapi import Depends
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
@@ -22,6 +21,7 @@ from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Output, PageMeta, PageParams, page_params
 from lectern.learning.enrollments.dashboard import csv_cell
 from lectern.models import EnrollmentStatus
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from lectern.auth.dependencies import ACTIVE_STATUSES
 from lectern.errors import Conflict, Forbidden
 from lectern.models import InstructorProfile, InstructorProfileStatus, User, UserRole, UserStatus
+from lectern.security.dependencies import ACTIVE_STATUSES
 
 Status = InstructorProfileStatus
 

@@ -14,7 +14,6 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query
 
-from lectern.auth.dependencies import AdminActor, CurrentAdmin, CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.instructors import schemas, service
@@ -33,6 +32,7 @@ from lectern.instructors.schemas import (
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import InstructorProfileStatus
+from lectern.security.dependencies import AdminActor, CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="/instructors", tags=["instructors"])
 

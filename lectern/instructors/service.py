@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.instructors import policy
 from lectern.instructors.policy import Action
@@ -30,6 +29,7 @@ from lectern.models import (
     UserProfile,
 )
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
 
 EVENT_PREFIX = "instructor."
 REJECTED_EVENT = EVENT_PREFIX + Action.REJECT.value

@@ -1,4 +1,4 @@
-"""Shared API schemas: strict input models, problem details, pages of results."""
+"""Shared API schemas: strict input models, update bodies, pages of results."""
 
 from __future__ import annotations
 
@@ -60,23 +60,6 @@ class Output(BaseModel):
     """Base of every response body, read from ORM objects."""
 
     model_config = ConfigDict(from_attributes=True)
-
-
-class FieldProblem(BaseModel):
-    loc: list[str | int]
-    msg: str
-    type: str | None = None
-
-
-class Problem(BaseModel):
-    """An RFC 9457 problem document."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[FieldProblem] | None = None
-    retry_after: int | None = None
 
 
 class PageMeta(BaseModel):

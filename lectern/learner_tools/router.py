@@ -7,12 +7,12 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.learner_tools import schemas, service, wishlist
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/me")
 

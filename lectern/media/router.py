@@ -15,7 +15,6 @@ from urllib.parse import quote
 from fastapi import Depends, Form, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentActor, CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -23,6 +22,7 @@ from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.media import service
 from lectern.media.schemas import ListSort, MediaOut, MediaUpdate, MediaUpload
 from lectern.models import MediaType
+from lectern.security.dependencies import CurrentActor, CurrentUser
 
 router = ApiRouter(prefix="/media", tags=["media"])
 

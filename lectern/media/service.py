@@ -19,7 +19,6 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.actor import Actor
 from lectern.config import storage_settings
 from lectern.errors import InvalidInput, NotFound
 from lectern.kit.pagination import paginate
@@ -32,6 +31,7 @@ from lectern.media.schemas import ListSort, MediaUpdate
 from lectern.models import Media, MediaType, User
 from lectern.platform import service as settings_service
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
 
 DISK = "local"
 DEFAULT_MAX_FILE_MB = 512

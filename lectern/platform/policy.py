@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
-from lectern.auth.dependencies import AdminActor, CurrentAdmin
 from lectern.models import Setting
+from lectern.security.dependencies import AdminActor, CurrentAdmin
 
 # Dependencies: the caller as an administrator (401 without a token, 403 for anyone else).
 SettingsManager = AdminActor

@@ -14,7 +14,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -22,6 +21,7 @@ from lectern.models import Setting, SettingGroup, SettingType
 from lectern.platform import policy
 from lectern.platform.activity import ADMIN, log_activity
 from lectern.platform.setting_values import SettingValueError, decode, encode, is_valid_key
+from lectern.security.actor import Actor
 
 log = logging.getLogger("lectern.platform")
 

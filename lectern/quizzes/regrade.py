@@ -32,6 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lectern.kit.types import utcnow
+from lectern.learning.access import is_live
+from lectern.learning.progress.service import complete_lesson
 from lectern.models import Enrollment
 from lectern.models.quizzes import (
     Quiz,
@@ -116,9 +118,6 @@ async def question_changed(session: AsyncSession, question_id: int) -> None:
 async def _complete_lessons(
     session: AsyncSession, lesson_id: int, attempts: list[QuizAttempt], now: datetime
 ) -> None:
-    from lectern.learning.access import is_live
-    from lectern.learning.progress.service import complete_lesson
-
     ids = {a.enrollment_id for a in attempts if a.enrollment_id is not None}
     if not ids:
         return

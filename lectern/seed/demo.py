@@ -19,7 +19,6 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import runtime
-from lectern.auth.passwords import hash_password
 from lectern.db import unit_of_work
 from lectern.kit.slugs import make_slug
 from lectern.kit.types import utcnow
@@ -47,6 +46,7 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform import service as settings_service
+from lectern.security.passwords import hash_password
 from lectern.seed import demo_content as content
 
 M = TypeVar("M", bound=Base)

@@ -46,6 +46,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from lectern.db import async_url
+from lectern.security.passwords import hash_password
 from lectern.seed.bulk import (
     BULK_THRESHOLD,
     COUNTERS,
@@ -158,8 +159,6 @@ class Generator:
         self.report.generate_seconds += time.perf_counter() - started
 
     async def run(self) -> None:
-        from lectern.auth.passwords import hash_password
-
         self.password_hash = hash_password(SCALE_PASSWORD)
         conn = self.loader.conn
         for table in (

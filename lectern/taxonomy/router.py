@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Response
 
-from lectern.auth.dependencies import AdminActor, OptionalUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import Category
+from lectern.security.dependencies import AdminActor, OptionalUser
 from lectern.taxonomy import policy, service
 from lectern.taxonomy import tags as tag_service
 from lectern.taxonomy.policy import Include

@@ -32,11 +32,11 @@ from typing import Any
 from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.types import utcnow
 from lectern.models import Category, Course, CourseStatus
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
 from lectern.taxonomy import policy
 from lectern.taxonomy.schemas import (
     CategoryCreate,

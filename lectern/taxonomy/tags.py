@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.models import Tag
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
 from lectern.taxonomy import policy
 from lectern.taxonomy.schemas import (
     TagCreate,

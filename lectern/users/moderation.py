@@ -10,8 +10,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth import service as auth
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -19,6 +17,8 @@ from lectern.kit.sql import LIKE_ESCAPE, contains
 from lectern.kit.types import utcnow
 from lectern.models import User, UserProfile, UserRole, UserStatus
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
+from lectern.security.sessions import revoke_sessions
 from lectern.users import policy
 
 # Sort keys an admin may ask for, and the column each one orders by.
@@ -125,7 +125,7 @@ async def suspend(
         raise Conflict(f"this account is already {user.status.value}", code="wrong_status")
     previous = user.status
     user.status = UserStatus.SUSPENDED
-    await auth.revoke_sessions(session, user)
+    await revoke_sessions(session, user)
     log_activity(
         session,
         log_name=ADMIN,
@@ -201,7 +201,7 @@ async def soft_delete(session: AsyncSession, actor: Actor, user_uuid: uuid.UUID)
     if user.deleted_at is not None:
         raise Conflict("this account is already deleted", code="user_deleted")
     user.deleted_at = utcnow()
-    await auth.revoke_sessions(session, user)
+    await revoke_sessions(session, user)
     log_activity(
         session,
         log_name=ADMIN,

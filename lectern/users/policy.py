@@ -7,9 +7,9 @@ is decided here too (``PUBLIC_PROFILE_FIELDS``).
 
 from __future__ import annotations
 
-from lectern.auth.dependencies import ACTIVE_STATUSES
 from lectern.errors import Conflict, Forbidden
 from lectern.models import User, UserRole
+from lectern.security.dependencies import ACTIVE_STATUSES
 
 # The profile fields anyone may read. Everything else is private to the owner and admins:
 # first_name and last_name (legal name: the public display name is users.name),

@@ -10,12 +10,12 @@ import uuid
 
 from fastapi import Depends, Query, Response
 
-from lectern.auth.dependencies import AdminActor, CurrentAdmin, CurrentUser, OptionalUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import UserRole, UserStatus
+from lectern.security.dependencies import AdminActor, CurrentAdmin, CurrentUser, OptionalUser
 from lectern.users import moderation, preferences, profiles, service
 from lectern.users.schemas import (
     AccountUpdateIn,

@@ -10,11 +10,11 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.passwords import check_strength, hash_password
 from lectern.errors import LecternError
 from lectern.kit.sql import dialect_insert
 from lectern.kit.types import utcnow
 from lectern.models import NotificationPreference, User, UserProfile, UserRole, UserStatus
+from lectern.security.passwords import check_strength, hash_password
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
 # What a user may change on their own account (never role, status or e-mail).

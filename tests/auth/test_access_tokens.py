@@ -15,10 +15,10 @@ import jwt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.tokens import issue_access_token, issue_challenge_token
 from lectern.config import auth_settings
 from lectern.kit.types import utcnow
 from lectern.models import User, UserStatus
+from lectern.security.tokens import issue_access_token, issue_challenge_token
 from tests.auth.helpers import API, assert_problem, auth
 from tests.conftest import bearer
 from tests.factories.auth import create_account

@@ -9,10 +9,10 @@ from argon2 import PasswordHasher, Type
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.passwords import needs_rehash, verify_password
-from lectern.auth.tokens import decode_access_token
 from lectern.kit.types import utcnow
 from lectern.models import UserStatus
+from lectern.security.passwords import needs_rehash, verify_password
+from lectern.security.tokens import decode_access_token
 from tests.auth.helpers import API, activity, assert_problem, auth, login
 from tests.factories.auth import PASSWORD, create_account
 

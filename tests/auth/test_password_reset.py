@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
-from lectern.auth.passwords import verify_password
 from lectern.config import app_settings
 from lectern.models import OneTimeToken, OneTimeTokenPurpose, User, UserStatus
+from lectern.security.passwords import verify_password
 from tests.auth.helpers import API, activity, assert_problem, auth, login, sign_in, token_of
 from tests.conftest import bearer
 from tests.factories.auth import PASSWORD, create_account

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
 from lectern.auth import service
-from lectern.auth.tokens import hash_secret
 from lectern.config import app_settings
 from lectern.models import OneTimeToken, User, UserRole, UserStatus
+from lectern.security.tokens import hash_secret
 from tests.auth.helpers import API, activity, assert_problem, token_of
 from tests.factories.auth import create_account
 from tests.mailbox import Mailbox, links

@@ -9,9 +9,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.tokens import hash_secret
 from lectern.kit.types import utcnow
 from lectern.models import RefreshToken, User, UserStatus
+from lectern.security.tokens import hash_secret
 from tests.auth.helpers import API, activity, assert_problem, auth, sign_in
 from tests.conftest import bearer
 from tests.factories.auth import create_account

@@ -9,8 +9,8 @@ import httpx
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.tokens import issue_access_token
 from lectern.models import User
+from lectern.security.tokens import issue_access_token
 from tests.auth.helpers import API, activity, assert_problem, auth, login
 from tests.conftest import bearer
 from tests.factories.auth import (

@@ -8,10 +8,10 @@ from typing import Any
 import pyotp
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.passwords import hash_password
-from lectern.auth.tokens import hash_secret
 from lectern.kit.types import utcnow
 from lectern.models import User
+from lectern.security.passwords import hash_password
+from lectern.security.tokens import hash_secret
 from tests.factories import create_user
 
 PASSWORD = "Correct-Horse-9"

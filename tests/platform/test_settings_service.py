@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.actor import Actor
 from lectern.errors import Conflict
 from lectern.models import ActivityLog, Setting, SettingGroup, SettingType, UserRole
 from lectern.platform import policy, service, setting_values
+from lectern.security.actor import Actor
 from tests.factories import create_user
 from tests.factories.platform import create_setting
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.auth.passwords import verify_password
 from lectern.models import UserRole
+from lectern.security.passwords import verify_password
 from lectern.users import service
 
 

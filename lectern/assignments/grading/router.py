@@ -21,7 +21,6 @@ from lectern.assignments.grading.schemas import (
     StudentOut,
 )
 from lectern.assignments.schemas import ACT, FILE_RESPONSE, READ, FileId
-from lectern.auth.dependencies import CurrentUser
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
@@ -29,6 +28,7 @@ from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models import AssignmentSubmissionStatus
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["assignments"])
 

@@ -15,12 +15,12 @@ from lectern.assignments.grading import service as grading
 from lectern.assignments.schemas import ACT, FILE_RESPONSE, READ, UPLOAD, FileId
 from lectern.assignments.submissions import service as submissions
 from lectern.assignments.submissions.schemas import LearnerAssignmentOut, SubmissionOut
-from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/learn/{course_uuid}/assignments", tags=["assignments"])
 

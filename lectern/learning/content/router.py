@@ -16,7 +16,6 @@ from uuid import UUID
 from fastapi import Path
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.dependencies import CurrentUser, OptionalUser
 from lectern.curriculum.schemas import MAX_ID
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
@@ -24,6 +23,7 @@ from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.learning.content import service
 from lectern.learning.content.schemas import LessonContentOut, OutlineOut
+from lectern.security.dependencies import CurrentUser, OptionalUser
 
 router = ApiRouter(prefix="/learn", tags=["learning"])
 

@@ -18,8 +18,6 @@ from typing import Annotated, Literal
 from fastapi import Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
-from lectern.auth.actor import Actor
-from lectern.auth.dependencies import AdminActor, CurrentActor, CurrentUser
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
@@ -36,6 +34,8 @@ from lectern.learning.enrollments.schemas import (
     StudentOut,
 )
 from lectern.models import Enrollment, EnrollmentStatus, User
+from lectern.security.actor import Actor
+from lectern.security.dependencies import AdminActor, CurrentActor, CurrentUser
 
 EnrollmentUuid = Annotated[uuid.UUID, Path(description="The enrollment's uuid.")]
 CourseUuid = Annotated[uuid.UUID, Path(description="The course's uuid.")]

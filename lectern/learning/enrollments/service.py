@@ -48,7 +48,6 @@ from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
-from lectern.auth.actor import Actor
 from lectern.courses.policy import Access, course_for
 from lectern.errors import Conflict, Forbidden, NotFound
 from lectern.kit.sql import insert_ignore, rowcount
@@ -69,6 +68,7 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.security.actor import Actor
 
 # log_name of grants made by instructors in the studio (admins' go under "admin").
 STUDIO = "studio"

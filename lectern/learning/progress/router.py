@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -24,6 +23,7 @@ from lectern.learning.progress.schemas import (
     ResumeLessonOut,
 )
 from lectern.models import Enrollment, LessonType
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/learn", tags=["progress"])
 

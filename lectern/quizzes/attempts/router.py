@@ -11,7 +11,6 @@ from uuid import UUID
 
 from fastapi import Path, Query, Response, status
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
@@ -32,6 +31,7 @@ from lectern.quizzes.attempts.schemas import (
     SavedAnswerOut,
 )
 from lectern.quizzes.scoring import MANUAL_TYPES, has_content, is_manually_graded
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(tags=["quizzes"])
 

@@ -13,7 +13,6 @@ from uuid import UUID
 
 from fastapi import Depends, Path, Query
 
-from lectern.auth.dependencies import CurrentUser
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
@@ -37,6 +36,7 @@ from lectern.quizzes.grading.schemas import (
     QuizBrief,
     QuizStatsOut,
 )
+from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["quiz grading"])
 

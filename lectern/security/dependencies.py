@@ -9,12 +9,12 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam, select
 
-from lectern.auth.actor import Actor
-from lectern.auth.tokens import decode_access_token
 from lectern.db import SessionDep
 from lectern.errors import Forbidden, Unauthorized
 from lectern.kit.client import Client
 from lectern.models import User, UserRole, UserStatus
+from lectern.security.actor import Actor
+from lectern.security.tokens import decode_access_token
 
 bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login.")
 
