@@ -33,7 +33,7 @@ def test_the_root_path_of_a_proxy_is_not_part_of_the_prefix() -> None:
 
 
 async def test_routes_under_several_routers_resolve(client: AsyncClient) -> None:
-    # /courses (browse), /studio/courses (studio, auth needed), a path nobody serves.
+    # /courses (the catalog), /studio/courses (studio, auth needed), a path nobody serves.
     assert (await client.get("/api/v1/courses")).status_code == 200
     assert (await client.get("/api/v1/studio/courses")).status_code == 401
     missing = await client.get("/api/v1/nowhere")
