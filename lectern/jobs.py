@@ -9,6 +9,7 @@ that needs the database opens its own ``db.unit_of_work()``.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -68,8 +69,14 @@ async def dispatch_pending(session: AsyncSession) -> None:
 
 
 async def wait_for_jobs() -> None:
-    """Wait until in-process jobs have finished, and those they queued in turn (the tests
-    and the CLI use this)."""
-    if isinstance(broker, InMemoryBroker):
-        while broker._running_tasks:  # a job may queue another while it runs
-            await broker.wait_all()
+    """Wait until this event loop's in-process jobs have finished, and the jobs they queued
+    in turn (the tests and the CLI use this)."""
+    if not isinstance(broker, InMemoryBroker):
+        return
+    loop = asyncio.get_running_loop()
+    while running := [
+        task
+        for task in broker._running_tasks  # the broker's own wait_all misses late arrivals
+        if not task.done() and task.get_loop() is loop
+    ]:
+        await asyncio.wait(running)

@@ -1,4 +1,4 @@
-"""The review workflow of a course.
+"""The approval workflow of a course: authors submit, admins approve or reject.
 
 draft / rejected / unpublished --submit--> pending_review --approve--> published
                                             pending_review --reject--> rejected

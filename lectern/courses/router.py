@@ -1,4 +1,4 @@
-"""HTTP routes of the courses domain: authoring, co-instructors, links, FAQs and review.
+"""HTTP routes of the courses domain: authoring, co-instructors, links, FAQs and approval.
 
 Who: approved instructors on the courses they own or co-teach, admins on every course.
 A course the caller may not edit is a 404; one they may see but not change this way
@@ -12,8 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Path, Query
 
-from lectern.courses import approval as review
-from lectern.courses import links, service, team
+from lectern.courses import approval, links, service, team
 from lectern.courses.schemas import (
     SLUG_PATTERN,
     CoInstructorCreate,
@@ -361,7 +360,7 @@ async def delete_faq(
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def submit(session: SessionDep, user: CurrentUser, course_uuid: CourseUuid) -> CourseOut:
-    return service.course_out(await review.submit(session, user, course_uuid))
+    return service.course_out(await approval.submit(session, user, course_uuid))
 
 
 @router.post(
@@ -371,7 +370,7 @@ async def submit(session: SessionDep, user: CurrentUser, course_uuid: CourseUuid
     responses=problem_responses(401, 403, 404, 409),
 )
 async def approve(session: SessionDep, admin: CurrentAdmin, course_uuid: CourseUuid) -> CourseOut:
-    return service.course_out(await review.approve(session, admin, course_uuid))
+    return service.course_out(await approval.approve(session, admin, course_uuid))
 
 
 @router.post(
@@ -383,7 +382,7 @@ async def approve(session: SessionDep, admin: CurrentAdmin, course_uuid: CourseU
 async def reject(
     session: SessionDep, admin: CurrentAdmin, course_uuid: CourseUuid, body: RejectionIn
 ) -> CourseOut:
-    return service.course_out(await review.reject(session, admin, course_uuid, body.reason))
+    return service.course_out(await approval.reject(session, admin, course_uuid, body.reason))
 
 
 @router.post(
@@ -393,7 +392,7 @@ async def reject(
     responses=problem_responses(401, 403, 404, 409),
 )
 async def unpublish(session: SessionDep, user: CurrentUser, course_uuid: CourseUuid) -> CourseOut:
-    return service.course_out(await review.unpublish(session, user, course_uuid))
+    return service.course_out(await approval.unpublish(session, user, course_uuid))
 
 
 @router.post(
@@ -403,4 +402,4 @@ async def unpublish(session: SessionDep, user: CurrentUser, course_uuid: CourseU
     responses=problem_responses(401, 403, 404, 409),
 )
 async def publish(session: SessionDep, user: CurrentUser, course_uuid: CourseUuid) -> CourseOut:
-    return service.course_out(await review.publish(session, user, course_uuid))
+    return service.course_out(await approval.publish(session, user, course_uuid))

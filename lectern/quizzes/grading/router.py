@@ -19,7 +19,7 @@ from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.models.quizzes import Quiz, QuizAttempt, QuizAttemptStatus
-from lectern.quizzes.grading import service as review
+from lectern.quizzes.grading import service as grading
 from lectern.quizzes.grading import statistics as stats
 from lectern.quizzes.grading.schemas import (
     AnsweredQuestionOut,
@@ -59,7 +59,7 @@ def _student(attempt: QuizAttempt) -> PersonOut:
     return PersonOut(uuid=attempt.user.uuid, name=attempt.user.name, email=attempt.user.email)
 
 
-def _detail(view: review.AttemptView) -> AttemptDetailOut:
+def _detail(view: grading.AttemptView) -> AttemptDetailOut:
     a = view.attempt
     return AttemptDetailOut(
         uuid=a.uuid,
@@ -127,8 +127,8 @@ async def queue_filters(
     ),
     quiz: UUID | None = Query(None, description="Only this quiz's attempts."),
     student: UUID | None = Query(None, description="Only this learner's attempts."),
-) -> review.QueueFilters:
-    return review.QueueFilters(status=status, quiz=quiz, student=student)
+) -> grading.QueueFilters:
+    return grading.QueueFilters(status=status, quiz=quiz, student=student)
 
 
 @router.get(
@@ -144,12 +144,12 @@ async def queue_filters(
 async def grading_queue(
     session: SessionDep,
     course: EditableCourse,
-    filters: Annotated[review.QueueFilters, Depends(queue_filters)],
+    filters: Annotated[grading.QueueFilters, Depends(queue_filters)],
     params: PageParams = Depends(page_params),
 ) -> Page[QueueItemOut]:
     if filters.quiz is not None:
-        await review.quiz_of_course(session, course, filters.quiz)
-    rows, meta = await review.queue(session, course, filters, params)
+        await grading.quiz_of_course(session, course, filters.quiz)
+    rows, meta = await grading.queue(session, course, filters, params)
     items = [
         QueueItemOut(
             uuid=r.attempt.uuid,
@@ -183,7 +183,7 @@ async def grading_queue(
 async def get_attempt(
     attempt_uuid: UUID, session: SessionDep, course: EditableCourse
 ) -> AttemptDetailOut:
-    return _detail(await review.attempt_view(session, course, attempt_uuid))
+    return _detail(await grading.attempt_view(session, course, attempt_uuid))
 
 
 @router.post(
@@ -207,7 +207,7 @@ async def grade(
     user: CurrentUser,
     course: EditableCourse,
 ) -> AttemptDetailOut:
-    view = await review.grade_answer(
+    view = await grading.grade_answer(
         session, course, user, attempt_uuid, answer_id, body.points, body.feedback
     )
     return _detail(view)
@@ -223,7 +223,7 @@ async def grade(
 async def attempt_feedback(
     attempt_uuid: UUID, body: AttemptFeedbackIn, session: SessionDep, course: EditableCourse
 ) -> AttemptDetailOut:
-    return _detail(await review.set_feedback(session, course, attempt_uuid, body.feedback))
+    return _detail(await grading.set_feedback(session, course, attempt_uuid, body.feedback))
 
 
 @router.get(
@@ -239,7 +239,7 @@ async def attempt_feedback(
 async def quiz_statistics(
     quiz_uuid: UUID, session: SessionDep, course: EditableCourse
 ) -> QuizStatsOut:
-    quiz = await review.quiz_of_course(session, course, quiz_uuid)
+    quiz = await grading.quiz_of_course(session, course, quiz_uuid)
     result = await stats.quiz_stats(session, quiz)
     return QuizStatsOut(
         quiz=_quiz_brief(quiz),
