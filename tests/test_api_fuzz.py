@@ -8,11 +8,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 import schemathesis
 import uvicorn
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -31,6 +33,19 @@ from tests.dbs import Databases, on_postgresql
 
 pytestmark = pytest.mark.skipif(
     not on_postgresql(), reason="the fuzzing run is on PostgreSQL (LECTERN_TEST_DATABASE_URL)"
+)
+
+# Datetimes at the calendar's edges (where a conversion to UTC overflows) come up often, beside
+# ordinary ones.
+EDGE_DATETIMES = ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "1899-12-31T23:59:59Z"]
+schemathesis.openapi.format(
+    "date-time",
+    st.one_of(
+        st.sampled_from(EDGE_DATETIMES),
+        st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)).map(
+            lambda moment: moment.isoformat() + "+00:00"
+        ),
+    ),
 )
 
 CHECKS = [

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.curriculum.content import (
     has_https_iframe,
@@ -14,7 +14,7 @@ from lectern.curriculum.content import (
     sanitize_embed,
     sanitize_html,
 )
-from lectern.kit.schemas import Input, Output, Patch
+from lectern.kit.schemas import Input, Instant, Output, Patch
 from lectern.models import CourseSectionDripType, LessonDripType, LessonType, VideoTrackKind
 
 MAX_ID = 2**63 - 1
@@ -57,7 +57,7 @@ class SectionCreate(Input):
     drip_enabled: bool = False
     drip_type: CourseSectionDripType | None = None
     drip_days: DripDays | None = None
-    drip_date: AwareDatetime | None = None
+    drip_date: Instant | None = None
     drip_after_section_id: RowId | None = Field(
         None, description="Another section of the same course (after_section drip)."
     )
@@ -70,7 +70,7 @@ class SectionUpdate(Patch):
     drip_enabled: bool | None = None
     drip_type: CourseSectionDripType | None = None
     drip_days: DripDays | None = None
-    drip_date: AwareDatetime | None = None
+    drip_date: Instant | None = None
     drip_after_section_id: RowId | None = None
 
     not_null = ("title", "is_published", "drip_enabled")
@@ -134,7 +134,7 @@ class _LessonFields(Input):
     )
     drip_type: LessonDripType | None = None
     drip_days: DripDays | None = None
-    drip_date: AwareDatetime | None = None
+    drip_date: Instant | None = None
     drip_after_lesson: UUID | None = Field(
         None, description="Another lesson of the same course (after_lesson drip)."
     )

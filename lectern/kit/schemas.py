@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Generic, TypeVar
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    ValidationInfo,
+    field_validator,
+)
 
 T = TypeVar("T")
 
@@ -23,6 +31,31 @@ def _reject_nul(value: Any) -> Any:
         for item in value:
             _reject_nul(item)
     return value
+
+
+# The instants Lectern accepts: in UTC, between these. A moment at the calendar's very edge
+# with an offset (9999-12-31T23:59:59-14:00) cannot even be converted to UTC.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9999, 12, 30, tzinfo=UTC)
+
+
+def in_utc(value: datetime) -> datetime:
+    """``value`` in UTC (a naive one taken as UTC), refused outside EARLIEST..LATEST."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise ValueError("must be a time between 1900-01-01 and 9999-12-30 (UTC)")
+    return moment
+
+
+# Every datetime a request may send is one of these, so one rule bounds them all: a body's
+# fields need an offset (``2026-05-01T09:00:00+02:00``); a query parameter without one is UTC.
+Instant = Annotated[AwareDatetime, AfterValidator(in_utc)]
+QueryInstant = Annotated[datetime, AfterValidator(in_utc)]
 
 
 class Input(BaseModel):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -12,7 +11,7 @@ from pydantic import JsonValue
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.routing import ApiRouter
-from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.kit.schemas import Page, PageParams, QueryInstant, page_params
 from lectern.models import SettingGroup
 from lectern.platform import activity, policy
 from lectern.platform import service as settings
@@ -153,13 +152,6 @@ async def delete_setting(
 # -- activity log --------------------------------------------------------------------------
 
 
-def _utc(moment: datetime | None) -> datetime | None:
-    """A naive timestamp in a query is read as UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
-
-
 @router.get(
     "/activity-logs",
     response_model=Page[ActivityLogOut],
@@ -181,16 +173,15 @@ async def list_activity_logs(
         None, max_length=100, pattern=NAME_PATTERN, description="A table name: users."
     ),
     subject_id: int | None = Query(None, ge=1, le=2**63 - 1, description="With subject_type."),
-    since: datetime | None = Query(
+    since: QueryInstant | None = Query(
         None, alias="from", description="Entries at or after this ISO 8601 time (UTC if naive)."
     ),
-    until: datetime | None = Query(
+    until: QueryInstant | None = Query(
         None, alias="to", description="Entries at or before this ISO 8601 time (UTC if naive)."
     ),
 ) -> Page[ActivityLogOut]:
     if subject_id is not None and subject_type is None:
         raise InvalidInput("subject_id needs subject_type", field="query.subject_type")
-    since, until = _utc(since), _utc(until)
     if since is not None and until is not None and since > until:
         raise InvalidInput("'from' is after 'to'", field="query.from")
     rows, meta = await activity.list_entries(

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.assignments.schemas import FileOut
 from lectern.curriculum.content import sanitize_html
-from lectern.kit.schemas import Input, Output, Patch
+from lectern.kit.schemas import Input, Instant, Output, Patch
 
 MAX_POINTS = Decimal("100000")
 MAX_FILE_MB = 10_240
@@ -34,11 +34,7 @@ def _extensions(value: list[str] | None) -> list[str] | None:
     return clean or None
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    return value.astimezone(UTC) if value is not None else None
-
-
-DueDate = Annotated[AwareDatetime | None, AfterValidator(_utc)]
+DueDate = Instant | None
 Title = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 HtmlText = Annotated[str, StringConstraints(max_length=500_000), AfterValidator(sanitize_html)]
