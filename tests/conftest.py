@@ -108,10 +108,21 @@ async def app(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[FastAPI
             await outer.rollback()
 
 
+async def _jobs_done(_response: httpx.Response) -> None:
+    await jobs.wait_for_jobs()
+
+
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app's client. The jobs a request queued have run when its response is read (in
+    production they run afterwards): tests see their effects, and no job shares the test's
+    database connection with the test's next statement."""
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://lectern.test") as client:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://lectern.test",
+        event_hooks={"response": [_jobs_done]},
+    ) as client:
         yield client
 
 

@@ -45,7 +45,11 @@ def test_the_app_serves_the_routes_of_the_domains(shared_app: FastAPI) -> None:
 
 
 def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
-    assert registry.task_modules() == ["lectern.curriculum.tasks", "lectern.mail.tasks"]
+    assert registry.task_modules() == [
+        "lectern.auth.tasks",
+        "lectern.curriculum.tasks",
+        "lectern.mail.tasks",
+    ]
     assert sorted(registry.periodic_jobs()) == [
         "learning.expire_enrollments",
         "quizzes.close_overdue_attempts",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lectern.auth import router
+from lectern.auth import router, tasks
 from lectern.registry import Domain
 
-domain = Domain("auth", routers=[router.router])
+domain = Domain("auth", routers=[router.router], tasks=[tasks.send_reset_link])

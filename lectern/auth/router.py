@@ -185,7 +185,7 @@ async def forgot_password(
     data: ForgotPasswordIn, request: Request, session: SessionDep
 ) -> AcceptedOut:
     await _limit(request, "reset", "reset_rate", data.email.lower())
-    await service.forgot_password(session, data.email)
+    service.forgot_password(session, data.email)
     return AcceptedOut(detail="if an account has this address, a reset link is on its way")
 
 

@@ -16,8 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import jobs
 from lectern.auth import onetime, twofactor
 from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
+from lectern.auth.tasks import send_reset_link
 from lectern.config import auth_settings
 from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
 from lectern.kit.client import Client
@@ -57,28 +59,23 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
     The answer never tells whether the address already has an account: then nothing is
     created, the owner gets an "account exists" e-mail instead of a verification link,
     and the same password hashing runs so the timing matches too. Usernames are public,
-    so a taken username is a plain 409.
+    so a taken username is a plain 409, decided before the address is looked at (else the
+    answer to a taken username would tell a known address from an unknown one).
     """
     email = users.normalize_email(data.email)
     check_strength(data.password)
     if data.username is not None:
-        users.normalize_username(data.username)
+        username = users.normalize_username(data.username)
+        if await users.username_taken(session, username):
+            raise _username_taken()
     existing = await users.get_by_email(session, email)
     if existing is not None:
         hash_password(data.password)
-        await onetime.send_account_exists(session, existing)
-        log_activity(
-            session,
-            log_name=AUTH,
-            event="register_existing_email",
-            description=f"a sign-up was attempted with the address of {existing.username}",
-            causer=existing,
-            client=client,
-        )
+        await _tell_owner(session, client, existing)
         return
     try:
         # A savepoint: a concurrent sign-up with the same address or username loses on the
-        # unique key, and that is a 409 rather than a broken unit of work.
+        # unique key (or the check before it), not the whole unit of work.
         async with session.begin_nested():
             user = await users.create_user(
                 session,
@@ -87,12 +84,12 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
                 password=data.password,
                 username=data.username,
             )
-    except IntegrityError:
-        # A concurrent sign-up won the unique key: for the address, answer as for any
-        # taken address (nothing created); for the username, say so.
+    except (IntegrityError, users.UserExistsError):
+        # A concurrent sign-up won: for the address, answer as for any taken address
+        # (nothing created, the winner's link is on its way); for the username, say so.
         if await users.get_by_email(session, email) is not None:
             return
-        raise users.UserExistsError("this username is taken") from None
+        raise _username_taken() from None
     await onetime.send_verification(session, user)
     log_activity(
         session,
@@ -100,6 +97,22 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
         event="registered",
         description=f"{user.username} signed up",
         causer=user,
+        client=client,
+    )
+
+
+def _username_taken() -> LecternError:
+    return users.UserExistsError("this username is taken")
+
+
+async def _tell_owner(session: AsyncSession, client: Client, owner: User) -> None:
+    await onetime.send_account_exists(session, owner)
+    log_activity(
+        session,
+        log_name=AUTH,
+        event="register_existing_email",
+        description=f"a sign-up was attempted with the address of {owner.username}",
+        causer=owner,
         client=client,
     )
 
@@ -368,13 +381,10 @@ async def resend_verification(session: AsyncSession, user: User) -> None:
     await onetime.send_verification(session, user)
 
 
-async def forgot_password(session: AsyncSession, email: str) -> None:
-    """Send a reset link if an account that may sign in has this address; say nothing."""
-    # A plain lookup (lower-cased): a malformed address matches nobody, and says so to nobody.
-    user = await users.get_by_email(session, email.strip())
-    if user is None or user.deleted_at is not None or user.status not in ACTIVE_STATUSES:
-        return
-    await onetime.send_password_reset(session, user)
+def forgot_password(session: AsyncSession, email: str) -> None:
+    """Queue the reset link's job, whoever has the address: the request does the same work
+    (and takes the same time) for a known address and an unknown one."""
+    jobs.after_commit(session, send_reset_link, email=email.strip())
 
 
 async def reset_password(session: AsyncSession, client: Client, secret: str, password: str) -> None:

@@ -55,6 +55,10 @@ async def get_by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(select(User).where(User.email == email.lower()))
 
 
+async def username_taken(session: AsyncSession, username: str) -> bool:
+    return await session.scalar(select(User.id).where(User.username == username)) is not None
+
+
 async def free_username(session: AsyncSession, wanted: str) -> str:
     """``wanted`` if nobody has it, else ``wanted`` with the first free number appended."""
     base = re.sub(r"[^a-z0-9_.-]", "", wanted.lower())[:40] or "user"
@@ -95,8 +99,7 @@ async def create_user(
         username = await free_username(session, email.split("@")[0])
     else:
         username = normalize_username(username)
-        exists = await session.scalar(select(User.id).where(User.username == username))
-        if exists is not None:
+        if await username_taken(session, username):
             raise UserExistsError(f"the username {username} is taken")
     user = User(
         name=name.strip(),

@@ -7,9 +7,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern import jobs
+from lectern.auth.tasks import send_reset_link
 from lectern.config import app_settings
 from lectern.models import OneTimeToken, OneTimeTokenPurpose, User, UserStatus
 from lectern.security.passwords import verify_password
@@ -17,6 +18,7 @@ from tests.auth.helpers import API, activity, assert_problem, auth, login, sign_
 from tests.conftest import bearer
 from tests.factories.auth import PASSWORD, create_account
 from tests.mailbox import Mailbox, links
+from tests.queries import count_queries
 
 NEW_PASSWORD = "Brand-new-secret-7"
 
@@ -98,6 +100,40 @@ async def test_forgot_answers_the_same_for_unknown_and_disabled_addresses(
     await mailbox.wait(1)
     assert [m["To"] for m in mailbox.messages] == [known.email]
     assert await reset_tokens(db, suspended) == []
+
+
+async def test_forgot_does_the_same_work_for_known_and_unknown_addresses(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    engine: AsyncEngine,
+    mailbox: Mailbox,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The request only queues the job (no statement at all, nothing to time apart); the job
+    looks the address up and mails the link."""
+    known = await create_account(db)
+    await db.commit()
+    queued: list[dict[str, str]] = []
+
+    async def hold(**kwargs: str) -> None:  # the job is run below, after the requests
+        queued.append(kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(send_reset_link, "kiq", hold)
+        with count_queries(engine) as for_known:
+            answer_known = await forgot(client, known.email)
+        with count_queries(engine) as for_unknown:
+            answer_unknown = await forgot(client, "nobody@example.com")
+    assert (answer_known.status_code, answer_known.text) == (202, answer_unknown.text)
+    assert for_known == for_unknown == []
+    assert queued == [{"email": known.email}, {"email": "nobody@example.com"}]
+
+    for job in queued:
+        await send_reset_link.kiq(**job)
+    await jobs.wait_for_jobs()
+    [message] = await mailbox.wait(1)
+    assert message["To"] == known.email
+    assert len(await reset_tokens(db, known)) == 1
 
 
 async def test_a_new_reset_link_retires_the_previous_one(

@@ -97,6 +97,29 @@ async def test_a_taken_username_is_a_409(client: httpx.AsyncClient, db: AsyncSes
     assert await users_count(db) == before
 
 
+async def test_a_taken_username_answers_alike_whether_the_address_is_known(
+    client: httpx.AsyncClient, db: AsyncSession, mailbox: Mailbox
+) -> None:
+    """The username is checked first: a taken one does not let the answer tell a known
+    address from an unknown one."""
+    await create_account(db, email="ada@example.com", username="ada")
+    await create_account(db, email="grace@example.com", username="grace")
+    before = await users_count(db)
+    known = await client.post(
+        f"{API}/register", json={**NEW, "email": "grace@example.com", "username": "ada"}
+    )
+    unknown = await client.post(
+        f"{API}/register", json={**NEW, "email": "nobody@example.com", "username": "ada"}
+    )
+    assert_problem(known, 409, "user_exists")
+    assert (known.status_code, known.json()["detail"]) == (
+        unknown.status_code,
+        unknown.json()["detail"],
+    )
+    assert await users_count(db) == before
+    assert mailbox.messages == []  # the owner of the known address heard nothing either
+
+
 async def test_a_taken_email_gets_the_same_answer_and_its_owner_a_notice(
     client: httpx.AsyncClient, db: AsyncSession, mailbox: Mailbox
 ) -> None:
