@@ -240,7 +240,7 @@ async def two_factor_enable(
     data: TwoFactorEnableIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> RecoveryCodesOut:
     await _limit(request, "password-check", "login_rate", str(actor.user.uuid))
-    codes = twofactor.enable(session, actor, data.code)
+    codes = await twofactor.enable(session, actor, data.code)
     return RecoveryCodesOut(recovery_codes=codes)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 import pyotp
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,14 +46,14 @@ def start(user: User, password: str) -> tuple[str, str]:
     return secret, uri
 
 
-def enable(session: AsyncSession, actor: Actor, code: str) -> list[str]:
+async def enable(session: AsyncSession, actor: Actor, code: str) -> list[str]:
     """Turn two-factor on with a code from the authenticator; the recovery codes, once."""
     user = actor.user
     if is_enabled(user):
         raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
     if user.two_factor_secret is None:
         raise Conflict("start with /auth/2fa/setup", code="two_factor_not_set_up")
-    if not _totp_ok(user.two_factor_secret, code):
+    if not await _accept_code(session, user, code):
         raise InvalidInput("the code is not valid", field="code", code="invalid_code")
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
     user.two_factor_enabled_at = utcnow()
@@ -80,6 +80,7 @@ async def disable(session: AsyncSession, actor: Actor, password: str, code: str)
     user.two_factor_secret = None
     user.two_factor_enabled_at = None
     user.two_factor_recovery_codes = None
+    user.two_factor_last_step = None
     log_activity(
         session,
         log_name=AUTH,
@@ -97,7 +98,7 @@ async def verify(
     code (which is then spent)."""
     if user.two_factor_secret is None:
         return False
-    if otp is not None and _totp_ok(user.two_factor_secret, otp):
+    if otp is not None and await _accept_code(session, user, otp):
         return True
     return recovery_code is not None and await _spend_recovery_code(session, user, recovery_code)
 
@@ -107,13 +108,40 @@ def _check_password(user: User, password: str) -> None:
         raise InvalidInput("the password is not correct", field="password", code="wrong_password")
 
 
-def _totp_ok(secret: str, code: str) -> bool:
+def _step_of(secret: str, code: str) -> int | None:
+    """The time step (30-second counter) whose code ``code`` is, within the valid window."""
     code = code.strip()
-    return (
-        len(code) == 6
-        and code.isdigit()
-        and pyotp.TOTP(secret).verify(code, valid_window=_VALID_WINDOW)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(utcnow())
+    for step in range(now - _VALID_WINDOW, now + _VALID_WINDOW + 1):
+        if secrets.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+async def _accept_code(session: AsyncSession, user: User, code: str) -> bool:
+    """Whether ``code`` is right and not used before (RFC 6238 section 5.2): its step must be
+    later than the last accepted one. A compare-and-set: of two requests with one code, or
+    codes of one step, one wins."""
+    assert user.two_factor_secret is not None
+    step = _step_of(user.two_factor_secret, code)
+    if step is None:
+        return False
+    result = await session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.two_factor_last_step.is_(None), User.two_factor_last_step < step),
+        )
+        .values(two_factor_last_step=step)
+        .execution_options(synchronize_session=False)
     )
+    if rowcount(result) != 1:
+        return False
+    set_committed_value(user, "two_factor_last_step", step)
+    return True
 
 
 async def _spend_recovery_code(session: AsyncSession, user: User, code: str) -> bool:

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -57,6 +57,8 @@ class User(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Hashes of the unused recovery codes.
     two_factor_recovery_codes: Mapped[list[str] | None] = mapped_column(JSONType)
+    # The time step of the last code accepted: a code is good once (migration 0027).
+    two_factor_last_step: Mapped[int | None] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(12), default="en", server_default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,12 +3,15 @@ and spent once, sign-in that asks for the second factor, and turning it off."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pyotp
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.auth import twofactor
 from lectern.models import User
 from lectern.security.tokens import issue_access_token
 from tests.auth.helpers import API, activity, assert_problem, auth, login
@@ -27,8 +30,25 @@ async def reload(db: AsyncSession, user: User) -> User:
     return user
 
 
+# A moment in the middle of a 30-second step: the server's clock in the tests that use codes
+# of neighbouring steps (a code is accepted once, and only after the last accepted step).
+NOON = datetime(2026, 6, 1, 12, 0, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(twofactor, "utcnow", lambda: NOON)
+    return NOON
+
+
+def code_at(secret: str, step: int) -> str:
+    """The code of the step ``step`` steps after the frozen clock's."""
+    totp = pyotp.TOTP(secret)
+    return totp.generate_otp(totp.timecode(NOON) + step)
+
+
 async def test_enrolment_then_sign_in_with_the_second_factor(
-    client: httpx.AsyncClient, db: AsyncSession
+    client: httpx.AsyncClient, db: AsyncSession, frozen_clock: datetime
 ) -> None:
     user = await create_account(db, email="grace@example.com")
 
@@ -46,7 +66,7 @@ async def test_enrolment_then_sign_in_with_the_second_factor(
     assert_problem(wrong, 422, "invalid_code")
     assert (await reload(db, user)).two_factor_enabled_at is None
 
-    code = pyotp.TOTP(secret).now()
+    code = code_at(secret, -1)  # the window reaches a step either side
     enable = await client.post(f"{API}/2fa/enable", json={"code": code}, headers=bearer(user))
 
     assert enable.status_code == 200, enable.text
@@ -67,14 +87,29 @@ async def test_enrolment_then_sign_in_with_the_second_factor(
     assert "access_token" not in body
     finish = await client.post(
         f"{API}/login/2fa",
-        json={"challenge_token": body["challenge_token"], "otp": pyotp.TOTP(secret).now()},
+        json={"challenge_token": body["challenge_token"], "otp": code_at(secret, 0)},
     )
     assert finish.status_code == 200, finish.text
     assert (
         await client.get(f"{API}/me", headers=auth(finish.json()["access_token"]))
     ).status_code == 200
     # Or the code along with the password, in one request.
-    assert (await login(client, user.email, otp=pyotp.TOTP(secret).now())).status_code == 200
+    assert (await login(client, user.email, otp=code_at(secret, 1))).status_code == 200
+
+
+async def test_a_code_is_accepted_once(
+    client: httpx.AsyncClient, db: AsyncSession, frozen_clock: datetime
+) -> None:
+    """RFC 6238 section 5.2: a code seen over a shoulder cannot be replayed in its window, nor
+    can a code of a step before the last one accepted."""
+    user = await create_two_factor_account(db)
+    assert user.two_factor_secret is not None
+    now, earlier = code_at(user.two_factor_secret, 0), code_at(user.two_factor_secret, -1)
+    assert (await login(client, user.email, otp=now)).status_code == 200
+    assert_problem(await login(client, user.email, otp=now), 401, "invalid_two_factor_code")
+    assert_problem(await login(client, user.email, otp=earlier), 401, "invalid_two_factor_code")
+    await reload(db, user)
+    assert user.two_factor_last_step == pyotp.TOTP(user.two_factor_secret).timecode(NOON)
 
 
 async def test_setup_and_enable_refusals(client: httpx.AsyncClient, db: AsyncSession) -> None:
