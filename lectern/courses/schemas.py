@@ -13,8 +13,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import (
     CourseAccessType,
@@ -97,7 +98,7 @@ def _check_url(value: str | None) -> str | None:
 class _CourseFields(Patch):
     subtitle: Title | None = None
     short_description: Line | None = None
-    description: Annotated[str, Field(max_length=50_000)] | None = None
+    description: Annotated[RichText, StringConstraints(max_length=50_000)] | None = None
     requirements: Bullets | None = None
     what_you_learn: Bullets | None = None
     target_audience: Bullets | None = None
@@ -344,7 +345,7 @@ class RelatedOut(Output):
 # -- FAQs -------------------------------------------------------------------------------------
 
 Question = Annotated[str, Field(min_length=1, max_length=500)]
-Answer = Annotated[str, Field(min_length=1, max_length=10_000)]
+Answer = Annotated[RichText, StringConstraints(min_length=1, max_length=10_000)]
 FaqCategory = Annotated[str, Field(min_length=1, max_length=100)]
 
 

@@ -1,4 +1,5 @@
-"""Checking what authors paste or upload: HTML, embed codes, URLs and WebVTT files."""
+"""Checking what authors paste or upload: embed codes, URLs and WebVTT files (HTML:
+lectern.kit.html)."""
 
 from __future__ import annotations
 
@@ -21,11 +22,6 @@ def is_http_url(value: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in {"http", "https"} and bool(parts.hostname)
-
-
-def sanitize_html(value: str) -> str:
-    """Lesson text: nh3's default allow-list (no scripts, event handlers or javascript: URLs)."""
-    return nh3.clean(value)
 
 
 def _embed_attribute(tag: str, attribute: str, value: str) -> str | None:

@@ -12,8 +12,8 @@ from lectern.curriculum.content import (
     has_https_iframe,
     is_http_url,
     sanitize_embed,
-    sanitize_html,
 )
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Instant, Output, Patch
 from lectern.models import CourseSectionDripType, LessonDripType, LessonType, VideoTrackKind
 
@@ -38,7 +38,7 @@ def _embed(value: str) -> str:
 HttpUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_http_url)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
-HtmlText = Annotated[str, StringConstraints(max_length=500_000), AfterValidator(sanitize_html)]
+HtmlText = Annotated[RichText, StringConstraints(max_length=500_000)]
 EmbedCode = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(_embed)]
 Seconds = Annotated[int, Field(ge=0, le=MAX_SECONDS)]
 DripDays = Annotated[int, Field(ge=0, le=MAX_DRIP_DAYS)]

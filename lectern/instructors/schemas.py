@@ -8,8 +8,9 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Output
 from lectern.models import InstructorProfile, InstructorProfileStatus, User, UserRole, UserStatus
 
@@ -52,7 +53,7 @@ def _unique(items: list[str]) -> list[str]:
 
 HttpUrl = Annotated[str, Field(min_length=1, max_length=MAX_URL), AfterValidator(_http_url)]
 Headline = Annotated[str, Field(min_length=1, max_length=255)]
-Bio = Annotated[str, Field(min_length=1, max_length=10_000)]
+Bio = Annotated[RichText, StringConstraints(min_length=1, max_length=10_000)]
 ShortBio = Annotated[str, Field(max_length=500)]
 Subject = Annotated[str, Field(min_length=1, max_length=100)]
 Expertise = Annotated[

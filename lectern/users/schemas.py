@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, StrictBool, StringConstraints, field_validator
 
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Output
 from lectern.kit.types import utcnow
 from lectern.models import (
@@ -158,7 +159,7 @@ class ProfileUpdateIn(Input):
     date_of_birth: Annotated[date, AfterValidator(_past_birth_date)] | None = None
     gender: UserProfileGender | None = None
     headline: Line | None = None
-    bio: Annotated[str, StringConstraints(min_length=1, max_length=5000)] | None = None
+    bio: Annotated[RichText, StringConstraints(min_length=1, max_length=5000)] | None = None
     country: Short | None = None
     city: Short | None = None
     timezone: TimeZone | None = None

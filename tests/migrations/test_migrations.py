@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import migrate
 from lectern.db import create_engine, session_factory
-from lectern.models import Base, Enrollment, LessonProgress, User
+from lectern.models import Base, Course, Enrollment, LessonProgress, User
 from tests import factories
 from tests.factories import PASSWORD_HASH
 from tests.schema import (
@@ -32,7 +32,7 @@ from tests.schema import (
 
 # users and auth, the spec's steps 1-20, 21: the deferred foreign keys, 22: course search,
 # then changes that add no table (23-25)
-REVISIONS = 28
+REVISIONS = 29
 
 
 def test_head_builds_every_table_of_the_models(migrated_db: URL) -> None:
@@ -81,10 +81,10 @@ def test_every_step_rolls_back_and_the_schema_migrates_again(empty_db: URL) -> N
         seen.append(tables(empty_db))
     assert migrate.current_revision(empty_db) is None
     assert seen[-1] == set()
-    # Each step but the last seven (foreign keys, search objects, heartbeat columns,
-    # assessment keys, the catalog's indexes, the TOTP step) removes tables; none removes
-    # another's.
-    for later, earlier in itertools.pairwise(seen[7:]):
+    # Each step but the last eight (foreign keys, search objects, heartbeat columns,
+    # assessment keys, the catalog's indexes, the TOTP step, the rich-text cleaning) removes
+    # tables; none removes another's.
+    for later, earlier in itertools.pairwise(seen[8:]):
         assert earlier < later
     migrate.upgrade(empty_db)
     assert tables(empty_db) == set(Base.metadata.tables)
@@ -183,6 +183,32 @@ def test_adding_the_deferred_keys_keeps_existing_rows(empty_db: URL) -> None:
     asyncio.run(write())
     migrate.upgrade(empty_db)
     assert asyncio.run(count()) == (1, 1)
+
+
+def test_rich_text_stored_before_is_sanitised(empty_db: URL) -> None:
+    """Step 28 cleans what the rich-text fields held before they were sanitised on write."""
+    migrate.upgrade(empty_db, "0027")
+    hostile = '<p onclick="x()">Hi <b>you</b><script>alert(1)</script></p>'
+
+    async def write() -> None:
+        engine = create_engine(empty_db)
+        async with session_factory(engine)() as session:
+            await factories.create_course(session, description=hostile)
+            await factories.create_course(session, description="No markup at all")
+            await session.commit()
+        await engine.dispose()
+
+    async def descriptions() -> list[str | None]:
+        engine = create_engine(empty_db)
+        async with session_factory(engine)() as session:
+            rows = await session.scalars(select(Course.description).order_by(Course.id))
+            found = list(rows)
+        await engine.dispose()
+        return found
+
+    asyncio.run(write())
+    migrate.upgrade(empty_db)
+    assert asyncio.run(descriptions()) == ["<p>Hi <b>you</b></p>", "No markup at all"]
 
 
 def test_sqlite_foreign_keys_are_enforced_at_run_time(migrated_db: URL) -> None:

@@ -11,7 +11,7 @@ from uuid import UUID
 from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.assignments.schemas import FileOut
-from lectern.curriculum.content import sanitize_html
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Instant, Output, Patch
 
 MAX_POINTS = Decimal("100000")
@@ -37,7 +37,7 @@ def _extensions(value: list[str] | None) -> list[str] | None:
 DueDate = Instant | None
 Title = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
-HtmlText = Annotated[str, StringConstraints(max_length=500_000), AfterValidator(sanitize_html)]
+HtmlText = Annotated[RichText, StringConstraints(max_length=500_000)]
 Points = Annotated[Decimal, Field(ge=0, le=MAX_POINTS, max_digits=8, decimal_places=2)]
 Penalty = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 Extensions = Annotated[

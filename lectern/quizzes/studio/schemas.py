@@ -10,6 +10,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Output, Patch
 from lectern.models.quizzes import QuizQuestionType
 
@@ -31,6 +32,7 @@ def _https_url(value: str) -> str:
 HttpsUrl = Annotated[str, StringConstraints(max_length=2048), AfterValidator(_https_url)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
+Formatted = Annotated[RichText, StringConstraints(max_length=20_000)]
 QuestionText = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
 OptionText = Annotated[str, StringConstraints(max_length=2_000)]
 Points = Annotated[Decimal, Field(gt=0, le=MAX_POINTS, decimal_places=2)]
@@ -47,7 +49,7 @@ RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
 class QuizCreate(Input):
     title: Title
     description: LongText | None = None
-    instructions: LongText | None = None
+    instructions: Formatted | None = None
     time_limit: TimeLimit | None = Field(None, description="Minutes; null = no limit.")
     passing_score: PassingScore = Field(Decimal(70), description="Percent, 0 to 100.")
     max_attempts: Count = Field(0, description="0 = unlimited.")
@@ -70,7 +72,7 @@ class QuizCreate(Input):
 class QuizUpdate(Patch):
     title: Title | None = None
     description: LongText | None = None
-    instructions: LongText | None = None
+    instructions: Formatted | None = None
     time_limit: TimeLimit | None = None
     passing_score: PassingScore | None = None
     max_attempts: Count | None = None
@@ -150,7 +152,7 @@ Settings = Annotated[dict[str, Any], Field(max_length=20)]
 class QuestionCreate(Input):
     type: QuizQuestionType
     question: QuestionText
-    explanation: LongText | None = None
+    explanation: Formatted | None = None
     image: HttpsUrl | None = None
     audio: HttpsUrl | None = None
     video: HttpsUrl | None = None
@@ -168,7 +170,7 @@ class QuestionUpdate(Patch):
     the settings."""
 
     question: QuestionText | None = None
-    explanation: LongText | None = None
+    explanation: Formatted | None = None
     image: HttpsUrl | None = None
     audio: HttpsUrl | None = None
     video: HttpsUrl | None = None
