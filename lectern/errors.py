@@ -11,6 +11,8 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -211,8 +213,71 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# Seconds a client is asked to wait when the database cannot take its request.
+DATABASE_RETRY_AFTER = 2
+# asyncpg's own errors of a connection that is gone or never came (some reach the app
+# without SQLAlchemy's wrapping), and PostgreSQL's "too many connections" and "starting up".
+_LOST_CONNECTION = (
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InternalClientError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.CannotConnectNowError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+def database_failure(exc: BaseException) -> LecternError | None:
+    """The answer to a failure of the database, or None when ``exc`` is something else: a
+    request the database cannot take now (no connection free in the pool, the server out of
+    connections, a connection that broke) is a 503 to retry; any other database error a
+    500, like any unexpected error."""
+    if isinstance(exc, sqlalchemy.exc.TimeoutError):
+        return _unavailable("the database is busy: no connection was free in time")
+    original = exc.orig if isinstance(exc, sqlalchemy.exc.DBAPIError) else exc
+    lost = isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated
+    if lost or isinstance(original, _LOST_CONNECTION) or _is_lost(original):
+        return _unavailable("the database could not be reached or dropped the connection")
+    return None
+
+
+# SQLite's words for a database another process holds too long, or a file it cannot open.
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database file")
+
+
+def _is_lost(error: BaseException | None) -> bool:
+    # The async adapter wraps asyncpg's error: look through its cause as well.
+    cause = getattr(error, "__cause__", None)
+    if cause is not None and isinstance(cause, _LOST_CONNECTION):
+        return True
+    return type(error).__name__ == "OperationalError" and any(
+        words in str(error) for words in _SQLITE_UNAVAILABLE
+    )
+
+
+def _unavailable(detail: str) -> LecternError:
+    return DatabaseUnavailableError(
+        f"{detail}; try again in {DATABASE_RETRY_AFTER} s",
+        headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        extra={"retry_after": DATABASE_RETRY_AFTER},
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    answer = database_failure(exc)
+    if answer is None:
+        return await _unexpected(request, exc)
+    log.warning("database unavailable: %s", type(exc).__name__, exc_info=exc)
+    return await _lectern_error(request, answer)
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
+    return unexpected_problem()
+
+
+def unexpected_problem() -> JSONResponse:
     return problem(500, "internal_error", "an unexpected error occurred; it has been logged")
 
 
@@ -220,6 +285,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(LecternError, _lectern_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for database_error in (sqlalchemy.exc.SQLAlchemyError, *_LOST_CONNECTION):
+        app.add_exception_handler(database_error, _database_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

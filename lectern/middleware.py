@@ -9,12 +9,14 @@ import uuid
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lectern.errors import problem
+from lectern.errors import database_failure, problem, unexpected_problem
 from lectern.logs import request_id_var
 
 access_log = logging.getLogger("lectern.access")
+error_log = logging.getLogger("lectern.errors")
 
 # An incoming X-Request-ID is kept when it looks like an id, so traces join up across
 # services; anything else is replaced.
@@ -36,11 +38,13 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        answered = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, answered
             if message["type"] == "http.response.start":
                 status = message["status"]
+                answered = True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
@@ -51,6 +55,12 @@ class RequestContextMiddleware:
                 await response(scope, receive, send_with_id)
                 return
             await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            # Whatever escaped the handlers still gets a problem document with this request's
+            # id, unless the response had begun: then the server can only close it.
+            if answered:
+                raise
+            await _answer_failure(exc)(scope, receive, send_with_id)
         finally:
             access_log.info(
                 "%s %s %s",
@@ -65,6 +75,17 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+
+
+def _answer_failure(exc: Exception) -> JSONResponse:
+    failure = database_failure(exc)
+    if failure is None:
+        error_log.error("unhandled error", exc_info=exc)
+        return unexpected_problem()
+    error_log.warning("database unavailable: %s", type(exc).__name__, exc_info=exc)
+    return problem(
+        failure.status, failure.code, failure.detail, headers=failure.headers, extra=failure.extra
+    )
 
 
 class SecurityHeadersMiddleware:
