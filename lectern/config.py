@@ -66,6 +66,10 @@ class AuthSettings(BaseSettings):
     reset_token_minutes: int = Field(default=60, ge=5)
     # How long a login that passed the password waits for its second factor.
     two_factor_challenge_minutes: int = Field(default=5, ge=1, le=30)
+    # Password hashes computed at once per process (default: the number of cores), and how
+    # long a check may wait for its turn before the request is a 503.
+    password_hashing_concurrency: int | None = Field(default=None, ge=1, le=256)
+    password_queue_seconds: float = Field(default=5.0, gt=0, le=60)
 
     def signing_keys(self) -> tuple[str, dict[str, str]]:
         """(active kid, every kid → secret)."""

@@ -1,11 +1,19 @@
-"""Passwords: argon2id hashes, a strength rule, and re-hashing of weaker hashes."""
+"""Passwords: argon2id hashes with OWASP's parameters, a strength rule, re-hashing of other
+hashes, and hashing that neither blocks the event loop nor runs without bound."""
 
 from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
 
+from lectern.config import auth_settings
+from lectern.security import passwords
 from lectern.security.passwords import (
+    PasswordChecksBusy,
     WeakPasswordError,
     check_strength,
     hash_password,
@@ -14,23 +22,30 @@ from lectern.security.passwords import (
 )
 
 
-def test_hashes_are_argon2id_and_verify() -> None:
-    hashed = hash_password("Correct-horse-9")
-    assert hashed.startswith("$argon2id$")
-    assert verify_password(hashed, "Correct-horse-9")
-    assert not verify_password(hashed, "correct-horse-9")
+async def test_hashes_are_argon2id_with_owasp_parameters_and_verify() -> None:
+    hashed = await hash_password("Correct-horse-9")
+    assert hashed.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert await verify_password(hashed, "Correct-horse-9")
+    assert not await verify_password(hashed, "correct-horse-9")
     assert not needs_rehash(hashed)
 
 
-def test_a_garbled_hash_never_verifies() -> None:
-    assert not verify_password("not-a-hash", "anything")
+async def test_a_garbled_hash_never_verifies() -> None:
+    assert not await verify_password("not-a-hash", "anything")
     assert needs_rehash("not-a-hash")
 
 
-def test_weaker_parameters_need_a_rehash() -> None:
-    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("Correct-horse-9")
-    assert verify_password(weak, "Correct-horse-9")
-    assert needs_rehash(weak)
+@pytest.mark.parametrize(
+    "other",
+    [
+        PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1),  # weaker
+        PasswordHasher(),  # argon2-cffi's RFC 9106 profile, used before
+    ],
+)
+async def test_other_parameters_still_verify_and_need_a_rehash(other: PasswordHasher) -> None:
+    hashed = other.hash("Correct-horse-9")
+    assert await verify_password(hashed, "Correct-horse-9")
+    assert needs_rehash(hashed)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +65,60 @@ def test_weak_passwords_are_refused(password: str, reason: str) -> None:
 @pytest.mark.parametrize("password", ["Correct-horse-9", "correct horse battery 9", "ABCdef12345"])
 def test_strong_passwords_pass(password: str) -> None:
     check_strength(password)
+
+
+@pytest.fixture
+def two_slots_short_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LECTERN_PASSWORD_HASHING_CONCURRENCY", "2")
+    monkeypatch.setenv("LECTERN_PASSWORD_QUEUE_SECONDS", "0.2")
+    auth_settings.cache_clear()
+    passwords._slots.clear()
+    yield
+    monkeypatch.undo()
+    auth_settings.cache_clear()
+    passwords._slots.clear()
+
+
+async def test_hashing_leaves_the_event_loop_free(two_slots_short_queue: None) -> None:
+    """While hashes run (in threads), the loop keeps ticking: a 5 ms timer fires on time."""
+    hashing = asyncio.gather(*(hash_password(f"Password-{n}") for n in range(2)))
+    started = asyncio.get_running_loop().time()
+    await asyncio.sleep(0.005)
+    late = asyncio.get_running_loop().time() - started
+    await hashing
+    assert late < 0.015  # one hash on the loop itself takes ~20 ms
+
+
+async def test_hashes_run_at_most_n_at_once_and_a_long_wait_is_a_503(
+    two_slots_short_queue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    running = 0
+    most = 0
+
+    def slow_verify(password_hash: str, password: str) -> bool:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        time.sleep(0.05)
+        running -= 1
+        return True
+
+    monkeypatch.setattr(passwords, "verify_now", slow_verify)
+    results = await asyncio.gather(
+        *(verify_password("h", "p") for _ in range(4)), return_exceptions=True
+    )
+    assert results == [True] * 4
+    assert most == 2
+
+    # With both slots taken longer than the queue allows, the next check is refused.
+    slots = passwords._slots_of(asyncio.get_running_loop())
+    await slots.acquire()
+    await slots.acquire()
+    try:
+        with pytest.raises(PasswordChecksBusy) as busy:
+            await verify_password("h", "p")
+    finally:
+        slots.release()
+        slots.release()
+    assert busy.value.status == 503
+    assert busy.value.headers == {"Retry-After": "1"}

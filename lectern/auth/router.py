@@ -226,7 +226,7 @@ async def two_factor_setup(
     data: TwoFactorSetupIn, user: CurrentUser, request: Request
 ) -> TwoFactorSetupOut:
     await _limit(request, "password-check", "login_rate", str(user.uuid))
-    secret, uri = twofactor.start(user, data.password)
+    secret, uri = await twofactor.start(user, data.password)
     return TwoFactorSetupOut(secret=secret, otpauth_uri=uri)
 
 

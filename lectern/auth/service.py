@@ -29,7 +29,13 @@ from lectern.models import RefreshToken, User
 from lectern.platform.activity import AUTH, log_activity
 from lectern.security.actor import Actor
 from lectern.security.dependencies import ACTIVE_STATUSES, signed_out_since
-from lectern.security.passwords import check_strength, hash_password, needs_rehash, verify_password
+from lectern.security.passwords import (
+    check_strength,
+    hash_now,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from lectern.security.sessions import revoke_sessions
 from lectern.security.tokens import (
     AccessClaims,
@@ -70,7 +76,7 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
             raise _username_taken()
     existing = await users.get_by_email(session, email)
     if existing is not None:
-        hash_password(data.password)
+        await hash_password(data.password)
         await _tell_owner(session, client, existing)
         return
     try:
@@ -129,17 +135,17 @@ async def login(session: AsyncSession, client: Client, data: LoginIn) -> TokenOu
     """
     user = await _find_user(session, data.identifier)
     if user is None:
-        verify_password(_dummy_hash(), data.password)  # the same time as a real check
+        await verify_password(_dummy_hash(), data.password)  # the same time as a real check
         _log_failure(session, client, None, "unknown account", identifier=data.identifier)
         raise _invalid_credentials()
-    if not verify_password(user.password_hash, data.password):
+    if not await verify_password(user.password_hash, data.password):
         _log_failure(session, client, user, "wrong password")
         raise _invalid_credentials()
     if user.status not in ACTIVE_STATUSES:
         _log_failure(session, client, user, f"account {user.status.value}")
         raise _refused(f"this account is {user.status.value}", "account_disabled", status=403)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(data.password)
+        user.password_hash = await hash_password(data.password)
     if twofactor.is_enabled(user):
         if data.otp is None and data.recovery_code is None:
             challenge, lifetime = issue_challenge_token(user.uuid)
@@ -242,7 +248,7 @@ def _log_failure(
 
 @lru_cache
 def _dummy_hash() -> str:
-    return hash_password(new_secret())
+    return hash_now(new_secret())
 
 
 # -- sessions -----------------------------------------------------------------------------
@@ -398,7 +404,7 @@ async def reset_password(session: AsyncSession, client: Client, secret: str, pas
 
 async def change_password(session: AsyncSession, actor: Actor, current: str, new: str) -> None:
     user = actor.user
-    if not verify_password(user.password_hash, current):
+    if not await verify_password(user.password_hash, current):
         raise InvalidInput(
             "the current password is not correct", field="current_password", code="wrong_password"
         )
@@ -414,7 +420,7 @@ async def _set_password(
     session: AsyncSession, client: Client, user: User, password: str, *, event: str
 ) -> None:
     """The new password, every session signed out, and a notice to the owner."""
-    user.password_hash = hash_password(password)
+    user.password_hash = await hash_password(password)
     await revoke_sessions(session, user)
     log_activity(
         session,

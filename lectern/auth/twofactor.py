@@ -35,11 +35,11 @@ def is_enabled(user: User) -> bool:
     return user.two_factor_enabled_at is not None and user.two_factor_secret is not None
 
 
-def start(user: User, password: str) -> tuple[str, str]:
+async def start(user: User, password: str) -> tuple[str, str]:
     """A new secret (base32) and its otpauth:// URI; not active until ``enable``."""
     if is_enabled(user):
         raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
-    _check_password(user, password)
+    await _check_password(user, password)
     secret = pyotp.random_base32()
     user.two_factor_secret = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
@@ -74,7 +74,7 @@ async def disable(session: AsyncSession, actor: Actor, password: str, code: str)
     user = actor.user
     if not is_enabled(user):
         raise Conflict("two-factor authentication is not on", code="two_factor_disabled")
-    _check_password(user, password)
+    await _check_password(user, password)
     if not await verify(session, user, otp=code, recovery_code=code):
         raise InvalidInput("the code is not valid", field="code", code="invalid_code")
     user.two_factor_secret = None
@@ -103,8 +103,8 @@ async def verify(
     return recovery_code is not None and await _spend_recovery_code(session, user, recovery_code)
 
 
-def _check_password(user: User, password: str) -> None:
-    if not verify_password(user.password_hash, password):
+async def _check_password(user: User, password: str) -> None:
+    if not await verify_password(user.password_hash, password):
         raise InvalidInput("the password is not correct", field="password", code="wrong_password")
 
 

@@ -64,7 +64,8 @@ class Input(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    @field_validator("*", mode="after")
+    # Before any other validator: sanitising rich text would quietly drop what is refused.
+    @field_validator("*", mode="before")
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
         return _reject_nul(value)

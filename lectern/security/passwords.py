@@ -1,24 +1,55 @@
-"""Password hashing with argon2id, and the strength rule every new password meets."""
+"""Password hashing with argon2id, and the strength rule every new password meets.
+
+Hashing is slow and memory-hungry on purpose. It runs in worker threads (argon2 releases
+the GIL), never on the event loop, so one sign-in does not stall every other request of
+its process; and at most ``password_hashing_concurrency`` run at once (default: the number
+of cores), so a flood of logins cannot take a worker's memory with it. A check that cannot
+start within ``password_queue_seconds`` is a 503 with Retry-After.
+
+The parameters are OWASP's first argon2id profile (19 MiB, 2 passes, 1 lane): about 20 ms
+and 19 MiB a hash. Hashes made with other parameters still verify, and are remade at the
+next sign-in (``needs_rehash``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import math
+import os
 import re
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from lectern.config import auth_settings
 from lectern.errors import LecternError
 
-# argon2-cffi's defaults are argon2id with the RFC 9106 low-memory profile.
-_hasher = PasswordHasher()
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
+
+T = TypeVar("T")
 
 
 class WeakPasswordError(LecternError):
     status = 422
     code = "weak_password"
+
+
+class PasswordChecksBusy(LecternError):
+    status = 503
+    code = "busy"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"too many password checks are waiting; try again in {retry_after} s",
+            headers={"Retry-After": str(retry_after)},
+            extra={"retry_after": retry_after},
+        )
 
 
 def check_strength(password: str) -> None:
@@ -37,11 +68,20 @@ def check_strength(password: str) -> None:
         )
 
 
-def hash_password(password: str) -> str:
+async def hash_password(password: str) -> str:
+    return await _bounded(_hasher.hash, password)
+
+
+async def verify_password(password_hash: str, password: str) -> bool:
+    return await _bounded(verify_now, password_hash, password)
+
+
+def hash_now(password: str) -> str:
+    """Hash on this thread: for scripts and seeding, never in a request."""
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def verify_now(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
@@ -49,8 +89,35 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
-    """True for hashes made with weaker parameters (or another scheme) than today's."""
+    """True for hashes made with other parameters (or another scheme) than today's."""
     try:
         return _hasher.check_needs_rehash(password_hash)
     except InvalidHashError:
         return True
+
+
+# One limit per event loop (a semaphore belongs to the loop that first waits on it).
+_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _slots_of(loop: asyncio.AbstractEventLoop) -> asyncio.Semaphore:
+    if loop not in _slots:
+        limit = auth_settings().password_hashing_concurrency or os.cpu_count() or 2
+        _slots[loop] = asyncio.Semaphore(limit)
+    return _slots[loop]
+
+
+async def _bounded(work: Callable[..., T], *args: str) -> T:
+    slots = _slots_of(asyncio.get_running_loop())
+    wait = auth_settings().password_queue_seconds
+    try:
+        async with asyncio.timeout(wait):
+            await slots.acquire()
+    except TimeoutError:
+        raise PasswordChecksBusy(max(1, math.ceil(wait))) from None
+    try:
+        return await asyncio.to_thread(work, *args)
+    finally:
+        slots.release()

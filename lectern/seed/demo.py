@@ -46,7 +46,7 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform import service as settings_service
-from lectern.security.passwords import hash_password
+from lectern.security.passwords import hash_now
 from lectern.seed import demo_content as content
 
 M = TypeVar("M", bound=Base)
@@ -59,7 +59,7 @@ class DemoSeeder:
         self.added: dict[str, int] = {}
         self.random = random.Random(2026)  # the same school on every run  # noqa: S311
         self.now = utcnow()
-        self.password_hash = hash_password(content.DEMO_PASSWORD)
+        self.password_hash = hash_now(content.DEMO_PASSWORD)
 
     async def get_or_add(self, model: type[M], key: dict[str, Any], **values: Any) -> M:
         """The row with these key columns, added with ``values`` when missing."""

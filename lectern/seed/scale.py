@@ -46,7 +46,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from lectern.db import async_url
-from lectern.security.passwords import hash_password
+from lectern.security.passwords import hash_now
 from lectern.seed.bulk import (
     BULK_THRESHOLD,
     COUNTERS,
@@ -159,7 +159,7 @@ class Generator:
         self.report.generate_seconds += time.perf_counter() - started
 
     async def run(self) -> None:
-        self.password_hash = hash_password(SCALE_PASSWORD)
+        self.password_hash = hash_now(SCALE_PASSWORD)
         conn = self.loader.conn
         for table in (
             "users",

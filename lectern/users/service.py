@@ -105,7 +105,7 @@ async def create_user(
         name=name.strip(),
         email=email,
         username=username,
-        password_hash=hash_password(password),
+        password_hash=await hash_password(password),
         role=role,
         status=status,
         email_verified_at=email_verified_at,

@@ -13,7 +13,7 @@ from lectern import jobs
 from lectern.auth.tasks import send_reset_link
 from lectern.config import app_settings
 from lectern.models import OneTimeToken, OneTimeTokenPurpose, User, UserStatus
-from lectern.security.passwords import verify_password
+from lectern.security.passwords import verify_now
 from tests.auth.helpers import API, activity, assert_problem, auth, login, sign_in, token_of
 from tests.conftest import bearer
 from tests.factories.auth import PASSWORD, create_account
@@ -63,7 +63,7 @@ async def test_forgot_reset_and_the_password_changed_notice(
     assert (await reset(client, token)).status_code == 204
 
     await db.refresh(user)
-    assert verify_password(user.password_hash, NEW_PASSWORD)
+    assert verify_now(user.password_hash, NEW_PASSWORD)
     assert user.email_verified_at is not None  # the link reached the address
     # Every session is signed out: the refresh token and the access token.
     refused = await client.post(f"{API}/refresh", json={"refresh_token": session["refresh_token"]})
@@ -158,7 +158,7 @@ async def test_a_weak_password_leaves_the_link_usable(
     assert_problem(await reset(client, token, "weakweakweak"), 422, "weak_password")
 
     await db.refresh(user)
-    assert verify_password(user.password_hash, PASSWORD)
+    assert verify_now(user.password_hash, PASSWORD)
     assert all(t.used_at is None for t in await reset_tokens(db, user))
     assert (await reset(client, token)).status_code == 204
 
@@ -198,7 +198,7 @@ async def test_change_password_signs_out_everywhere_and_tells_the_owner(
 
     assert response.status_code == 204
     await db.refresh(user)
-    assert verify_password(user.password_hash, NEW_PASSWORD)
+    assert verify_now(user.password_hash, NEW_PASSWORD)
     me = await client.get(f"{API}/me", headers=auth(session["access_token"]))
     assert_problem(me, 401, "session_revoked")
     refused = await client.post(f"{API}/refresh", json={"refresh_token": session["refresh_token"]})

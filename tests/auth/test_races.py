@@ -1,5 +1,6 @@
-"""Sign-ups racing for one address, committing for real: one account, and every racer gets the
-answer any taken address gets (202), never a 409 that names the address."""
+"""Authentication under parallel requests, committing for real: sign-ups racing for one
+address (one account; every racer gets the 202 any taken address gets, never a 409 naming
+it), and sign-ins whose password checks must not hold up other requests."""
 
 from __future__ import annotations
 
@@ -8,9 +9,23 @@ import uuid
 
 from sqlalchemy import delete, func, select
 
-from lectern.models import ActivityLog, User
+from lectern.models import (
+    ActivityLog,
+    Course,
+    CourseSection,
+    CourseStatus,
+    Enrollment,
+    Lesson,
+    LessonType,
+    RefreshToken,
+    User,
+)
+from lectern.security.passwords import hash_now
 from tests.auth.helpers import API
-from tests.conftest import Live
+from tests.conftest import Live, bearer
+from tests.factories import PASSWORD_HASH
+from tests.factories.auth import PASSWORD
+from tests.learning.progress.conftest import beat, learn
 
 
 async def test_parallel_sign_ups_with_one_address_all_answer_202(live: Live) -> None:
@@ -31,3 +46,57 @@ async def test_parallel_sign_ups_with_one_address_all_answer_202(live: Live) -> 
             await session.execute(delete(ActivityLog).where(ActivityLog.user_id.in_(ids)))
             await session.execute(delete(User).where(User.email == email))
             await session.commit()
+
+
+async def test_heartbeats_are_answered_while_ten_logins_hash(live: Live) -> None:
+    """Password checks run off the event loop: a heartbeat sent while ten sign-ins are being
+    checked is answered at once, not after their hashes."""
+    live.app.state.rate_limiter.enabled = False
+    n = uuid.uuid4().hex[:8]
+    learner = User(
+        name="L", username=f"l{n}", email=f"l{n}@x.test", password_hash=hash_now(PASSWORD)
+    )
+    author = User(name="A", username=f"a{n}", email=f"a{n}@x.test", password_hash=PASSWORD_HASH)
+    await live.add(learner, author)
+    course = Course(
+        instructor_id=author.id, title="Load", slug=f"load-{n}", status=CourseStatus.PUBLISHED,
+        is_published=True, is_approved=True,
+    )  # fmt: skip
+    await live.add(course)
+    section = CourseSection(course_id=course.id, title="S")
+    await live.add(section)
+    lesson = Lesson(
+        course_id=course.id, section_id=section.id, title="V", type=LessonType.VIDEO,
+        video_url="https://v.example/x.mp4", duration_seconds=600,
+    )  # fmt: skip
+    await live.add(lesson)
+    await live.add(Enrollment(user_id=learner.id, course_id=course.id, price_paid=0))
+    loop = asyncio.get_running_loop()
+
+    started = loop.time()
+    logins = [
+        asyncio.create_task(
+            live.client.post(
+                f"{API}/login", json={"identifier": learner.email, "password": PASSWORD}
+            )
+        )
+        for _ in range(10)
+    ]
+    await asyncio.sleep(0)  # the logins are under way
+    sent = loop.time()
+    answer = await live.client.post(
+        f"{learn(course, lesson)}/heartbeat",
+        json=beat(uuid.uuid4(), 1, 5, 5),
+        headers=bearer(learner),
+    )
+    heartbeat_seconds = loop.time() - sent
+    signed_in = await asyncio.gather(*logins)
+    logins_seconds = loop.time() - started
+
+    assert answer.status_code == 200, answer.text
+    assert [r.status_code for r in signed_in] == [200] * 10
+    assert heartbeat_seconds < logins_seconds / 2, (heartbeat_seconds, logins_seconds)
+    async with live.sessions() as session:
+        await session.execute(delete(ActivityLog).where(ActivityLog.user_id == learner.id))
+        await session.execute(delete(RefreshToken).where(RefreshToken.user_id == learner.id))
+        await session.commit()

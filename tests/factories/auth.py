@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.kit.types import utcnow
 from lectern.models import User
-from lectern.security.passwords import hash_password
+from lectern.security.passwords import hash_now
 from lectern.security.tokens import hash_secret
 from tests.factories import create_user
 
@@ -21,7 +21,7 @@ RECOVERY_CODES = ["aaaaa-bbbbb", "ccccc-ddddd"]
 @lru_cache
 def password_hash(password: str = PASSWORD) -> str:
     # Hashing is slow on purpose: once per password per test session.
-    return hash_password(password)
+    return hash_now(password)
 
 
 async def create_account(session: AsyncSession, password: str = PASSWORD, **values: Any) -> User:

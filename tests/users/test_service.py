@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.models import UserRole
-from lectern.security.passwords import verify_password
+from lectern.security.passwords import verify_now
 from lectern.users import service
 
 
@@ -18,7 +18,7 @@ async def test_create_user_normalises_and_hashes(session: AsyncSession) -> None:
     assert user.username == "ada"
     assert user.name == "Ada Lovelace"
     assert user.role == UserRole.STUDENT
-    assert verify_password(user.password_hash, "Analytical-1843")
+    assert verify_now(user.password_hash, "Analytical-1843")
 
 
 async def test_the_same_email_in_another_case_is_taken(session: AsyncSession) -> None:
