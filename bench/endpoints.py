@@ -62,7 +62,7 @@ from lectern.models import (
     UserRole,
     WatchHistory,
 )
-from lectern.security.passwords import hash_password
+from lectern.security.passwords import hash_now
 from lectern.security.tokens import issue_access_token
 
 ENDPOINTS = (
@@ -354,7 +354,7 @@ async def seed(url: URL, options: Options) -> Seeded:
             newcomer_count = options.requests // max(1, len(free)) + 2
             newcomer_rows = people("newcomer", newcomer_count, PASSWORD_HASH)
             await conn.execute(insert(User), newcomer_rows)
-            login_rows = people("login", 20, hash_password(LOGIN_PASSWORD))
+            login_rows = people("login", 20, hash_now(LOGIN_PASSWORD))
             await conn.execute(insert(User), login_rows)
 
             total = lessons_per_section * sections_per_course

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -65,6 +66,25 @@ def serve(
 
     async_url(database_url())  # a bad URL fails here, before the server starts
     uvicorn.run("lectern.app:create_app", factory=True, host=host, port=port, reload=reload)
+
+
+@app.command()
+@reports_errors
+def openapi(
+    output: Annotated[
+        Path | None, typer.Option(help="Write it to this file (default: standard output).")
+    ] = None,
+) -> None:
+    """Print the OpenAPI document the API serves (for client generators)."""
+    import json
+
+    from lectern.app import create_app
+
+    document = json.dumps(create_app().openapi(), indent=2, sort_keys=False) + "\n"
+    if output is None:
+        typer.echo(document, nl=False)
+    else:
+        output.write_text(document, encoding="utf-8")
 
 
 @app.command()

@@ -78,7 +78,9 @@ async def test_a_connection_killed_mid_request_is_a_503(
         await session.execute(text("SELECT pg_sleep(10) /* killed by the test */"))
 
     async def kill_when_running() -> None:
-        async with engine.connect() as admin:
+        async with engine.connect() as connection:
+            # Autocommit: a transaction would keep its first snapshot of pg_stat_activity.
+            admin = await connection.execution_options(isolation_level="AUTOCOMMIT")
             for _ in range(100):
                 killed = await admin.scalar(
                     text(

@@ -143,12 +143,12 @@ class FacetsOut(BaseModel):
 # -- the course page ---------------------------------------------------------------------
 
 
-class TagOut(BaseModel):
+class CatalogTagOut(BaseModel):
     slug: str
     name: str
 
 
-class CategoryOut(BaseModel):
+class CatalogCategoryOut(BaseModel):
     slug: str
     name: str
 
@@ -195,7 +195,7 @@ class RatingSummary(BaseModel):
     stars: dict[str, int] = Field(description='Count per whole star, "1" to "5".')
 
 
-class FaqOut(BaseModel):
+class CatalogFaqOut(BaseModel):
     question: str
     answer: str
     category: str | None
@@ -241,10 +241,10 @@ class CoursePage(BaseModel):
     meta_keywords: str | None
     published_at: datetime | None
     updated_at: datetime
-    category: CategoryOut | None
-    subcategory: CategoryOut | None
-    tags: list[TagOut]
+    category: CatalogCategoryOut | None
+    subcategory: CatalogCategoryOut | None
+    tags: list[CatalogTagOut]
     instructors: list[InstructorOut]
     curriculum: list[SectionOutline]
     rating_summary: RatingSummary
-    faqs: list[FaqOut]
+    faqs: list[CatalogFaqOut]

@@ -201,10 +201,10 @@ async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas
     )
 
 
-def _category(category: Category | None) -> schemas.CategoryOut | None:
+def _category(category: Category | None) -> schemas.CatalogCategoryOut | None:
     if category is None or category.deleted_at is not None:
         return None
-    return schemas.CategoryOut(slug=category.slug, name=category.name)
+    return schemas.CatalogCategoryOut(slug=category.slug, name=category.name)
 
 
 def _rating_summary(reviews: dict[str, Any], dialect: Dialect) -> schemas.RatingSummary:
@@ -216,19 +216,21 @@ def _rating_summary(reviews: dict[str, Any], dialect: Dialect) -> schemas.Rating
     return schemas.RatingSummary(average=average, count=count, stars=stars)
 
 
-def _tags(raw: str | None) -> list[schemas.TagOut]:
+def _tags(raw: str | None) -> list[schemas.CatalogTagOut]:
     items: list[dict[str, str]] = json.loads(raw) if raw else []
     items.sort(key=lambda item: item["name"])  # SQLite's json_group_array keeps no order
-    return [schemas.TagOut(slug=item["slug"], name=item["name"]) for item in items]
+    return [schemas.CatalogTagOut(slug=item["slug"], name=item["name"]) for item in items]
 
 
-def _faqs(raw: str | None) -> list[schemas.FaqOut]:
+def _faqs(raw: str | None) -> list[schemas.CatalogFaqOut]:
     items: list[dict[str, Any]] = json.loads(raw) if raw else []
     # SQLite's json_group_array keeps no promised order: sort here (PostgreSQL sorted already).
     if items and "order" in items[0]:
         items.sort(key=lambda item: (item["order"], item["id"]))
     return [
-        schemas.FaqOut(question=item["question"], answer=item["answer"], category=item["category"])
+        schemas.CatalogFaqOut(
+            question=item["question"], answer=item["answer"], category=item["category"]
+        )
         for item in items
     ]
 

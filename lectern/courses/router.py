@@ -20,6 +20,7 @@ from lectern.courses.schemas import (
     CoInstructorUpdate,
     CourseCreate,
     CourseOut,
+    CourseRejectionIn,
     CourseUpdate,
     FaqCreate,
     FaqOut,
@@ -28,7 +29,6 @@ from lectern.courses.schemas import (
     LinkedCourseOut,
     PrerequisiteCreate,
     PrerequisiteOut,
-    RejectionIn,
     RelatedCreate,
     RelatedOut,
 )
@@ -380,7 +380,7 @@ async def approve(session: SessionDep, admin: CurrentAdmin, course_uuid: CourseU
     responses=problem_responses(401, 403, 404, 409, 422),
 )
 async def reject(
-    session: SessionDep, admin: CurrentAdmin, course_uuid: CourseUuid, body: RejectionIn
+    session: SessionDep, admin: CurrentAdmin, course_uuid: CourseUuid, body: CourseRejectionIn
 ) -> CourseOut:
     return service.course_out(await approval.reject(session, admin, course_uuid, body.reason))
 

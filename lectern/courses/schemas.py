@@ -206,7 +206,7 @@ class PersonOut(Output):
     username: str
 
 
-class TagOut(Output):
+class CourseTagOut(Output):
     slug: str
     name: str
 
@@ -281,7 +281,7 @@ class CourseOut(Output):
 
     category: str | None
     subcategory: str | None
-    tags: list[TagOut]
+    tags: list[CourseTagOut]
     instructor: PersonOut
     co_instructors: list[CoInstructorOut]
 
@@ -395,5 +395,5 @@ class FaqOut(Output):
 # -- review -------------------------------------------------------------------------------------
 
 
-class RejectionIn(Input):
+class CourseRejectionIn(Input):
     reason: Annotated[str, Field(min_length=1, max_length=5000)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, File, Form, Path, Response, UploadFile
+from fastapi import Depends, Form, Path, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.courses.dependencies import EditableCourse
@@ -24,25 +24,25 @@ from lectern.curriculum.schemas import (
     LessonReorder,
     LessonUpdate,
     ResourceOut,
+    ResourceUpload,
     SectionCreate,
     SectionList,
     SectionOut,
     SectionReorder,
     SectionUpdate,
     TrackOut,
+    TrackUpload,
 )
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import VideoTrackKind
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["curriculum"])
 
 SectionId = Annotated[int, Path(ge=1, le=MAX_ID, description="The section's id.")]
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
-LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 422)
 
@@ -220,10 +220,7 @@ async def add_resource(
     lesson_uuid: UUID,
     session: SessionDep,
     course: EditableCourse,
-    file: Annotated[UploadFile, File(description="PDF, zip, image, audio, video or office file.")],
-    title: Annotated[str | None, Form(min_length=1, max_length=255)] = None,
-    description: Annotated[str | None, Form(max_length=2000)] = None,
-    is_downloadable: Annotated[bool, Form()] = True,
+    form: Annotated[ResourceUpload, Form(media_type="multipart/form-data")],
 ) -> ResourceOut:
     """The size limit is the platform setting `uploads.max_file_mb` (413 above it); the type
     is sniffed from the content (415 unless PDF, zip, image, audio, video or office)."""
@@ -231,10 +228,10 @@ async def add_resource(
         session,
         course,
         lesson_uuid,
-        file,
-        title=_text(title, "title"),
-        description=_text(description, "description"),
-        is_downloadable=is_downloadable,
+        form.file,
+        title=_text(form.title, "title"),
+        description=_text(form.description, "description"),
+        is_downloadable=form.is_downloadable,
     )
     return ResourceOut.model_validate(resource)
 
@@ -299,11 +296,7 @@ async def add_track(
     lesson_uuid: UUID,
     session: SessionDep,
     course: EditableCourse,
-    file: Annotated[UploadFile, File(description="A WebVTT file (UTF-8).")],
-    language: Annotated[str, Form(max_length=12, pattern=LANGUAGE, examples=["en", "pt-BR"])],
-    label: Annotated[str, Form(min_length=1, max_length=255)],
-    kind: Annotated[VideoTrackKind, Form()] = VideoTrackKind.SUBTITLES,
-    is_default: Annotated[bool, Form()] = False,
+    form: Annotated[TrackUpload, Form(media_type="multipart/form-data")],
 ) -> TrackOut:
     """For video and audio lessons. A new default track unsets the previous default of the
     same language."""
@@ -311,11 +304,11 @@ async def add_track(
         session,
         course,
         lesson_uuid,
-        file,
-        language=language,
-        label=_required(label, "label"),
-        kind=kind,
-        is_default=is_default,
+        form.file,
+        language=form.language,
+        label=_required(form.label, "label"),
+        kind=form.kind,
+        is_default=form.is_default,
     )
     return TrackOut.model_validate(track)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
+from fastapi import UploadFile
 from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.curriculum.content import (
@@ -14,7 +15,7 @@ from lectern.curriculum.content import (
     sanitize_embed,
 )
 from lectern.kit.html import RichText
-from lectern.kit.schemas import Input, Instant, Output, Patch
+from lectern.kit.schemas import Input, Instant, Output, Patch, UploadForm
 from lectern.models import CourseSectionDripType, LessonDripType, LessonType, VideoTrackKind
 
 MAX_ID = 2**63 - 1
@@ -43,6 +44,8 @@ EmbedCode = Annotated[str, StringConstraints(max_length=20_000), AfterValidator(
 Seconds = Annotated[int, Field(ge=0, le=MAX_SECONDS)]
 DripDays = Annotated[int, Field(ge=0, le=MAX_DRIP_DAYS)]
 RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# A language tag: en, pt-BR ...
+LANGUAGE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 Provider = Annotated[str, StringConstraints(min_length=1, max_length=32, pattern=r"^[a-z0-9_-]+$")]
 Quality = Annotated[str, StringConstraints(min_length=1, max_length=16)]
 
@@ -245,3 +248,22 @@ class TrackOut(Output):
     kind: VideoTrackKind
     is_default: bool
     created_at: datetime
+
+
+class ResourceUpload(UploadForm):
+    """The multipart form of a resource's upload."""
+
+    file: UploadFile = Field(description="PDF, zip, image, audio, video or office file.")
+    title: str | None = Field(None, min_length=1, max_length=255)
+    description: str | None = Field(None, max_length=2000)
+    is_downloadable: bool = True
+
+
+class TrackUpload(UploadForm):
+    """The multipart form of a subtitle track's upload."""
+
+    file: UploadFile = Field(description="A WebVTT file (UTF-8).")
+    language: str = Field(max_length=12, pattern=LANGUAGE, examples=["en", "pt-BR"])
+    label: str = Field(min_length=1, max_length=255)
+    kind: VideoTrackKind = VideoTrackKind.SUBTITLES
+    is_default: bool = False

@@ -21,12 +21,12 @@ from lectern.instructors.policy import Action
 from lectern.instructors.schemas import (
     AdminProfileOut,
     ApplicationIn,
+    ApplicationRejectionIn,
     CommissionRateIn,
     ListSort,
     OwnProfileOut,
     ProfileUpdate,
     PublicInstructorOut,
-    RejectionIn,
     SuspensionIn,
 )
 from lectern.kit.routing import ApiRouter
@@ -147,7 +147,7 @@ async def reject(
     user_uuid: UserUuid,
     session: SessionDep,
     admin: AdminActor,
-    body: RejectionIn,
+    body: ApplicationRejectionIn,
 ) -> AdminProfileOut:
     return _admin(
         await service.decide(session, admin, user_uuid, Action.REJECT, reason=body.reason)

@@ -150,7 +150,7 @@ class ProfileUpdate(Input):
         return _column_values(self, set(self.model_fields_set))
 
 
-class RejectionIn(Input):
+class ApplicationRejectionIn(Input):
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -201,7 +201,7 @@ class InstructorUserOut(Output):
     avatar: str | None = None
 
 
-class AdminUserOut(InstructorUserOut):
+class InstructorAccountOut(InstructorUserOut):
     email: str
     role: UserRole
     status: UserStatus
@@ -248,7 +248,7 @@ class OwnProfileOut(_ProfileContent, _PublicStats):
 class AdminProfileOut(OwnProfileOut):
     """A profile as administrators see it."""
 
-    user: AdminUserOut
+    user: InstructorAccountOut
     deleted_at: datetime | None
 
 

@@ -71,6 +71,13 @@ class Input(BaseModel):
         return _reject_nul(value)
 
 
+class UploadForm(BaseModel):
+    """Base of a multipart form (files and fields): unknown fields are refused; the route
+    reads the text fields as sent (uploads are not trimmed like JSON bodies)."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
 class Patch(Input):
     """A PATCH body: a field left out stays as it is; ``null`` clears a nullable field. The
     fields a subclass names in ``not_null`` refuse null instead (a 422 naming the field)."""

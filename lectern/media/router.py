@@ -46,7 +46,9 @@ INLINE_TYPES = (MediaType.IMAGE, MediaType.VIDEO, MediaType.AUDIO)
     responses=problem_responses(401, 403, 413, 415, 422),
 )
 async def upload_media(
-    session: SessionDep, user: CurrentUser, form: Annotated[MediaUpload, Form()]
+    session: SessionDep,
+    user: CurrentUser,
+    form: Annotated[MediaUpload, Form(media_type="multipart/form-data")],
 ) -> MediaOut:
     media = await service.upload(
         session,
@@ -126,7 +128,10 @@ async def delete_media(session: SessionDep, actor: CurrentActor, media_uuid: Med
     responses={
         200: {
             "description": "The file, with the type sniffed at upload.",
-            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {
+                mime_type: {"schema": {"type": "string", "format": "binary"}}
+                for mime_type in sorted(service.ALLOWED)
+            },
         },
         **problem_responses(401, 404),
     },

@@ -41,26 +41,38 @@ ADMIN_ERRORS = problem_responses(401, 403, 404, 409)
 # -- the caller's own account --------------------------------------------------------------
 
 
-@router.get("/me", response_model=MeOut, responses=problem_responses(401))
+@router.get("/me", response_model=MeOut, responses=problem_responses(401), summary="My account")
 async def get_me(user: CurrentUser) -> MeOut:
     """The signed-in user's account."""
     return MeOut.of(user)
 
 
-@router.patch("/me", response_model=MeOut, responses=problem_responses(401))
+@router.patch(
+    "/me",
+    response_model=MeOut,
+    responses=problem_responses(401),
+    summary="Change my name, language or time zone",
+)
 async def update_me(body: AccountUpdateIn, user: CurrentUser, session: SessionDep) -> MeOut:
     """Change your name, language or time zone (not your role, status or e-mail)."""
     await service.update_account(session, user, body.model_dump(exclude_unset=True))
     return MeOut.of(user)
 
 
-@router.get("/me/profile", response_model=ProfileOut, responses=problem_responses(401))
+@router.get(
+    "/me/profile", response_model=ProfileOut, responses=problem_responses(401), summary="My profile"
+)
 async def get_my_profile(user: CurrentUser, session: SessionDep) -> ProfileOut:
     """Your whole profile, private fields included (empty until your first edit)."""
     return ProfileOut.of(await profiles.get_profile(session, user))
 
 
-@router.patch("/me/profile", response_model=ProfileOut, responses=problem_responses(401))
+@router.patch(
+    "/me/profile",
+    response_model=ProfileOut,
+    responses=problem_responses(401),
+    summary="Change my profile",
+)
 async def update_my_profile(
     body: ProfileUpdateIn, user: CurrentUser, session: SessionDep
 ) -> ProfileOut:
@@ -73,6 +85,7 @@ async def update_my_profile(
     "/me/notification-preferences",
     response_model=NotificationPreferencesOut,
     responses=problem_responses(401),
+    summary="My notification preferences",
 )
 async def get_my_notification_preferences(
     user: CurrentUser, session: SessionDep
@@ -84,6 +97,7 @@ async def get_my_notification_preferences(
     "/me/notification-preferences",
     response_model=NotificationPreferencesOut,
     responses=problem_responses(401),
+    summary="Change my notification preferences",
 )
 async def update_my_notification_preferences(
     body: NotificationPreferencesUpdateIn, user: CurrentUser, session: SessionDep
@@ -98,7 +112,12 @@ async def update_my_notification_preferences(
 # -- administration ------------------------------------------------------------------------
 
 
-@router.get("", response_model=Page[AdminUserOut], responses=problem_responses(401, 403))
+@router.get(
+    "",
+    response_model=Page[AdminUserOut],
+    responses=problem_responses(401, 403),
+    summary="List, search and filter accounts (admins)",
+)
 async def list_users(
     admin: CurrentAdmin,
     session: SessionDep,
@@ -126,7 +145,10 @@ async def list_users(
 
 
 @router.get(
-    "/{user_uuid}", response_model=AdminUserDetailOut, responses=problem_responses(401, 403, 404)
+    "/{user_uuid}",
+    response_model=AdminUserDetailOut,
+    responses=problem_responses(401, 403, 404),
+    summary="One account with its profile (admins)",
 )
 async def get_user(
     user_uuid: uuid.UUID, admin: CurrentAdmin, session: SessionDep
@@ -137,7 +159,10 @@ async def get_user(
 
 
 @router.get(
-    "/{user_uuid}/profile", response_model=PublicProfileOut, responses=problem_responses(401, 404)
+    "/{user_uuid}/profile",
+    response_model=PublicProfileOut,
+    responses=problem_responses(401, 404),
+    summary="A user's public profile",
 )
 async def get_public_profile(
     user_uuid: uuid.UUID, viewer: OptionalUser, session: SessionDep
@@ -147,7 +172,12 @@ async def get_public_profile(
     return PublicProfileOut.of(user, profile)
 
 
-@router.post("/{user_uuid}/suspend", response_model=AdminUserOut, responses=ADMIN_ERRORS)
+@router.post(
+    "/{user_uuid}/suspend",
+    response_model=AdminUserOut,
+    responses=ADMIN_ERRORS,
+    summary="Suspend an account (admins)",
+)
 async def suspend_user(
     user_uuid: uuid.UUID,
     body: SuspendIn,
@@ -160,7 +190,12 @@ async def suspend_user(
     return AdminUserOut.of(user)
 
 
-@router.post("/{user_uuid}/restore", response_model=AdminUserOut, responses=ADMIN_ERRORS)
+@router.post(
+    "/{user_uuid}/restore",
+    response_model=AdminUserOut,
+    responses=ADMIN_ERRORS,
+    summary="Make an account active again (admins)",
+)
 async def restore_user(
     user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep
 ) -> AdminUserOut:
@@ -168,7 +203,12 @@ async def restore_user(
     return AdminUserOut.of(await moderation.restore(session, admin, user_uuid))
 
 
-@router.patch("/{user_uuid}/role", response_model=AdminUserOut, responses=ADMIN_ERRORS)
+@router.patch(
+    "/{user_uuid}/role",
+    response_model=AdminUserOut,
+    responses=ADMIN_ERRORS,
+    summary="Change an account's role (admins)",
+)
 async def change_user_role(
     user_uuid: uuid.UUID,
     body: RoleIn,
@@ -180,14 +220,25 @@ async def change_user_role(
     return AdminUserOut.of(user)
 
 
-@router.delete("/{user_uuid}", status_code=204, response_class=Response, responses=ADMIN_ERRORS)
+@router.delete(
+    "/{user_uuid}",
+    status_code=204,
+    response_class=Response,
+    responses=ADMIN_ERRORS,
+    summary="Soft-delete an account (admins)",
+)
 async def delete_user(user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep) -> Response:
     """Admins: soft-delete an account and end its sessions (not your own: 403)."""
     await moderation.soft_delete(session, admin, user_uuid)
     return Response(status_code=204)
 
 
-@router.post("/{user_uuid}/undelete", response_model=AdminUserOut, responses=ADMIN_ERRORS)
+@router.post(
+    "/{user_uuid}/undelete",
+    response_model=AdminUserOut,
+    responses=ADMIN_ERRORS,
+    summary="Bring back a soft-deleted account (admins)",
+)
 async def undelete_user(
     user_uuid: uuid.UUID, admin: AdminActor, session: SessionDep
 ) -> AdminUserOut:

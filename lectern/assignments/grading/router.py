@@ -14,11 +14,11 @@ from lectern.assignments import files
 from lectern.assignments.grading import service as grading
 from lectern.assignments.grading.schemas import (
     AssignmentRef,
-    GradeIn,
     GradingOut,
     GradingSummary,
     ReturnIn,
     StudentOut,
+    SubmissionGradeIn,
 )
 from lectern.assignments.schemas import ACT, FILE_RESPONSE, READ, FileId
 from lectern.courses.dependencies import EditableCourse
@@ -138,7 +138,7 @@ async def start_grading(
 )
 async def grade(
     submission_uuid: UUID,
-    body: GradeIn,
+    body: SubmissionGradeIn,
     session: SessionDep,
     course: EditableCourse,
     user: CurrentUser,

@@ -25,7 +25,7 @@ class InlineComment(Input):
     text: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 
 
-class GradeIn(Input):
+class SubmissionGradeIn(Input):
     points: Annotated[Decimal, Field(ge=0, max_digits=8, decimal_places=2)] = Field(
         description="0..total_points, before the late penalty."
     )

@@ -19,7 +19,7 @@ from sqlalchemy.orm import contains_eager
 
 from lectern import jobs
 from lectern.assignments import files
-from lectern.assignments.grading.schemas import GradeIn, InlineComment, ReturnIn
+from lectern.assignments.grading.schemas import InlineComment, ReturnIn, SubmissionGradeIn
 from lectern.config import app_settings
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
@@ -148,7 +148,11 @@ def _comments(row: AssignmentSubmission, comments: list[InlineComment]) -> list[
 
 
 async def grade(
-    session: AsyncSession, course: Course, grader: User, submission_uuid: uuid.UUID, body: GradeIn
+    session: AsyncSession,
+    course: Course,
+    grader: User,
+    submission_uuid: uuid.UUID,
+    body: SubmissionGradeIn,
 ) -> AssignmentSubmission:
     """Points (0..total_points) less the late penalty; graded (again, if it was)."""
     row = await get_submission(session, course, submission_uuid)

@@ -8,13 +8,18 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Depends, File, Response, UploadFile
+from fastapi import Depends, Form, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.assignments import files
 from lectern.assignments.schemas import FILE_RESPONSE, READ, UPLOAD, WRITE, FileId
 from lectern.assignments.studio import service as studio
-from lectern.assignments.studio.schemas import AssignmentCreate, AssignmentOut, AssignmentUpdate
+from lectern.assignments.studio.schemas import (
+    AssignmentCreate,
+    AssignmentOut,
+    AssignmentUpdate,
+    AttachmentUpload,
+)
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.kit.downloads import attachment
@@ -123,11 +128,11 @@ async def add_attachment(
     assignment_uuid: UUID,
     session: SessionDep,
     course: EditableCourse,
-    file: Annotated[UploadFile, File(description="PDF, zip, image, audio, video or office file.")],
+    form: Annotated[AttachmentUpload, Form(media_type="multipart/form-data")],
 ) -> AssignmentOut:
     """Types as lesson resources (sniffed; 415 otherwise), size within the platform's
     `uploads.max_file_mb` (413); at most 20 (422 `too_many_files`)."""
-    return _assignment_out(await studio.add_attachment(session, course, assignment_uuid, file))
+    return _assignment_out(await studio.add_attachment(session, course, assignment_uuid, form.file))
 
 
 @router.delete(

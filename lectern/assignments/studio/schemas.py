@@ -8,11 +8,12 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
+from fastapi import UploadFile
 from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.assignments.schemas import FileOut
 from lectern.kit.html import RichText
-from lectern.kit.schemas import Input, Instant, Output, Patch
+from lectern.kit.schemas import Input, Instant, Output, Patch, UploadForm
 
 MAX_POINTS = Decimal("100000")
 MAX_FILE_MB = 10_240
@@ -123,3 +124,9 @@ class AssignmentOut(Output):
     attachments: list[FileOut]
     created_at: datetime
     updated_at: datetime
+
+
+class AttachmentUpload(UploadForm):
+    """The multipart form of an assignment's attachment."""
+
+    file: UploadFile = Field(description="PDF, zip, image, audio, video or office file.")

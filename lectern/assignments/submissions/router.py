@@ -7,14 +7,19 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import File, Form, Response, UploadFile
+from fastapi import Form, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.assignments import files
 from lectern.assignments.grading import service as grading
 from lectern.assignments.schemas import ACT, FILE_RESPONSE, READ, UPLOAD, FileId
 from lectern.assignments.submissions import service as submissions
-from lectern.assignments.submissions.schemas import LearnerAssignmentOut, SubmissionOut
+from lectern.assignments.submissions.schemas import (
+    DraftUpload,
+    LearnerAssignmentOut,
+    SubmissionOut,
+    SubmissionUpload,
+)
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.downloads import attachment
@@ -23,10 +28,6 @@ from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissio
 from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/learn/{course_uuid}/assignments", tags=["assignments"])
-
-Content = Annotated[
-    str | None, Form(max_length=100_000, description="The text of the submission (plain text).")
-]
 
 
 def _submission_out(row: AssignmentSubmission, assignment: Assignment) -> SubmissionOut:
@@ -116,12 +117,7 @@ async def create_submission(
     assignment_uuid: UUID,
     session: SessionDep,
     user: CurrentUser,
-    content: Content = None,
-    files_: Annotated[
-        list[UploadFile] | None,
-        File(alias="files", description="Files of the assignment's allowed types."),
-    ] = None,
-    submit: Annotated[bool, Form(description="Hand it in at once.")] = False,
+    form: Annotated[SubmissionUpload, Form(media_type="multipart/form-data")],
 ) -> SubmissionOut:
     """Multipart: `content` (text), `files` (repeatable, at most 10), `submit`. A new draft
     is numbered after my latest submission; 409 `draft_exists` (with `submission`),
@@ -133,9 +129,9 @@ async def create_submission(
         user,
         course_uuid,
         assignment_uuid,
-        content=content,
-        uploads=files_ or [],
-        submit=submit,
+        content=form.content,
+        uploads=form.files or [],
+        submit=form.submit,
     )
     return _submission_out(row, context.assignment)
 
@@ -171,10 +167,7 @@ async def edit_draft(
     submission_uuid: UUID,
     session: SessionDep,
     user: CurrentUser,
-    content: Content = None,
-    files_: Annotated[
-        list[UploadFile] | None, File(alias="files", description="Files to add.")
-    ] = None,
+    form: Annotated[DraftUpload, Form(media_type="multipart/form-data")],
 ) -> SubmissionOut:
     """Multipart: `content` replaces the text when sent; `files` are added (10 at most in
     all). 409 `not_a_draft` once handed in."""
@@ -184,8 +177,8 @@ async def edit_draft(
         course_uuid,
         assignment_uuid,
         submission_uuid,
-        content=content,
-        uploads=files_ or [],
+        content=form.content,
+        uploads=form.files or [],
     )
     return _submission_out(row, context.assignment)
 

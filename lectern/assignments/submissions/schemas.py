@@ -7,10 +7,11 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from fastapi import UploadFile
 from pydantic import Field
 
 from lectern.assignments.schemas import FileOut
-from lectern.kit.schemas import Output
+from lectern.kit.schemas import Output, UploadForm
 from lectern.models import AssignmentSubmissionStatus
 
 
@@ -53,3 +54,18 @@ class LearnerAssignmentOut(Output):
     submissions_used: int = Field(description="Submissions handed in (drafts not counted).")
     can_submit: bool = Field(description="Whether a new draft may be started now.")
     submissions: list[SubmissionOut] = Field(description="Mine, newest first.")
+
+
+class DraftUpload(UploadForm):
+    """The multipart form of a draft: text and files, both optional."""
+
+    content: str | None = Field(
+        None, max_length=100_000, description="The text of the submission (plain text)."
+    )
+    files: list[UploadFile] | None = Field(None, description="Files to add (repeatable).")
+
+
+class SubmissionUpload(DraftUpload):
+    """The multipart form of a new submission."""
+
+    submit: bool = Field(False, description="Hand it in at once.")

@@ -117,7 +117,7 @@ class LessonResourceOut(Output):
     download_url: str | None
 
 
-class LessonProgressOut(Output):
+class MyLessonProgressOut(Output):
     last_position: int
     watch_time: int
     is_completed: bool
@@ -151,6 +151,6 @@ class LessonContentOut(Output):
     tracks: list[LessonTrackOut]
     resources: list[LessonResourceOut]
     # The caller's progress in the lesson (None unless enrolled), to resume the player.
-    progress: LessonProgressOut | None
+    progress: MyLessonProgressOut | None
     previous_lesson: UUID | None
     next_lesson: UUID | None

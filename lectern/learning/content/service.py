@@ -50,10 +50,10 @@ from lectern.learning.content.schemas import (
     DocumentOut,
     EnrollmentSummaryOut,
     LessonContentOut,
-    LessonProgressOut,
     LessonResourceOut,
     LessonTrackOut,
     LockOut,
+    MyLessonProgressOut,
     NextLessonOut,
     OutlineLessonOut,
     OutlineOut,
@@ -353,7 +353,7 @@ def _progress_view_upsert(dialect: str) -> Any:
 
 async def _count_view(
     session: AsyncSession, opened: OpenLesson, user: User | None
-) -> LessonProgressOut | None:
+) -> MyLessonProgressOut | None:
     """``total_views + 1`` on the lesson; with a live enrollment, ``views_count + 1`` on the
     user's lesson_progress (created if needed) and the enrollment's last access. One
     statement, three with an enrollment; the progress comes back from the upsert."""
@@ -367,7 +367,7 @@ async def _count_view(
     upsert = _progress_view_upsert(session.get_bind().dialect.name)
     row = (await session.execute(upsert, params | {"now": now})).one()
     await session.execute(_ENROLLMENT_ACCESSED, params | {"now": now})
-    return LessonProgressOut.model_validate(row._asdict())
+    return MyLessonProgressOut.model_validate(row._asdict())
 
 
 # -- files ------------------------------------------------------------------------------------

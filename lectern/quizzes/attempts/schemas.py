@@ -66,7 +66,7 @@ class LearnerQuizOut(Output):
     in_progress: UUID | None = Field(description="The open attempt, if any.")
 
 
-class OptionOut(Output):
+class ChoiceOut(Output):
     id: int
     option_text: str
     image: str | None
@@ -91,7 +91,7 @@ class AttemptQuestionOut(Output):
     video: str | None
     points: Decimal
     is_required: bool
-    options: list[OptionOut] = Field(
+    options: list[ChoiceOut] = Field(
         description="In this attempt's order (ordering: shuffled, to put in order)."
     )
     choices: list[str] = Field(

@@ -23,13 +23,13 @@ from lectern.quizzes.grading import service as grading
 from lectern.quizzes.grading import statistics as stats
 from lectern.quizzes.grading.schemas import (
     AnsweredQuestionOut,
+    AnswerGradeIn,
     AnswerOut,
     AttemptDetailOut,
     AttemptFeedbackIn,
-    GradeIn,
     GraderOut,
+    LearnerOut,
     OptionKeyOut,
-    PersonOut,
     QuestionKeyOut,
     QuestionStatsOut,
     QueueItemOut,
@@ -55,8 +55,8 @@ def _quiz_brief(quiz: Quiz) -> QuizBrief:
     )
 
 
-def _student(attempt: QuizAttempt) -> PersonOut:
-    return PersonOut(uuid=attempt.user.uuid, name=attempt.user.name, email=attempt.user.email)
+def _student(attempt: QuizAttempt) -> LearnerOut:
+    return LearnerOut(uuid=attempt.user.uuid, name=attempt.user.name, email=attempt.user.email)
 
 
 def _detail(view: grading.AttemptView) -> AttemptDetailOut:
@@ -202,7 +202,7 @@ async def get_attempt(
 async def grade(
     attempt_uuid: UUID,
     answer_id: AnswerId,
-    body: GradeIn,
+    body: AnswerGradeIn,
     session: SessionDep,
     user: CurrentUser,
     course: EditableCourse,

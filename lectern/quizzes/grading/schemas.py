@@ -16,7 +16,7 @@ from lectern.models.quizzes import QuizAttemptStatus, QuizQuestionType
 MAX_FEEDBACK = 10_000
 
 
-class GradeIn(Input):
+class AnswerGradeIn(Input):
     points: Decimal = Field(
         ge=0,
         max_digits=10,
@@ -34,7 +34,7 @@ class AttemptFeedbackIn(Input):
     )
 
 
-class PersonOut(BaseModel):
+class LearnerOut(BaseModel):
     uuid: uuid.UUID
     name: str
     email: str
@@ -57,7 +57,7 @@ class QueueItemOut(BaseModel):
 
     uuid: uuid.UUID
     quiz: QuizBrief
-    student: PersonOut
+    student: LearnerOut
     attempt_number: int
     status: QuizAttemptStatus
     started_at: datetime
@@ -118,7 +118,7 @@ class AnsweredQuestionOut(BaseModel):
 class AttemptDetailOut(BaseModel):
     uuid: uuid.UUID
     quiz: QuizBrief
-    student: PersonOut
+    student: LearnerOut
     attempt_number: int
     status: QuizAttemptStatus
     started_at: datetime
