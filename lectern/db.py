@@ -175,6 +175,15 @@ async def unit_of_work(
         await jobs.dispatch_pending(session)
 
 
+async def release(session: AsyncSession) -> None:
+    """Hand the database back (SQLite's write lock, a PostgreSQL connection) before slow work
+    that needs none, such as a password hash. Only before the unit of work writes anything:
+    it ends the transaction, and what was read in it is read again on its next use."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("the unit of work has changes: do the slow work before them")
+    await session.rollback()
+
+
 async def _abandon(session: AsyncSession) -> None:
     jobs.discard_pending(session)
     await session.rollback()

@@ -223,10 +223,10 @@ async def change_password(
     summary="Start two-factor enrolment: a new TOTP secret (not active until enabled)",
 )
 async def two_factor_setup(
-    data: TwoFactorSetupIn, user: CurrentUser, request: Request
+    data: TwoFactorSetupIn, user: CurrentUser, request: Request, session: SessionDep
 ) -> TwoFactorSetupOut:
     await _limit(request, "password-check", "login_rate", str(user.uuid))
-    secret, uri = await twofactor.start(user, data.password)
+    secret, uri = await twofactor.start(session, user, data.password)
     return TwoFactorSetupOut(secret=secret, otpauth_uri=uri)
 
 

@@ -21,6 +21,7 @@ from lectern.auth import onetime, twofactor
 from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
 from lectern.auth.tasks import send_reset_link
 from lectern.config import auth_settings
+from lectern.db import release
 from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
 from lectern.kit.client import Client
 from lectern.kit.sql import rowcount
@@ -30,10 +31,10 @@ from lectern.platform.activity import AUTH, log_activity
 from lectern.security.actor import Actor
 from lectern.security.dependencies import ACTIVE_STATUSES, signed_out_since
 from lectern.security.passwords import (
+    check_password,
     check_strength,
     hash_now,
     hash_password,
-    needs_rehash,
     verify_password,
 )
 from lectern.security.sessions import revoke_sessions
@@ -70,13 +71,15 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
     """
     email = users.normalize_email(data.email)
     check_strength(data.password)
+    # Hashed first, with no transaction open, so the database is not held meanwhile; and on
+    # every path, so the timing tells nothing either.
+    password_hash = await hash_password(data.password)
     if data.username is not None:
         username = users.normalize_username(data.username)
         if await users.username_taken(session, username):
             raise _username_taken()
     existing = await users.get_by_email(session, email)
     if existing is not None:
-        await hash_password(data.password)
         await _tell_owner(session, client, existing)
         return
     try:
@@ -87,7 +90,7 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
                 session,
                 name=data.name,
                 email=data.email,
-                password=data.password,
+                password_hash=password_hash,
                 username=data.username,
             )
     except (IntegrityError, users.UserExistsError):
@@ -133,19 +136,22 @@ async def login(session: AsyncSession, client: Client, data: LoginIn) -> TokenOu
     disabled account (403 ``account_disabled``), a missing second factor (401
     ``two_factor_required``, with a ``challenge_token`` for /auth/login/2fa) or a wrong one.
     """
-    user = await _find_user(session, data.identifier)
-    if user is None:
+    found = await _find_user(session, data.identifier)
+    if found is None:
+        await release(session)
         await verify_password(_dummy_hash(), data.password)  # the same time as a real check
         _log_failure(session, client, None, "unknown account", identifier=data.identifier)
         raise _invalid_credentials()
-    if not await verify_password(user.password_hash, data.password):
+    checked = await check_password(session, found, data.password, rehash=True)
+    user = checked.user
+    if not checked.right:
         _log_failure(session, client, user, "wrong password")
         raise _invalid_credentials()
     if user.status not in ACTIVE_STATUSES:
         _log_failure(session, client, user, f"account {user.status.value}")
         raise _refused(f"this account is {user.status.value}", "account_disabled", status=403)
-    if needs_rehash(user.password_hash):
-        user.password_hash = await hash_password(data.password)
+    if checked.new_hash is not None:
+        user.password_hash = checked.new_hash
     if twofactor.is_enabled(user):
         if data.otp is None and data.recovery_code is None:
             challenge, lifetime = issue_challenge_token(user.uuid)
@@ -395,32 +401,34 @@ def forgot_password(session: AsyncSession, email: str) -> None:
 
 async def reset_password(session: AsyncSession, client: Client, secret: str, password: str) -> None:
     check_strength(password)
+    password_hash = await hash_password(password)  # before the transaction opens
     user = await onetime.consume(session, secret, onetime.RESET)
     # The link reached the address: that verifies it too.
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
-    await _set_password(session, client, user, password, event="password_reset")
+    await _set_password(session, client, user, password_hash, event="password_reset")
 
 
 async def change_password(session: AsyncSession, actor: Actor, current: str, new: str) -> None:
-    user = actor.user
-    if not await verify_password(user.password_hash, current):
-        raise InvalidInput(
-            "the current password is not correct", field="current_password", code="wrong_password"
-        )
     if new == current:
         raise InvalidInput(
             "the new password must differ from the current one", field="new_password"
         )
+    checked = await check_password(session, actor.user, current)
+    if not checked.right:
+        raise InvalidInput(
+            "the current password is not correct", field="current_password", code="wrong_password"
+        )
     check_strength(new)
-    await _set_password(session, actor.client, user, new, event="password_changed")
+    new_hash = await hash_password(new)
+    await _set_password(session, actor.client, checked.user, new_hash, event="password_changed")
 
 
 async def _set_password(
-    session: AsyncSession, client: Client, user: User, password: str, *, event: str
+    session: AsyncSession, client: Client, user: User, password_hash: str, *, event: str
 ) -> None:
     """The new password, every session signed out, and a notice to the owner."""
-    user.password_hash = await hash_password(password)
+    user.password_hash = password_hash
     await revoke_sessions(session, user)
     log_activity(
         session,

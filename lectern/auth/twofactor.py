@@ -20,7 +20,7 @@ from lectern.kit.types import utcnow
 from lectern.models import User
 from lectern.platform.activity import AUTH, log_activity
 from lectern.security.actor import Actor
-from lectern.security.passwords import verify_password
+from lectern.security.passwords import check_password
 from lectern.security.tokens import hash_secret
 
 ISSUER = "Lectern"
@@ -35,11 +35,11 @@ def is_enabled(user: User) -> bool:
     return user.two_factor_enabled_at is not None and user.two_factor_secret is not None
 
 
-async def start(user: User, password: str) -> tuple[str, str]:
+async def start(session: AsyncSession, user: User, password: str) -> tuple[str, str]:
     """A new secret (base32) and its otpauth:// URI; not active until ``enable``."""
     if is_enabled(user):
         raise Conflict("two-factor authentication is already on", code="two_factor_enabled")
-    await _check_password(user, password)
+    user = await _right_password(session, user, password)
     secret = pyotp.random_base32()
     user.two_factor_secret = secret
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
@@ -71,10 +71,9 @@ async def enable(session: AsyncSession, actor: Actor, code: str) -> list[str]:
 
 async def disable(session: AsyncSession, actor: Actor, password: str, code: str) -> None:
     """Turn two-factor off; needs the password and a current code or a recovery code."""
-    user = actor.user
-    if not is_enabled(user):
+    if not is_enabled(actor.user):
         raise Conflict("two-factor authentication is not on", code="two_factor_disabled")
-    await _check_password(user, password)
+    user = await _right_password(session, actor.user, password)
     if not await verify(session, user, otp=code, recovery_code=code):
         raise InvalidInput("the code is not valid", field="code", code="invalid_code")
     user.two_factor_secret = None
@@ -103,9 +102,12 @@ async def verify(
     return recovery_code is not None and await _spend_recovery_code(session, user, recovery_code)
 
 
-async def _check_password(user: User, password: str) -> None:
-    if not await verify_password(user.password_hash, password):
+async def _right_password(session: AsyncSession, user: User, password: str) -> User:
+    """The user (read again) if ``password`` is theirs; a 422 otherwise."""
+    checked = await check_password(session, user, password)
+    if not checked.right:
         raise InvalidInput("the password is not correct", field="password", code="wrong_password")
+    return checked.user
 
 
 def _step_of(secret: str, code: str) -> int | None:

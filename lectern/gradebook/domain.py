@@ -5,4 +5,4 @@ from __future__ import annotations
 from lectern.gradebook import router
 from lectern.registry import Domain
 
-domain = Domain("gradebook", routers=[router.router])
+domain = Domain("gradebook", routers=[router.router, router.me])

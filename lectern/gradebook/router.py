@@ -1,4 +1,5 @@
-"""HTTP routes of the gradebook (the course's owner, co-instructors and admins)."""
+"""HTTP routes of the gradebook (the course's owner, co-instructors and admins) and of my
+grades (every signed-in user's own)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -16,46 +16,23 @@ from fastapi.responses import StreamingResponse
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.gradebook import my_grades as mine
 from lectern.gradebook import service
+from lectern.gradebook.schemas import (
+    ColumnOut,
+    CourseRefOut,
+    GradebookOut,
+    GradedItemOut,
+    GradeOut,
+    MyGradeOut,
+    StudentRowOut,
+)
 from lectern.kit.routing import ApiRouter
-from lectern.kit.schemas import Output, PageMeta, PageParams, page_params
+from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.learning.enrollments.dashboard import csv_cell
-from lectern.models import EnrollmentStatus
 from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
-
-
-class ColumnOut(Output):
-    kind: service.Kind
-    uuid: UUID
-    title: str
-    is_required: bool
-    max_points: Decimal
-    passing: Decimal
-
-
-class GradeOut(Output):
-    score: Decimal | None
-    percentage: Decimal | None
-    passed: bool | None
-
-
-class StudentRowOut(Output):
-    uuid: UUID
-    name: str
-    email: str
-    enrollment_status: EnrollmentStatus
-    progress_percentage: Decimal
-    grades: list[GradeOut]
-    percentage: Decimal | None
-    passed: bool | None
-
-
-class GradebookOut(Output):
-    columns: list[ColumnOut]
-    items: list[StudentRowOut]
-    meta: PageMeta
 
 
 def _row(row: service.Row) -> StudentRowOut:
@@ -153,4 +130,41 @@ async def gradebook_csv(
         headers={
             "Content-Disposition": f'attachment; filename="gradebook-{course.slug}-{stamp}.csv"'
         },
+    )
+
+
+me = ApiRouter(prefix="/me/grades", tags=["gradebook"])
+
+
+@me.get(
+    "",
+    response_model=Page[MyGradeOut],
+    summary="My grades: my graded quizzes and assignments in every course",
+    description="Newest first. A quiz attempt scores its percentage out of 100, an "
+    "assignment submission its points out of the assignment's total.",
+    responses=problem_responses(401),
+)
+async def my_grades(
+    session: SessionDep, user: CurrentUser, params: PageParams = Depends(page_params)
+) -> Page[MyGradeOut]:
+    grades, meta = await mine.my_grades(session, user.id, params)
+    return Page[MyGradeOut](
+        items=[
+            MyGradeOut(
+                kind=grade.kind,
+                uuid=grade.uuid,
+                course=CourseRefOut(
+                    uuid=grade.course_uuid, title=grade.course_title, slug=grade.course_slug
+                ),
+                item=GradedItemOut(uuid=grade.item_uuid, title=grade.item_title),
+                score=grade.score,
+                max_score=grade.max_score,
+                percentage=grade.percentage,
+                passed=grade.passed,
+                graded_at=grade.graded_at,
+                feedback=grade.feedback,
+            )
+            for grade in grades
+        ],
+        meta=meta,
     )

@@ -82,15 +82,22 @@ async def create_user(
     *,
     name: str,
     email: str,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     username: str | None = None,
     role: UserRole = UserRole.STUDENT,
     status: UserStatus = UserStatus.ACTIVE,
     email_verified_at: datetime | None = None,
 ) -> User:
-    """Validate and add a user; the e-mail and username must be free."""
+    """Validate and add a user; the e-mail and username must be free. Give the ``password``
+    (checked and hashed here), or its ``password_hash`` when the caller has checked and
+    hashed it already (a sign-up hashes before its transaction opens)."""
+    if password is not None:
+        check_strength(password)
+        password_hash = await hash_password(password)
+    if password_hash is None:
+        raise ValueError("create_user needs a password or its hash")
     email = normalize_email(email)
-    check_strength(password)
     if not name.strip():
         raise InvalidUserError("the name must not be empty")
     if await get_by_email(session, email) is not None:
@@ -105,7 +112,7 @@ async def create_user(
         name=name.strip(),
         email=email,
         username=username,
-        password_hash=await hash_password(password),
+        password_hash=password_hash,
         role=role,
         status=status,
         email_verified_at=email_verified_at,

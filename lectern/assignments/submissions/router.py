@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Form, Response
+from fastapi import Depends, Form, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.assignments import files
@@ -24,6 +24,10 @@ from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
+from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.learning.access import learner_course
+from lectern.learning.content.assessments import assignment_page
+from lectern.learning.content.schemas import AssignmentStateOut, assignment_out
 from lectern.models import Assignment, AssignmentSubmission, AssignmentSubmissionStatus
 from lectern.security.dependencies import CurrentUser
 
@@ -70,6 +74,27 @@ def _learner_out(view: submissions.LearnerView) -> LearnerAssignmentOut:
         submissions=[_submission_out(s, a) for s in view.submissions],
     )
     return LearnerAssignmentOut.model_validate(data)
+
+
+@router.get(
+    "",
+    response_model=Page[AssignmentStateOut],
+    summary="The course's assignments, and where I stand in each",
+    description="Published assignments in course order, each with its lesson, due date, "
+    "my submissions handed in, my latest submission's status and, once graded, its points. "
+    "403 unless entitled to the course.",
+    responses=problem_responses(401, 403, 404),
+)
+async def course_assignments(
+    course_uuid: UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    params: PageParams = Depends(page_params),
+) -> Page[AssignmentStateOut]:
+    course, access = await learner_course(session, user, course_uuid)
+    access.require()
+    states, meta = await assignment_page(session, user.id, course.id, params)
+    return Page[AssignmentStateOut](items=[assignment_out(state) for state in states], meta=meta)
 
 
 @router.get(

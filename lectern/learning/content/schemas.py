@@ -8,9 +8,17 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from pydantic import Field
+
 from lectern.kit.schemas import Output
+from lectern.learning.content.assessments import AssignmentState, QuizState
 from lectern.learning.drip import LockReason, State
-from lectern.models import EnrollmentStatus, LessonType, VideoTrackKind
+from lectern.models import (
+    AssignmentSubmissionStatus,
+    EnrollmentStatus,
+    LessonType,
+    VideoTrackKind,
+)
 
 
 class LockOut(Output):
@@ -23,6 +31,40 @@ class LockOut(Output):
     after_section: int | None
 
 
+class QuizStateOut(Output):
+    """A quiz and where I stand in it."""
+
+    uuid: UUID
+    title: str
+    lesson: UUID | None = Field(description="The quiz's lesson, if it sits in one.")
+    is_required: bool
+    passing_score: Decimal = Field(description="Percent.")
+    max_attempts: int = Field(description="0 = unlimited.")
+    attempts_used: int
+    attempts_left: int | None = Field(description="null = unlimited.")
+    best_percentage: Decimal | None = Field(description="My best graded attempt's.")
+    passed: bool
+    in_progress: UUID | None = Field(description="My attempt in progress, if any.")
+
+
+class AssignmentStateOut(Output):
+    """An assignment and where I stand in it."""
+
+    uuid: UUID
+    title: str
+    lesson: UUID | None = Field(description="The assignment's lesson, if it sits in one.")
+    is_required: bool
+    due_date: datetime | None
+    total_points: Decimal
+    passing_points: Decimal
+    max_submissions: int = Field(description="0 = unlimited.")
+    submissions_used: int = Field(description="Handed in (drafts not counted).")
+    status: AssignmentSubmissionStatus | None = Field(
+        description="My latest submission's (null: none yet)."
+    )
+    points_earned: Decimal | None = Field(description="Once my latest submission is graded.")
+
+
 class OutlineLessonOut(Output):
     id: int
     uuid: UUID
@@ -32,6 +74,8 @@ class OutlineLessonOut(Output):
     is_free: bool
     state: State
     lock: LockOut | None
+    quiz: QuizStateOut | None = Field(description="A quiz lesson's quiz.")
+    assignment: AssignmentStateOut | None = Field(description="An assignment lesson's assignment.")
 
 
 class OutlineSectionOut(Output):
@@ -152,5 +196,41 @@ class LessonContentOut(Output):
     resources: list[LessonResourceOut]
     # The caller's progress in the lesson (None unless enrolled), to resume the player.
     progress: MyLessonProgressOut | None
+    quiz: QuizStateOut | None = Field(description="A quiz lesson's quiz, and where I stand.")
+    assignment: AssignmentStateOut | None = Field(
+        description="An assignment lesson's assignment, and where I stand."
+    )
     previous_lesson: UUID | None
     next_lesson: UUID | None
+
+
+def quiz_out(state: QuizState) -> QuizStateOut:
+    return QuizStateOut(
+        uuid=state.uuid,
+        title=state.title,
+        lesson=state.lesson_uuid,
+        is_required=state.is_required,
+        passing_score=state.passing_score,
+        max_attempts=state.max_attempts,
+        attempts_used=state.attempts_used,
+        attempts_left=state.attempts_left,
+        best_percentage=state.best_percentage,
+        passed=state.passed,
+        in_progress=state.in_progress,
+    )
+
+
+def assignment_out(state: AssignmentState) -> AssignmentStateOut:
+    return AssignmentStateOut(
+        uuid=state.uuid,
+        title=state.title,
+        lesson=state.lesson_uuid,
+        is_required=state.is_required,
+        due_date=state.due_date,
+        total_points=state.total_points,
+        passing_points=state.passing_points,
+        max_submissions=state.max_submissions,
+        submissions_used=state.submissions_used,
+        status=state.status,
+        points_earned=state.points_earned,
+    )

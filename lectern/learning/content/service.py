@@ -45,7 +45,9 @@ from lectern.learning.access import (
     lock_details,
     require_open,
 )
+from lectern.learning.content.assessments import assignment_states, by_lesson, quiz_states
 from lectern.learning.content.schemas import (
+    AssignmentStateOut,
     AudioOut,
     DocumentOut,
     EnrollmentSummaryOut,
@@ -58,8 +60,11 @@ from lectern.learning.content.schemas import (
     OutlineLessonOut,
     OutlineOut,
     OutlineSectionOut,
+    QuizStateOut,
     SectionRefOut,
     VideoOut,
+    assignment_out,
+    quiz_out,
 )
 from lectern.models import (
     Course,
@@ -96,6 +101,8 @@ async def outline(session: AsyncSession, user: User, course_uuid: uuid.UUID) -> 
     access.require()
     plan = await lesson_plan(session, course, access)
     curriculum = plan.curriculum
+    quizzes = by_lesson(await quiz_states(session, user.id, course.id))
+    assignments = by_lesson(await assignment_states(session, user.id, course.id))
     sections = []
     for section in curriculum.sections:
         state = plan.sections[section.id]
@@ -112,6 +119,10 @@ async def outline(session: AsyncSession, user: User, course_uuid: uuid.UUID) -> 
                     is_free=lesson.is_free,
                     state=lesson_state.state,
                     lock=_lock(plan, lesson_state),
+                    quiz=quiz_out(quizzes[lesson.id]) if lesson.id in quizzes else None,
+                    assignment=(
+                        assignment_out(assignments[lesson.id]) if lesson.id in assignments else None
+                    ),
                 )
             )
         sections.append(
@@ -233,6 +244,7 @@ async def lesson_content(
     resources = list(await session.scalars(_RESOURCES, {"lesson_id": lesson.id}))
     tracks = list(await session.scalars(_TRACKS, {"lesson_id": lesson.id}))
     progress = await _count_view(session, opened, user)
+    quiz, assignment = await _assessment_of(session, lesson, opened.course, user)
 
     base = learn_path(opened.course.uuid, lesson.uuid)
     previous, following = _neighbours(opened)
@@ -303,9 +315,26 @@ async def lesson_content(
             for resource in resources
         ],
         progress=progress,
+        quiz=quiz,
+        assignment=assignment,
         previous_lesson=previous,
         next_lesson=following,
     )
+
+
+async def _assessment_of(
+    session: AsyncSession, lesson: Lesson, course: Course, user: User | None
+) -> tuple[QuizStateOut | None, AssignmentStateOut | None]:
+    """A quiz or assignment lesson's item and where the caller stands (one statement; none
+    for other lessons)."""
+    user_id = user.id if user is not None else 0  # a visitor: no attempt, no submission
+    if lesson.type == LessonType.QUIZ:
+        quizzes = await quiz_states(session, user_id, course.id, lesson.id)
+        return (quiz_out(quizzes[0]) if quizzes else None), None
+    if lesson.type == LessonType.ASSIGNMENT:
+        found = await assignment_states(session, user_id, course.id, lesson.id)
+        return None, (assignment_out(found[0]) if found else None)
+    return None, None
 
 
 _COUNT_LESSON_VIEW = (

@@ -9,11 +9,15 @@ from decimal import Decimal
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import Path, Query, Response, status
+from fastapi import Depends, Path, Query, Response, status
 
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
+from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.learning.access import learner_course
+from lectern.learning.content.assessments import quiz_page
+from lectern.learning.content.schemas import QuizStateOut, quiz_out
 from lectern.models import Quiz, QuizAnswer, QuizAttempt, QuizAttemptStatus, QuizQuestionType
 from lectern.quizzes import keys
 from lectern.quizzes.attempts import service
@@ -68,6 +72,27 @@ async def get_quiz(
         attempts_left=max(0, quiz.max_attempts - len(attempts)) if quiz.max_attempts else None,
         in_progress=open_one.uuid if open_one else None,
     )
+
+
+@router.get(
+    "/learn/{course_uuid}/quizzes",
+    response_model=Page[QuizStateOut],
+    summary="The course's quizzes, and where I stand in each",
+    description="Published quizzes in course order, each with its lesson, my attempts used "
+    "and left, my best graded percentage, whether I passed, and my attempt in progress. "
+    "403 unless entitled to the course.",
+    responses=problem_responses(401, 403, 404),
+)
+async def course_quizzes(
+    course_uuid: UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    params: PageParams = Depends(page_params),
+) -> Page[QuizStateOut]:
+    course, access = await learner_course(session, user, course_uuid)
+    access.require()
+    states, meta = await quiz_page(session, user.id, course.id, params)
+    return Page[QuizStateOut](items=[quiz_out(state) for state in states], meta=meta)
 
 
 @router.post(
