@@ -175,9 +175,13 @@ def db_rollback(
 
 @db_app.command("fresh")
 @reports_errors
-def db_fresh() -> None:
-    """Drop every table and migrate again from nothing."""
+def db_fresh(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask: the data goes.")] = False,
+) -> None:
+    """Drop every table and migrate again from nothing (asks first, unless --yes)."""
     url = database_url()
+    if not yes and not typer.confirm(f"Drop every table of {_where()} and its data?"):
+        raise LecternError("nothing dropped")
     migrate.fresh(url)
     console.print(f"Dropped all tables and migrated {_where()} afresh.")
 

@@ -265,6 +265,20 @@ class DemoSeeder:
             await self.enrollment_progress(enrollment)
         for instructor in self.instructors:
             await self.instructor_totals(instructor)
+        await self.lesson_completions()
+
+    async def lesson_completions(self) -> None:
+        """Each lesson's ``total_completions``: its completed progress rows (one UPDATE)."""
+        completed = (
+            select(func.count(LessonProgress.id))
+            .where(LessonProgress.lesson_id == Lesson.id, LessonProgress.is_completed.is_(True))
+            .scalar_subquery()
+        )
+        await self.session.execute(
+            update(Lesson)
+            .values(total_completions=completed)
+            .execution_options(synchronize_session=False)
+        )
 
     async def course_totals(self, course: Course) -> None:
         sections = list(

@@ -16,6 +16,7 @@ from lectern.db import create_engine, session_factory
 from lectern.seed.scale import Plan, generate
 from tests.cli.test_commands import lectern, one_line_error
 from tests.dbs import Databases
+from tests.invariants import broken
 
 # defer_constraints: the big sizes' way of loading, foreign keys and indexes dropped and
 # added back (PostgreSQL).
@@ -41,28 +42,11 @@ COUNTS = {
     )
 }  # fmt: skip
 
-# Each is a count of rows that break a rule: all must be 0.
+# Rules of the generated platform beyond the invariants every database keeps
+# (tests/invariants.py): each is a count of rows that break it, all must be 0.
 BROKEN = {
-    "completed_lessons": """SELECT count(*) FROM enrollments e WHERE e.completed_lessons <>
-        (SELECT count(*) FROM lesson_progress p WHERE p.enrollment_id = e.id
-         AND p.is_completed)""",
-    "watch_time": """SELECT count(*) FROM enrollments e WHERE e.total_watch_time <>
-        (SELECT coalesce(sum(p.watch_time), 0) FROM lesson_progress p
-         WHERE p.enrollment_id = e.id)""",
-    "total_lessons": """SELECT count(*) FROM enrollments e JOIN courses c ON c.id = e.course_id
-        WHERE e.total_lessons <> c.total_lectures""",
-    "percentage": """SELECT count(*) FROM enrollments
-        WHERE progress_percentage <> completed_lessons * 10000 / total_lessons""",
     "completed_status": """SELECT count(*) FROM enrollments WHERE
         (completed_lessons = total_lessons) <> (status = 'completed')""",
-    "total_enrollments": """SELECT count(*) FROM courses c WHERE c.total_enrollments <>
-        (SELECT count(*) FROM enrollments e WHERE e.course_id = c.id)""",
-    "total_lectures": """SELECT count(*) FROM courses c WHERE c.total_lectures <>
-        (SELECT count(*) FROM lessons l WHERE l.course_id = c.id)""",
-    "total_reviews": """SELECT count(*) FROM courses c WHERE c.total_reviews <>
-        (SELECT count(*) FROM reviews r WHERE r.course_id = c.id)""",
-    "total_completions": """SELECT count(*) FROM lessons l WHERE l.total_completions <>
-        (SELECT count(*) FROM lesson_progress p WHERE p.lesson_id = l.id AND p.is_completed)""",
     "progress_of_own_course": """SELECT count(*) FROM lesson_progress p
         JOIN enrollments e ON e.id = p.enrollment_id JOIN lessons l ON l.id = p.lesson_id
         WHERE l.course_id <> e.course_id OR p.user_id <> e.user_id""",
@@ -99,6 +83,15 @@ async def _recounted_by_lectern(url: URL) -> tuple[list[Any], list[Any]]:
     return before, after
 
 
+async def _broken_invariants(url: URL) -> dict[str, list[int]]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return await broken(conn)
+    finally:
+        await engine.dispose()
+
+
 SCHEMA = {
     "constraints": "SELECT string_agg(conrelid::regclass::text || ' ' || conname::text || ' '"
     " || pg_get_constraintdef(oid), ';' ORDER BY conrelid::regclass::text, conname)"
@@ -131,6 +124,7 @@ def test_a_tiny_platform_is_complete_and_consistent(empty_db: URL) -> None:
         counts["lesson_progress"]
     )
     assert asyncio.run(_scalars(empty_db, BROKEN)) == dict.fromkeys(BROKEN, 0)
+    assert asyncio.run(_broken_invariants(empty_db)) == {}
     before, after = asyncio.run(_recounted_by_lectern(empty_db))
     assert before == after
     assert report.total_seconds > 0
@@ -161,6 +155,7 @@ def test_the_same_seed_gives_the_same_platform_and_runs_add_up(
     assert counts["users"] == 40
     assert counts["enrollments"] == 80
     assert asyncio.run(_scalars(empty_db, BROKEN)) == dict.fromkeys(BROKEN, 0)
+    assert asyncio.run(_broken_invariants(empty_db)) == {}
 
 
 def test_the_cli_needs_a_known_size_and_a_migrated_database(empty_db: URL) -> None:

@@ -90,7 +90,7 @@ def test_fresh_drops_data_and_migrates_again(empty_db: URL) -> None:
         "Correct-horse-9",
     )
     assert created.exit_code == 0, created.output
-    result = lectern(empty_db, "db", "fresh")
+    result = lectern(empty_db, "db", "fresh", "--yes")
     assert result.exit_code == 0, result.output
     assert migrate.applied_count(empty_db) == REVISIONS
     # The admin is gone: creating it again succeeds.
@@ -104,6 +104,20 @@ def test_fresh_drops_data_and_migrates_again(empty_db: URL) -> None:
         "Correct-horse-9",
     )
     assert again.exit_code == 0, again.output
+
+
+def test_fresh_asks_first_and_a_no_keeps_everything(empty_db: URL) -> None:
+    migrate.upgrade(empty_db)
+    target = plain(empty_db)
+    env = {"LECTERN_DATABASE_URL": target, "COLUMNS": "200"}
+    kept = runner.invoke(app, ["db", "fresh"], input="n\n", env=env)
+    assert kept.exit_code == 1
+    assert "Drop every table of" in kept.output
+    assert "error: nothing dropped" in kept.output
+    assert migrate.applied_count(empty_db) == REVISIONS
+    dropped = runner.invoke(app, ["db", "fresh"], input="y\n", env=env)
+    assert dropped.exit_code == 0, dropped.output
+    assert "migrated" in dropped.output
 
 
 def test_create_admin_and_its_errors(empty_db: URL) -> None:

@@ -32,6 +32,7 @@ from lectern.models import (
 )
 from lectern.seed import demo, demo_content
 from tests.dbs import Databases
+from tests.invariants import broken
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,11 @@ async def db(seeded: tuple[URL, dict[str, int], dict[str, int]]) -> AsyncIterato
     async with session_factory(engine)() as session:
         yield session
     await engine.dispose()
+
+
+async def test_the_school_keeps_every_invariant_of_the_application(db: AsyncSession) -> None:
+    """Counters and the rows they count agree, as the application keeps them."""
+    assert await broken(await db.connection()) == {}
 
 
 async def count(session: AsyncSession, model: type[Base]) -> int:
