@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
+from lectern.kit.currencies import CurrencyCode
 from lectern.kit.html import RichText
 from lectern.kit.schemas import Input, Output, Patch
 from lectern.models import (
@@ -114,7 +115,7 @@ class _CourseFields(Patch):
     compare_price: Amount | None = Field(
         None, description="The struck-through price; above price, paid courses only."
     )
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    currency: CurrencyCode | None = None
 
     captions: Annotated[list[Language], Field(max_length=50)] | None = None
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import selectinload
 
+from lectern.kit.currencies import minor_units
 from lectern.models import (
     ActivityLog,
     Course,
@@ -183,6 +184,8 @@ async def test_create_needs_a_token(client: httpx.AsyncClient) -> None:
         {"title": "X", "access_days": 30},
         {"title": "X", "access_type": "limited", "access_days": 0},
         {"title": "X", "currency": "usd"},
+        {"title": "X", "currency": "ABC"},  # not an ISO 4217 code
+        {"title": "X", "currency": "XAU"},  # gold: ISO 4217, but no money to sell in
         {"title": "X", "language": "english!"},
         {"title": "X", "level": "expert"},
         {"title": "X", "thumbnail": "javascript:alert(1)"},
@@ -198,6 +201,17 @@ async def test_create_refuses_bad_input(
     response = await client.post(BASE, json=body, headers=bearer(owner))
     assert response.status_code == 422, response.text
     assert await db.scalar(select(Course.id).where(Course.instructor_id == owner.id)) is None
+
+
+@pytest.mark.parametrize(("currency", "units"), [("JPY", 0), ("USD", 2), ("KWD", 3)])
+async def test_a_course_is_priced_in_any_iso_4217_currency(
+    client: httpx.AsyncClient, owner: User, currency: str, units: int
+) -> None:
+    body = {"title": "Priced", "price_type": "paid", "price": "100", "currency": currency}
+    response = await client.post(BASE, json=body, headers=bearer(owner))
+    assert response.status_code == 201, response.text
+    assert response.json()["currency"] == currency
+    assert minor_units(currency) == units
 
 
 async def test_subcategory_must_be_a_child_of_the_category(
