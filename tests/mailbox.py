@@ -40,4 +40,6 @@ def body_text(message: EmailMessage) -> str:
 
 
 def links(message: EmailMessage) -> list[str]:
-    return re.findall(r"https?://\S+", body_text(message))
+    """The links in the message's text, above the footer (after the "-- " line)."""
+    text = body_text(message).replace("\r\n", "\n").split("\n-- \n")[0]
+    return re.findall(r"https?://\S+", text)

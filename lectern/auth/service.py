@@ -22,12 +22,13 @@ from lectern.auth.schemas import LoginIn, RegisterIn, TokenOut
 from lectern.auth.tasks import send_reset_link
 from lectern.config import auth_settings
 from lectern.db import release
-from lectern.errors import Conflict, InvalidInput, LecternError, Unauthorized
+from lectern.errors import Conflict, Forbidden, InvalidInput, LecternError, Unauthorized
 from lectern.kit.client import Client
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import RefreshToken, User
 from lectern.platform.activity import AUTH, log_activity
+from lectern.platform.service import get_value
 from lectern.security.actor import Actor
 from lectern.security.dependencies import ACTIVE_STATUSES, signed_out_since
 from lectern.security.passwords import (
@@ -57,6 +58,10 @@ def _refused(detail: str, code: str, status: int = 401, **extra: object) -> Lect
     )
 
 
+# The platform setting that opens or closes sign-up.
+REGISTRATION_ENABLED = "registration.enabled"
+
+
 # -- signing up ----------------------------------------------------------------------------
 
 
@@ -71,8 +76,11 @@ async def register(session: AsyncSession, client: Client, data: RegisterIn) -> N
     """
     email = users.normalize_email(data.email)
     check_strength(data.password)
-    # Hashed first, with no transaction open, so the database is not held meanwhile; and on
-    # every path, so the timing tells nothing either.
+    if not await get_value(session, REGISTRATION_ENABLED, True):
+        raise Forbidden("sign-up is closed on this platform", code="registration_closed")
+    # Hashed with the database handed back (nothing is written yet); and on every path, so
+    # the timing tells nothing either.
+    await release(session)
     password_hash = await hash_password(data.password)
     if data.username is not None:
         username = users.normalize_username(data.username)

@@ -4,6 +4,9 @@ draft / rejected / unpublished --submit--> pending_review --approve--> published
                                             pending_review --reject--> rejected
 published --unpublish--> unpublished --publish--> published (approved courses only)
 
+With the platform setting ``courses.review_required`` off, submit publishes a ready course
+at once (approved by the rule the setting states).
+
 Every transition is one conditional UPDATE on the expected status: of two racing requests
 only one changes the row, the other gets a 409.
 """
@@ -11,6 +14,7 @@ only one changes the row, the other gets a 409.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -27,7 +31,9 @@ from lectern.errors import Conflict, InvalidInput
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.models import Course, CourseSection, CourseStatus, Lesson, User
+from lectern.platform.service import get_value
 
+REVIEW_REQUIRED = "courses.review_required"
 SUBMITTABLE = (CourseStatus.DRAFT, CourseStatus.REJECTED, CourseStatus.UNPUBLISHED)
 
 
@@ -95,30 +101,32 @@ async def submit(session: AsyncSession, user: User, course_uuid: uuid.UUID) -> C
                 ]
             },
         )
+    now = utcnow()
+    if not await get_value(session, REVIEW_REQUIRED, True):
+        # No review on this platform: a ready course is published at once.
+        return await _transition(
+            session, course, SUBMITTABLE, {"submitted_at": now, **_published(now)}
+        )
     return await _transition(
-        session,
-        course,
-        SUBMITTABLE,
-        {"status": CourseStatus.PENDING_REVIEW, "submitted_at": utcnow()},
+        session, course, SUBMITTABLE, {"status": CourseStatus.PENDING_REVIEW, "submitted_at": now}
     )
+
+
+def _published(now: datetime) -> dict[str, Any]:
+    return {
+        "status": CourseStatus.PUBLISHED,
+        "is_approved": True,
+        "is_published": True,
+        "approved_at": now,
+        "published_at": func.coalesce(Course.published_at, now),
+        "rejection_reason": None,
+    }
 
 
 async def approve(session: AsyncSession, admin: User, course_uuid: uuid.UUID) -> Course:
     course = await course_for(session, admin, course_uuid, Access.OWNER)
     now = utcnow()
-    course = await _transition(
-        session,
-        course,
-        (CourseStatus.PENDING_REVIEW,),
-        {
-            "status": CourseStatus.PUBLISHED,
-            "is_approved": True,
-            "is_published": True,
-            "approved_at": now,
-            "published_at": func.coalesce(Course.published_at, now),
-            "rejection_reason": None,
-        },
-    )
+    course = await _transition(session, course, (CourseStatus.PENDING_REVIEW,), _published(now))
     log_if_admin(session, admin, course, "course.approved", f"Approved the course {course.title}")
     return course
 

@@ -52,6 +52,10 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.platform.service import get_value
+
+# The platform setting of the currency a new course is priced in unless it says.
+DEFAULT_CURRENCY = "currency.default"
 
 SORTS = {
     "created_at": Course.created_at,
@@ -343,6 +347,8 @@ async def create_course(session: AsyncSession, user: User, data: CourseCreate) -
         value = changes.get(name)
         if value is not None:
             setattr(course, name, value)
+    if data.currency is None:
+        course.currency = await get_value(session, DEFAULT_CURRENCY, "USD")
     _check(course)
     if data.slug is not None:
         await _ensure_slug_free(session, data.slug)

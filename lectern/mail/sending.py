@@ -13,7 +13,7 @@ from typing import Any
 import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from lectern.config import MailSettings, mail_settings
+from lectern.config import MailSettings, app_settings, mail_settings
 
 _templates = Environment(
     loader=PackageLoader("lectern.mail", "templates"),
@@ -22,14 +22,20 @@ _templates = Environment(
     enable_async=False,
 )
 
+# What a message says of the site when the platform settings do not tell.
+SITE_DEFAULTS: dict[str, Any] = {"site_name": "Lectern", "support_email": ""}
+
 
 def render(
     template: str, context: dict[str, Any], settings: MailSettings | None = None
 ) -> EmailMessage:
-    """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``)."""
+    """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``); the plain
+    text ends with the site's footer, as the HTML layout does."""
     settings = settings or mail_settings()
+    context = {"site_url": app_settings().public_url.rstrip("/"), **SITE_DEFAULTS, **context}
     subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
-    text = _templates.get_template(f"{template}.txt").render(context)
+    text = _templates.get_template(f"{template}.txt").render(context).rstrip("\n")
+    text += "\n\n" + _templates.get_template("_footer.txt").render(context)
     html = _templates.get_template(f"{template}.html").render(context)
     message = EmailMessage()
     message["From"] = settings.mail_from

@@ -7,6 +7,7 @@ Every change an admin makes is written to the activity log in the same unit of w
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.currencies import money_currency
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.models import Setting, SettingGroup, SettingType
@@ -39,6 +41,16 @@ class Default:
     group: SettingGroup
     description: str
     is_public: bool = False
+    # What a value must be besides its type: a message when it is not, else None.
+    check: Callable[[Any], str | None] | None = None
+
+
+def _between(low: int, high: int) -> Callable[[Any], str | None]:
+    return lambda value: None if low <= value <= high else f"must be {low} to {high}"
+
+
+def _currency(code: Any) -> str | None:
+    return None if money_currency(code) else "must be an ISO 4217 currency code such as USD"
 
 
 DEFAULTS: tuple[Default, ...] = (
@@ -53,15 +65,18 @@ DEFAULTS: tuple[Default, ...] = (
     Default("registration.enabled", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
             "Whether new accounts may sign up.", is_public=True),
     Default("uploads.max_file_mb", 512, SettingType.INTEGER, SettingGroup.GENERAL,
-            "Largest upload accepted, in megabytes.", is_public=True),
+            "Largest upload accepted, in megabytes.", is_public=True,
+            check=_between(1, 10_240)),
     Default("currency.default", "USD", SettingType.STRING, SettingGroup.PAYMENT,
-            "ISO 4217 code of the currency prices are shown in.", is_public=True),
+            "ISO 4217 code of the currency new courses are priced in.", is_public=True,
+            check=_currency),
     Default("courses.review_required", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
             "Whether an admin approves a course before it is published."),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
-            "lesson to complete."),
+            "lesson to complete.", check=_between(1, 100)),
 )  # fmt: skip
+KNOWN = {default.key: default for default in DEFAULTS}
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -128,11 +143,22 @@ async def get(session: AsyncSession, key: str) -> Setting:
 # -- changing (admins) -----------------------------------------------------------------------
 
 
-def _stored(value: Any, type_: SettingType) -> str | None:
+def _stored(key: str, value: Any, type_: SettingType) -> str | None:
+    """The text form of ``value``, which must fit ``type_`` and, for a setting Lectern acts
+    on, that setting's type and range (a null value stands for the default)."""
     try:
-        return encode(value, type_)
+        text = encode(value, type_)
     except SettingValueError as exc:
         raise InvalidInput(str(exc), field="body.value") from None
+    known = KNOWN.get(key)
+    if known is None:
+        return text
+    if type_ is not known.type:
+        raise InvalidInput(f"{key} is a setting of type {known.type.value}", field="body.type")
+    problem = known.check(decode(text, type_)) if known.check and text is not None else None
+    if problem:
+        raise InvalidInput(f"{key} {problem}", field="body.value")
+    return text
 
 
 def _snapshot(setting: Setting) -> dict[str, Any]:
@@ -198,7 +224,7 @@ async def put(
         )
     if key in RESERVED_KEYS:
         raise InvalidInput(f"{key!r} is a reserved name", field="path.key")
-    text = _stored(value, type)
+    text = _stored(key, value, type)
     fields = {"type": type, "group": group, "description": description, "is_public": is_public}
 
     setting = await find(session, key)
@@ -257,20 +283,21 @@ async def patch(
     setting = await get(session, key)
     type_: SettingType = changes.get("type", setting.type)
     if "value" in changes:
-        text = _stored(changes["value"], type_)
+        text = _stored(key, changes["value"], type_)
     elif type_ is not setting.type:
         try:
             current = decode(setting.value, setting.type)
         except SettingValueError:
             current = setting.value
         try:
-            text = encode(current, type_)
+            encode(current, type_)
         except SettingValueError as exc:
             raise InvalidInput(
                 f"the current value does not fit type {type_.value}: {exc}; "
                 "send a new value with the type",
                 field="body.type",
             ) from None
+        text = _stored(key, current, type_)
     else:
         text = setting.value
 
