@@ -53,6 +53,7 @@ from lectern.models import (
 )
 from lectern.platform.activity import ADMIN, log_activity
 from lectern.platform.service import get_value
+from lectern.platform.verification import require_verified
 
 # The platform setting of the currency a new course is priced in unless it says.
 DEFAULT_CURRENCY = "currency.default"
@@ -340,6 +341,7 @@ def _guard_fields(user: User, course: Course | None, changes: dict[str, Any]) ->
 
 async def create_course(session: AsyncSession, user: User, data: CourseCreate) -> Course:
     await require_author(session, user)
+    await require_verified(session, user, "teach")
     changes = data.model_dump()
     _guard_fields(user, None, changes)
     course = Course(instructor_id=user.id, status=CourseStatus.DRAFT)

@@ -29,6 +29,7 @@ from lectern.models import (
     UserProfile,
 )
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.platform.verification import require_verified
 from lectern.security.actor import Actor
 
 EVENT_PREFIX = "instructor."
@@ -121,6 +122,7 @@ async def get_own(session: AsyncSession, user: User) -> ProfileView:
 
 async def apply(session: AsyncSession, user: User, data: ApplicationIn) -> ProfileView:
     """Create a pending profile, or send a rejected one back to review with new content."""
+    await require_verified(session, user, "teach")
     existing = await session.scalar(
         select(InstructorProfile).where(InstructorProfile.user_id == user.id)
     )

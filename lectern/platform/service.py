@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -49,6 +49,19 @@ def _between(low: int, high: int) -> Callable[[Any], str | None]:
     return lambda value: None if low <= value <= high else f"must be {low} to {high}"
 
 
+# What an account may do only once its e-mail address is confirmed, when the setting
+# auth.verified_email_required_for lists it: enrolling in courses, teaching (applying to
+# teach, authoring courses).
+Power = Literal["enroll", "teach"]
+POWERS: tuple[Power, ...] = get_args(Power)
+
+
+def _powers(value: Any) -> str | None:
+    if isinstance(value, list) and all(power in POWERS for power in value):
+        return None
+    return f"must be a list of {', '.join(POWERS)}"
+
+
 def _currency(code: Any) -> str | None:
     return None if money_currency(code) else "must be an ISO 4217 currency code such as USD"
 
@@ -64,6 +77,9 @@ DEFAULTS: tuple[Default, ...] = (
             SettingGroup.EMAIL, "Where learners write for help.", is_public=True),
     Default("registration.enabled", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
             "Whether new accounts may sign up.", is_public=True),
+    Default("auth.verified_email_required_for", ["teach"], SettingType.JSON,
+            SettingGroup.GENERAL, "What an account may do only once its e-mail address is "
+            f"confirmed: a list of {', '.join(POWERS)}.", is_public=True, check=_powers),
     Default("uploads.max_file_mb", 512, SettingType.INTEGER, SettingGroup.GENERAL,
             "Largest upload accepted, in megabytes.", is_public=True,
             check=_between(1, 10_240)),

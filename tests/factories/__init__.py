@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +20,7 @@ from lectern.models import (
 )
 
 _numbers = itertools.count(1)
+VERIFIED_AT = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Hashing real passwords is slow on purpose; factories store a fixed argon2 hash of "x".
 PASSWORD_HASH = "$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2g"
 
@@ -30,6 +32,8 @@ async def create_user(session: AsyncSession, **values: Any) -> User:
     values.setdefault("email", f"user{n}@example.test")
     values.setdefault("password_hash", PASSWORD_HASH)
     values.setdefault("role", UserRole.STUDENT)
+    # An established account: its address confirmed (pass email_verified_at=None for a new one).
+    values.setdefault("email_verified_at", VERIFIED_AT)
     user = User(**values)
     session.add(user)
     await session.flush()

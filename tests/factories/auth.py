@@ -25,7 +25,9 @@ def password_hash(password: str = PASSWORD) -> str:
 
 
 async def create_account(session: AsyncSession, password: str = PASSWORD, **values: Any) -> User:
+    """An account one signs in to with ``password``, its address not yet confirmed."""
     values.setdefault("password_hash", password_hash(password))
+    values.setdefault("email_verified_at", None)
     return await create_user(session, **values)
 
 

@@ -176,6 +176,8 @@ async def test_e_mails_fall_back_to_the_defaults(
         ("registration.enabled", {"value": "no", "type": "string"}, "type"),
         ("uploads.max_file_mb", {"value": 0, "type": "integer"}, "value"),
         ("learning.completion_threshold", {"value": 101, "type": "integer"}, "value"),
+        ("auth.verified_email_required_for", {"value": ["fly"], "type": "json"}, "value"),
+        ("auth.verified_email_required_for", {"value": "teach", "type": "json"}, "value"),
     ],
 )
 async def test_a_value_lectern_cannot_act_on_is_refused(

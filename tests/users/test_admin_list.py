@@ -65,11 +65,11 @@ async def test_search_treats_like_wildcards_literally(
 async def test_filters_role_status_verified_and_deleted(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
-    admin = await create_admin(db, username="the_admin")
+    admin = await create_admin(db, username="the_admin", email_verified_at=None)
     await create_user(db, username="teach", role=UserRole.INSTRUCTOR, email_verified_at=utcnow())
-    await create_user(db, username="susp", status=UserStatus.SUSPENDED)
-    await create_user(db, username="gone", deleted_at=utcnow())
-    await create_user(db, username="plain")
+    await create_user(db, username="susp", status=UserStatus.SUSPENDED, email_verified_at=None)
+    await create_user(db, username="gone", deleted_at=utcnow(), email_verified_at=None)
+    await create_user(db, username="plain", email_verified_at=None)
 
     assert await _list(client, admin, role="instructor") == ["teach"]
     assert await _list(client, admin, status="suspended") == ["susp"]

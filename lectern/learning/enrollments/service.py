@@ -68,6 +68,7 @@ from lectern.models import (
     UserRole,
 )
 from lectern.platform.activity import ADMIN, log_activity
+from lectern.platform.verification import require_verified
 from lectern.security.actor import Actor
 
 # log_name of grants made by instructors in the studio (admins' go under "admin").
@@ -440,6 +441,7 @@ async def enroll_free(session: AsyncSession, user: User, course_uuid: uuid.UUID)
     )
     if course is None:
         raise NotFound("no such course")
+    await require_verified(session, user, "enroll")
     if not is_free(course):
         existing = await _load(session, user.id, course.id)
         if existing is not None and is_live(existing, utcnow()):
