@@ -34,7 +34,7 @@ import jwt
 from pydantic_core import to_json
 from sqlalchemy.engine import make_url
 
-from lectern.config import AuthSettings
+from lectern.config import AuthSettings, database_settings
 from lectern.security.tokens import decode_access_token
 
 Scope = MutableMapping[str, Any]
@@ -277,8 +277,13 @@ class Floor:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # Lectern's pool (LECTERN_DATABASE_POOL_SIZE 10 and MAX_OVERFLOW 10).
-                self.pool = await asyncpg.create_pool(_url(), min_size=10, max_size=20)
+                # Lectern's pool: LECTERN_DATABASE_POOL_SIZE, plus MAX_OVERFLOW at most.
+                sizes = database_settings()
+                self.pool = await asyncpg.create_pool(
+                    _url(),
+                    min_size=sizes.database_pool_size,
+                    max_size=sizes.database_pool_size + sizes.database_max_overflow,
+                )
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.pool is not None:

@@ -37,8 +37,8 @@ class DatabaseSettings(BaseSettings):
 class AppSettings(BaseSettings):
     model_config = _ENV
 
-    # Where people reach Lectern; links in e-mails point here.
-    public_url: str = "http://localhost:8000"
+    # Where people reach Lectern; links in e-mails start with it (lectern/kit/links.py).
+    app_url: str = "http://localhost:8000"
     # Browser origins allowed to call the API (CORS); empty means none.
     cors_origins: list[str] = Field(default_factory=list)
     security_headers: bool = True
@@ -92,7 +92,11 @@ class RateLimitSettings(BaseSettings):
     rate_limit_storage: str = "memory://"
     rate_limit_enabled: bool = True
     login_rate: str = "10/minute"
-    register_rate: str = "5/minute"
+    # Per client address: a class signing up together behind one school address passes (a
+    # burst of 40), a bot from one address is held to 200 accounts a day.
+    register_rate: str = "40/10minutes;200/day"
+    # Per e-mail address: each sign-up mails the address's owner, so it is not a mail cannon.
+    register_address_rate: str = "3/hour"
     refresh_rate: str = "30/minute"
     reset_rate: str = "5/minute"
 

@@ -18,7 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import jobs, migrate, registry
 from lectern.app import create_app
-from lectern.config import job_settings, mail_settings, rate_limit_settings, storage_settings
+from lectern.config import (
+    database_settings,
+    job_settings,
+    mail_settings,
+    rate_limit_settings,
+    storage_settings,
+)
 from lectern.db import bind_sessions, create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
 from lectern.kit.storage import storage
@@ -31,7 +37,12 @@ from tests.mailbox import Mailbox
 def pytest_configure(config: pytest.Config) -> None:
     # The app's periodic-job loop (lectern/schedule.py) stays off: tests run jobs directly.
     os.environ.setdefault("LECTERN_SCHEDULER", "off")
+    # Small pools, so the PostgreSQL suite holds a bounded number of connections (CI runs it
+    # as a role limited to 10 connections, .ci/run); the servers benchmark tests start inherit it.
+    os.environ.setdefault("LECTERN_DATABASE_POOL_SIZE", "3")
+    os.environ.setdefault("LECTERN_DATABASE_MAX_OVERFLOW", "3")
     job_settings.cache_clear()
+    database_settings.cache_clear()
     registry.load()  # the domains' event subscribers, as every entry point loads them
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
-from lectern.config import app_settings, auth_settings
+from lectern.config import auth_settings
 from lectern.errors import InvalidInput
+from lectern.kit.links import Page, app_link
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.mail.tasks import send_email
@@ -105,12 +105,8 @@ async def consume(session: AsyncSession, secret: str, purpose: OneTimeTokenPurpo
 # -- the e-mails -------------------------------------------------------------------------
 
 
-def _link(page: str, secret: str) -> str:
-    return f"{_site_url()}/{page}?{urlencode({'token': secret})}"
-
-
-def _site_url() -> str:
-    return app_settings().public_url.rstrip("/")
+def _link(page: Page, secret: str) -> str:
+    return app_link(page, {"token": secret})
 
 
 def _send(session: AsyncSession, user: User, template: str, **context: Any) -> None:
@@ -119,27 +115,27 @@ def _send(session: AsyncSession, user: User, template: str, **context: Any) -> N
         send_email,
         to=user.email,
         template=template,
-        context={"name": user.name, "site_url": _site_url(), **context},
+        context={"name": user.name, **context},
     )
 
 
 async def send_verification(session: AsyncSession, user: User) -> None:
     hours = auth_settings().verification_token_hours
     secret = await issue(session, user, VERIFY, timedelta(hours=hours))
-    _send(session, user, "verify_email", link=_link("verify-email", secret), hours=hours)
+    _send(session, user, "verify_email", link=_link("verify_email", secret), hours=hours)
 
 
 async def send_account_exists(session: AsyncSession, user: User) -> None:
     """Someone signed up with an address that has an account: tell its owner, with a way in."""
     minutes = auth_settings().reset_token_minutes
     secret = await issue(session, user, RESET, timedelta(minutes=minutes))
-    _send(session, user, "account_exists", link=_link("reset-password", secret), minutes=minutes)
+    _send(session, user, "account_exists", link=_link("reset_password", secret), minutes=minutes)
 
 
 async def send_password_reset(session: AsyncSession, user: User) -> None:
     minutes = auth_settings().reset_token_minutes
     secret = await issue(session, user, RESET, timedelta(minutes=minutes))
-    _send(session, user, "reset_password", link=_link("reset-password", secret), minutes=minutes)
+    _send(session, user, "reset_password", link=_link("reset_password", secret), minutes=minutes)
 
 
 async def send_password_changed(session: AsyncSession, user: User) -> None:
@@ -148,4 +144,4 @@ async def send_password_changed(session: AsyncSession, user: User) -> None:
     them (it goes to the same address a reset link would)."""
     minutes = auth_settings().reset_token_minutes
     secret = await issue(session, user, RESET, timedelta(minutes=minutes))
-    _send(session, user, "password_changed", link=_link("reset-password", secret))
+    _send(session, user, "password_changed", link=_link("reset_password", secret))

@@ -32,7 +32,7 @@ from lectern.auth.schemas import (
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.client import Client
-from lectern.kit.ratelimit import client_ip, rate_limiter
+from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
 from lectern.security.dependencies import CurrentActor, CurrentUser
 from lectern.security.tokens import decode_challenge_token
@@ -41,16 +41,6 @@ from lectern.users.schemas import MeOut
 router = ApiRouter(prefix="/auth", tags=["auth"])
 
 NO_CONTENT = status.HTTP_204_NO_CONTENT
-
-
-async def _limit(request: Request, name: str, which: str, *keys: str) -> None:
-    """Count one attempt at ``name`` per client IP and per each of ``keys`` (429 over the
-    configured rate ``which``)."""
-    limiter = rate_limiter(request)
-    rate: str = getattr(limiter.settings, which)
-    await limiter.hit(name, rate, "ip", client_ip(request))
-    for key in keys:
-        await limiter.hit(name, rate, "key", key)
 
 
 # -- accounts and sessions ---------------------------------------------------------------
@@ -66,7 +56,9 @@ async def _limit(request: Request, name: str, which: str, *keys: str) -> None:
 async def register(data: RegisterIn, request: Request, session: SessionDep) -> AcceptedOut:
     """The answer is the same whether or not the address already has an account (its
     owner is told by e-mail instead); a taken username is a 409."""
-    await _limit(request, "register", "register_rate")
+    await limit(request, "register", "register_rate")
+    address = data.email.strip().lower()
+    await limit(request, "register-address", "register_address_rate", address, per_ip=False)
     await service.register(session, Client.of(request), data)
     return AcceptedOut(detail="check your inbox: follow the link we sent to finish signing up")
 
@@ -85,7 +77,7 @@ async def login(data: LoginIn, request: Request, session: SessionDep) -> TokenOu
     401 ``two_factor_required`` whose body has a ``challenge_token`` (valid a few minutes)
     to send with the code to /auth/login/2fa.
     """
-    await _limit(request, "login", "login_rate", data.identifier.lower())
+    await limit(request, "login", "login_rate", data.identifier.lower())
     return await service.login(session, Client.of(request), data)
 
 
@@ -99,7 +91,7 @@ async def login_second_factor(
     data: TwoFactorLoginIn, request: Request, session: SessionDep
 ) -> TokenOut:
     challenge = decode_challenge_token(data.challenge_token)
-    await _limit(request, "login", "login_rate", str(challenge.subject))
+    await limit(request, "login", "login_rate", str(challenge.subject))
     return await service.login_second_factor(
         session, Client.of(request), challenge, otp=data.otp, recovery_code=data.recovery_code
     )
@@ -114,7 +106,7 @@ async def login_second_factor(
 async def refresh(data: RefreshIn, request: Request, session: SessionDep) -> TokenOut:
     """A refresh token works once. Presenting a spent one again is a 401 ``token_reused``
     and signs out that whole session (every token of its family): someone else has it."""
-    await _limit(request, "refresh", "refresh_rate")
+    await limit(request, "refresh", "refresh_rate")
     return await service.refresh(session, Client.of(request), data.refresh_token)
 
 
@@ -169,7 +161,7 @@ async def verify_email(data: TokenIn, session: SessionDep) -> None:
 async def resend_verification(
     user: CurrentUser, request: Request, session: SessionDep
 ) -> AcceptedOut:
-    await _limit(request, "verify-resend", "reset_rate", str(user.uuid))
+    await limit(request, "verify-resend", "reset_rate", str(user.uuid))
     await service.resend_verification(session, user)
     return AcceptedOut(detail=f"a new link is on its way to {user.email}")
 
@@ -184,7 +176,7 @@ async def resend_verification(
 async def forgot_password(
     data: ForgotPasswordIn, request: Request, session: SessionDep
 ) -> AcceptedOut:
-    await _limit(request, "reset", "reset_rate", data.email.lower())
+    await limit(request, "reset", "reset_rate", data.email.lower())
     service.forgot_password(session, data.email)
     return AcceptedOut(detail="if an account has this address, a reset link is on its way")
 
@@ -196,7 +188,7 @@ async def forgot_password(
     summary="Choose a new password with the token from the e-mailed link; signs out everywhere",
 )
 async def reset_password(data: ResetPasswordIn, request: Request, session: SessionDep) -> None:
-    await _limit(request, "reset", "reset_rate")
+    await limit(request, "reset", "reset_rate")
     await service.reset_password(session, Client.of(request), data.token, data.password)
 
 
@@ -209,7 +201,7 @@ async def reset_password(data: ResetPasswordIn, request: Request, session: Sessi
 async def change_password(
     data: ChangePasswordIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> None:
-    await _limit(request, "password-change", "login_rate", str(actor.user.uuid))
+    await limit(request, "password-change", "login_rate", str(actor.user.uuid))
     await service.change_password(session, actor, data.current_password, data.new_password)
 
 
@@ -225,7 +217,7 @@ async def change_password(
 async def two_factor_setup(
     data: TwoFactorSetupIn, user: CurrentUser, request: Request, session: SessionDep
 ) -> TwoFactorSetupOut:
-    await _limit(request, "password-check", "login_rate", str(user.uuid))
+    await limit(request, "password-check", "login_rate", str(user.uuid))
     secret, uri = await twofactor.start(session, user, data.password)
     return TwoFactorSetupOut(secret=secret, otpauth_uri=uri)
 
@@ -239,7 +231,7 @@ async def two_factor_setup(
 async def two_factor_enable(
     data: TwoFactorEnableIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> RecoveryCodesOut:
-    await _limit(request, "password-check", "login_rate", str(actor.user.uuid))
+    await limit(request, "password-check", "login_rate", str(actor.user.uuid))
     codes = await twofactor.enable(session, actor, data.code)
     return RecoveryCodesOut(recovery_codes=codes)
 
@@ -253,5 +245,5 @@ async def two_factor_enable(
 async def two_factor_disable(
     data: TwoFactorDisableIn, actor: CurrentActor, request: Request, session: SessionDep
 ) -> None:
-    await _limit(request, "password-check", "login_rate", str(actor.user.uuid))
+    await limit(request, "password-check", "login_rate", str(actor.user.uuid))
     await twofactor.disable(session, actor, data.password, data.code)

@@ -13,7 +13,8 @@ from typing import Any
 import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from lectern.config import MailSettings, app_settings, mail_settings
+from lectern.config import MailSettings, mail_settings
+from lectern.kit.links import app_url
 
 _templates = Environment(
     loader=PackageLoader("lectern.mail", "templates"),
@@ -32,7 +33,7 @@ def render(
     """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``); the plain
     text ends with the site's footer, as the HTML layout does."""
     settings = settings or mail_settings()
-    context = {"site_url": app_settings().public_url.rstrip("/"), **SITE_DEFAULTS, **context}
+    context = {"site_url": app_url(), **SITE_DEFAULTS, **context}
     subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
     text = _templates.get_template(f"{template}.txt").render(context).rstrip("\n")
     text += "\n\n" + _templates.get_template("_footer.txt").render(context)

@@ -57,7 +57,7 @@ async def test_forgot_reset_and_the_password_changed_notice(
     assert message["To"] == "grace@example.com"
     assert message["Subject"] == "Reset your password"
     [link] = links(message)
-    assert link.startswith(f"{app_settings().public_url}/reset-password?token=")
+    assert link.startswith(f"{app_settings().app_url}/reset-password?token=")
     token = token_of(link, "reset-password")
 
     assert (await reset(client, token)).status_code == 204

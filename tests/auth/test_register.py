@@ -53,7 +53,7 @@ async def test_register_creates_an_unverified_account_and_mails_a_working_link(
     assert message["To"] == "ada@example.com"
     assert message["Subject"] == "Confirm your e-mail address"
     [link] = links(message)
-    assert link.startswith(f"{app_settings().public_url}/verify-email?token=")
+    assert link.startswith(f"{app_settings().app_url}/verify-email?token=")
     token = token_of(link, "verify-email")
     # Only the hash is stored.
     stored = await db.scalar(select(OneTimeToken).where(OneTimeToken.user_id == user.id))
@@ -164,18 +164,6 @@ async def test_a_malformed_email_or_username_is_a_422(client: httpx.AsyncClient)
     assert_problem(bad_email, 422, "invalid_user")
     bad_username = await client.post(f"{API}/register", json={**NEW, "username": "a b c"})
     assert_problem(bad_username, 422, "invalid_user")
-
-
-async def test_register_is_rate_limited(client: httpx.AsyncClient) -> None:
-    statuses = []
-    for n in range(6):
-        response = await client.post(
-            f"{API}/register",
-            json={**NEW, "email": f"flood{n}@example.com", "username": f"flood{n}"},
-        )
-        statuses.append(response.status_code)
-    assert statuses == [202] * 5 + [429]
-    assert int(response.headers["retry-after"]) > 0
 
 
 async def test_nothing_is_created_or_mailed_when_the_request_fails(

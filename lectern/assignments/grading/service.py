@@ -20,8 +20,8 @@ from sqlalchemy.orm import contains_eager
 from lectern import jobs
 from lectern.assignments import files
 from lectern.assignments.grading.schemas import InlineComment, ReturnIn, SubmissionGradeIn
-from lectern.config import app_settings
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.links import app_link
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import rowcount
@@ -240,7 +240,6 @@ async def _notify(
     if wanted is False:
         return
     assignment = row.assignment
-    site = app_settings().public_url.rstrip("/")
     jobs.after_commit(
         session,
         send_email,
@@ -248,7 +247,6 @@ async def _notify(
         template="assignment_graded",
         context={
             "name": row.user.name,
-            "site_url": site,
             "course": course.title,
             "assignment": assignment.title,
             "returned": returned,
@@ -257,6 +255,6 @@ async def _notify(
             "passed": row.points_earned >= assignment.passing_points,
             "late_penalty": str(row.late_penalty_applied) if row.late_penalty_applied else "",
             "feedback": row.feedback or "",
-            "link": f"{site}/learn/{course.uuid}/assignments/{assignment.uuid}",
+            "link": app_link("assignment", course=course.uuid, assignment=assignment.uuid),
         },
     )

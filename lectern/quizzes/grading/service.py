@@ -23,8 +23,8 @@ from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lectern import jobs
-from lectern.config import app_settings
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.links import app_link
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.types import utcnow
 from lectern.mail.tasks import send_email
@@ -272,7 +272,6 @@ async def _notify(session: AsyncSession, course: Course, attempt: QuizAttempt) -
     )
     if wanted is False:
         return
-    site = app_settings().public_url.rstrip("/")
     jobs.after_commit(
         session,
         send_email,
@@ -280,7 +279,6 @@ async def _notify(session: AsyncSession, course: Course, attempt: QuizAttempt) -
         template="quiz_graded",
         context={
             "name": attempt.user.name,
-            "site_url": site,
             "course": course.title,
             "quiz": attempt.quiz.title,
             "points": str(attempt.score_earned),
@@ -288,7 +286,7 @@ async def _notify(session: AsyncSession, course: Course, attempt: QuizAttempt) -
             "percentage": str(attempt.percentage),
             "passed": attempt.is_passed,
             "feedback": attempt.feedback or "",
-            "link": f"{site}/learn/{course.uuid}/quizzes/{attempt.quiz.uuid}",
+            "link": app_link("quiz", course=course.uuid, quiz=attempt.quiz.uuid),
         },
     )
 

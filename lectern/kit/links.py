@@ -1,0 +1,34 @@
+"""Links to Lectern's pages, as e-mails carry them: the app's address (``LECTERN_APP_URL``)
+plus the page's path, named here once.
+
+The account pages (verify-email, reset-password) are served by Lectern itself; the learner
+pages are the web app's.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import quote, urlencode
+
+from lectern.config import app_settings
+
+Page = Literal["home", "verify_email", "reset_password", "quiz", "assignment"]
+
+PATHS: dict[Page, str] = {
+    "home": "/",
+    "verify_email": "/verify-email",
+    "reset_password": "/reset-password",
+    "quiz": "/learn/{course}/quizzes/{quiz}",
+    "assignment": "/learn/{course}/assignments/{assignment}",
+}
+
+
+def app_url() -> str:
+    """Where people reach Lectern, without a trailing slash."""
+    return app_settings().app_url.rstrip("/")
+
+
+def app_link(page: Page, query: dict[str, str] | None = None, **parts: object) -> str:
+    """The absolute link to ``page``, its path parts filled in (escaped) and ``query`` added."""
+    path = PATHS[page].format(**{name: quote(str(value), safe="") for name, value in parts.items()})
+    return f"{app_url()}{path}" + (f"?{urlencode(query)}" if query else "")
