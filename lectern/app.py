@@ -21,7 +21,7 @@ from lectern.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
-from lectern.openapi import install_openapi
+from lectern.openapi import install_docs, install_openapi
 
 
 def api_router() -> APIRouter:
@@ -89,15 +89,18 @@ def create_app(
         version=__version__,
         summary="An open-source learning platform: courses, learning, commerce.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by install_docs, from Lectern's own copies of the assets
         redoc_url=None,
         lifespan=lifespan,
     )
     app.state.rate_limiter = RateLimiter(rate_limit_settings())
     install_error_handlers(app)
     install_openapi(app)
+    install_docs(app)
     app.include_router(health.router)
     app.include_router(api_router())
+    for pages in registry.page_routers():
+        app.include_router(pages)
 
     # Outermost last: the request id wraps everything, so even a 413 carries one.
     app.add_middleware(

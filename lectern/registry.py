@@ -9,8 +9,9 @@ Every domain package declares itself in its ``domain.py``::
         subscribers=[(CurriculumChanged, recount_after_curriculum_change)],
     )
 
-``app.py`` includes the routers, ``lectern worker`` imports the modules of the tasks, the
-scheduler runs the periodic jobs and ``load`` subscribes the handlers to their events.
+``app.py`` includes the routers (and the pages, at the root), ``lectern worker`` imports
+the modules of the tasks, the scheduler runs the periodic jobs and ``load`` subscribes the
+handlers to their events.
 Domains are found by looking for ``lectern/<package>/domain.py``: adding a module touches
 only its own folder. Domains come in the order of their names, and each one's routers in
 the order it lists them.
@@ -43,6 +44,9 @@ class Domain:
 
     name: str
     routers: Sequence[APIRouter] = ()
+    # Routers of HTML pages, served at the site's root (not under /api/v1, not in the
+    # OpenAPI document).
+    pages: Sequence[APIRouter] = ()
     tasks: Sequence[AsyncTaskiqDecoratedTask[Any, Any]] = ()
     periodic_jobs: Sequence[PeriodicJob] = ()
     subscribers: Sequence[Subscription] = ()
@@ -73,6 +77,10 @@ def load() -> tuple[Domain, ...]:
 
 def routers() -> list[APIRouter]:
     return [router for domain in load() for router in domain.routers]
+
+
+def page_routers() -> list[APIRouter]:
+    return [router for domain in load() for router in domain.pages]
 
 
 def periodic_jobs() -> dict[str, PeriodicJob]:

@@ -1,0 +1,1 @@
+"""The pages Lectern serves itself: the front door, and the account pages e-mails link to."""
