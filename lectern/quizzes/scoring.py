@@ -111,6 +111,11 @@ def _earned(points: Decimal, share: Decimal, partial: bool) -> Graded:
     return Graded((points * share).quantize(HUNDREDTH, rounding=ROUND_HALF_UP), False)
 
 
+def percentage_of(earned: Decimal, total: Decimal) -> Decimal:
+    """``earned`` as a percentage of ``total``, to the hundredth, halves rounded up."""
+    return (earned * 100 / total).quantize(HUNDREDTH, rounding=ROUND_HALF_UP) if total > 0 else ZERO
+
+
 def _share(right: int, total: int) -> Decimal:
     return Decimal(right) / Decimal(total) if total > 0 else ZERO
 
@@ -330,9 +335,7 @@ def attempt_totals(
             correct += 1
         else:
             wrong += 1
-    percentage = (
-        (earned * 100 / total).quantize(HUNDREDTH, rounding=ROUND_HALF_UP) if total > 0 else ZERO
-    )
+    percentage = percentage_of(earned, total)
     if attempt.status == QuizAttemptStatus.EXPIRED and answered == 0:
         status = QuizAttemptStatus.EXPIRED
     else:

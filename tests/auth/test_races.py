@@ -118,3 +118,45 @@ async def test_heartbeats_are_answered_while_ten_logins_hash(
             await session.execute(delete(ActivityLog).where(ActivityLog.user_id == learner.id))
             await session.execute(delete(RefreshToken).where(RefreshToken.user_id == learner.id))
             await session.commit()
+
+
+async def test_parallel_refreshes_of_one_token_spend_it_once(live: Live) -> None:
+    """Six requests present one refresh token at the same moment, on their own connections:
+    one wins the conditional spend (`used_at IS NULL`), the others see it spent, which is
+    reuse: the family is revoked. Without the condition, PostgreSQL would re-check only the
+    row's revocation after the winner commits, and hand out several new pairs."""
+    live.app.state.rate_limiter.enabled = False
+    n = uuid.uuid4().hex[:8]
+    user = User(name="R", username=f"r{n}", email=f"r{n}@x.test", password_hash=hash_now(PASSWORD))
+    await live.add(user)
+    try:
+        signed_in = await live.client.post(
+            f"{API}/login", json={"identifier": user.email, "password": PASSWORD}
+        )
+        secret = signed_in.json()["refresh_token"]
+
+        answers = await asyncio.gather(
+            *(live.client.post(f"{API}/refresh", json={"refresh_token": secret}) for _ in range(6))
+        )
+
+        statuses = sorted(answer.status_code for answer in answers)
+        assert statuses == [200] + [401] * 5, [answer.text for answer in answers]
+        # Each loser saw the token spent (reuse) or, later, its family already revoked.
+        refused = [
+            answer.json()["type"].rsplit("/", 1)[1]
+            for answer in answers
+            if answer.status_code == 401
+        ]
+        assert set(refused) <= {"token_reused", "invalid_token"}, refused
+        assert "token_reused" in refused
+        async with live.sessions() as session:
+            tokens = list(
+                await session.scalars(select(RefreshToken).where(RefreshToken.user_id == user.id))
+            )
+        assert len(tokens) == 2  # the spent one and the winner's
+        assert all(token.revoked_at is not None for token in tokens)
+    finally:
+        async with live.sessions() as session:
+            await session.execute(delete(ActivityLog).where(ActivityLog.user_id == user.id))
+            await session.execute(delete(RefreshToken).where(RefreshToken.user_id == user.id))
+            await session.commit()

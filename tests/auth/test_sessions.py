@@ -77,6 +77,25 @@ async def test_a_reused_refresh_token_revokes_its_family(
     assert (await refresh(client, other_device)).status_code == 200
 
 
+async def test_a_spent_token_replayed_after_it_expired_still_revokes_its_family(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    """Expiry is no cover for a thief: a spent token is reuse, expired or not."""
+    user = await create_account(db)
+    stolen = (await sign_in(client, user))["refresh_token"]
+    rotated = (await refresh(client, stolen)).json()["refresh_token"]
+    row = await stored(db, stolen)
+    row.expires_at = utcnow() - timedelta(days=1)
+    await db.flush()
+
+    replay = await refresh(client, stolen)
+
+    assert_problem(replay, 401, "token_reused")
+    assert (await stored(db, rotated)).revoked_at is not None
+    assert_problem(await refresh(client, rotated), 401, "invalid_token")
+    assert len(await activity(db, "refresh_token_reused")) == 1
+
+
 async def test_refresh_refuses_unknown_expired_and_disabled(
     client: httpx.AsyncClient, db: AsyncSession
 ) -> None:

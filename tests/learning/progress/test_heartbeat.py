@@ -175,6 +175,32 @@ async def test_watch_time_never_outruns_the_wall_clock(
     assert (await fresh(db, Enrollment, enrollment.id)).total_watch_time == 500
 
 
+async def test_one_beat_after_a_long_pause_credits_ten_minutes_at_most(
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    clock: Clock,
+    student: User,
+    course: Course,
+    video: Lesson,
+    enrollment: Enrollment,
+) -> None:
+    """A player paused for hours cannot claim them in one beat: a gap counts for ten
+    minutes of wall clock at most (1200 s of media at 2x)."""
+    await client.post(url(course, video), json=beat(PLAY, 1, 10, 10), headers=bearer(student))
+    clock.advance(3 * 3600)
+
+    late = await client.post(
+        url(course, video), json=beat(PLAY, 2, 600, 5000), headers=bearer(student)
+    )
+
+    assert late.status_code == 200, late.text
+    assert (late.json()["credited"], late.json()["watch_time"]) == (1200, 1210)
+    row = await progress_of(db, student, video)
+    assert row is not None
+    assert row.watch_time == 1210
+    assert (await fresh(db, Enrollment, enrollment.id)).total_watch_time == 1210
+
+
 async def test_a_flood_of_new_plays_is_bound_by_the_wall_clock(
     client: httpx.AsyncClient,
     db: AsyncSession,

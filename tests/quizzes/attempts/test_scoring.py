@@ -10,7 +10,13 @@ import pytest
 
 from lectern.kit.types import utcnow
 from lectern.models import QuizAnswer, QuizOption, QuizQuestion, QuizQuestionType
-from lectern.quizzes.scoring import Graded, grade_answer, has_content, record_manual_grade
+from lectern.quizzes.scoring import (
+    Graded,
+    grade_answer,
+    has_content,
+    percentage_of,
+    record_manual_grade,
+)
 
 _ids = itertools.count(1000)
 
@@ -166,9 +172,30 @@ def test_manual_types(kind: str) -> None:
     assert grade_answer(q, [], given) == g("4", True, manual=True)
 
 
-def test_zero_point_question_and_rounding() -> None:
+def test_partial_credit_is_rounded_to_the_hundredth() -> None:
     q, opts = question(
         "multiple_choice", [{"ok": True}] * 3 + [{"ok": False}], points="1", partial_credit=True
     )
     a = opts[0].id
     assert grade_answer(q, opts, answer(selected_options=[a])) == g("0.33", False)
+
+
+def test_halves_are_rounded_up_not_to_even() -> None:
+    """0.125 is 0.13, where banker's rounding (half to even) would say 0.12."""
+    q, opts = question("multiple_choice", [{"ok": True}] * 2, points="0.25", partial_credit=True)
+    assert grade_answer(q, opts, answer(selected_options=[opts[0].id])) == g("0.13", False)
+
+    manual, _ = question("essay", points="5")
+    given = answer(text_answer="An essay.")
+    record_manual_grade(given, manual, Decimal("2.345"), None, utcnow())
+    assert given.points_earned == Decimal("2.35")
+
+    assert percentage_of(Decimal(1), Decimal(32)) == Decimal("3.13")  # 3.125
+    assert percentage_of(Decimal("0.5"), Decimal(8)) == Decimal("6.25")
+    assert percentage_of(Decimal(0), Decimal(0)) == Decimal(0)
+
+
+def test_a_zero_point_question_counts_right_and_wrong_but_earns_nothing() -> None:
+    q, (right, wrong) = question("single_choice", [{"ok": True}, {}], points="0")
+    assert grade_answer(q, [right, wrong], answer(selected_options=[right.id])) == g("0", True)
+    assert grade_answer(q, [right, wrong], answer(selected_options=[wrong.id])) == g("0", False)

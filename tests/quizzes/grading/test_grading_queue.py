@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -183,9 +184,22 @@ async def test_co_instructors_and_admins_may_grade(
     await add_co_instructor(db, s.course, co)
     admin = await create_admin(db)
     attempt = await hand_in(db, s.quiz, s.student, {s.essay: ESSAY})
-    for user in (co, admin):
-        response = await client.get(s.url(f"/quiz-attempts/{attempt.uuid}"), headers=bearer(user))
-        assert response.status_code == 200
+    answer = await _essay_answer(db, attempt, s)
+    grade = s.url(f"/quiz-attempts/{attempt.uuid}/answers/{answer.id}/grade")
+    for user, points in ((co, "0.5"), (admin, "1.5")):
+        seen = await client.get(s.url(f"/quiz-attempts/{attempt.uuid}"), headers=bearer(user))
+        assert seen.status_code == 200
+        assert seen.json()["uuid"] == str(attempt.uuid)
+
+        graded = await client.post(grade, json={"points": points}, headers=bearer(user))
+
+        assert graded.status_code == 200, graded.text
+        assert graded.json()["graded_by"]["uuid"] == str(user.uuid)
+        stored = await _attempt(db, attempt)
+        assert stored.graded_by == user.id
+        assert stored.status == QuizAttemptStatus.GRADED
+        await db.refresh(answer)
+        assert answer.points_earned == Decimal(points)
 
 
 async def test_an_attempt_of_another_course_is_404(
