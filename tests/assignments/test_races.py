@@ -126,3 +126,8 @@ async def test_parallel_submits_of_one_draft(live: Live) -> None:
         *(live.client.post(url, headers=bearer(student)) for _ in range(8))
     )
     assert sorted(r.status_code for r in responses) == [200] + [409] * 7
+    rows = await _rows(live, assignment)
+    assert [(r.submission_number, r.status) for r in rows] == [
+        (1, AssignmentSubmissionStatus.SUBMITTED)
+    ]
+    assert rows[0].submitted_at is not None

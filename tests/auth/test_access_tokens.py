@@ -81,7 +81,9 @@ async def test_me_needs_a_bearer_token(client: httpx.AsyncClient, db: AsyncSessi
 async def test_a_well_formed_token_works(client: httpx.AsyncClient, db: AsyncSession) -> None:
     """The baseline of the refusals below: the same construction, unaltered, is accepted."""
     user = await create_account(db)
-    assert (await me(client, signed(claims_for(user)))).status_code == 200
+    response = await me(client, signed(claims_for(user)))
+    assert response.status_code == 200, response.text
+    assert response.json()["uuid"] == str(user.uuid)
 
 
 @pytest.mark.parametrize(

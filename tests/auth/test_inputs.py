@@ -135,7 +135,8 @@ async def test_passwords_are_taken_as_typed(client: httpx.AsyncClient, db: Async
     spaced = await client.post(
         f"{API}/login", json={"identifier": user.email, "password": f" {PASSWORD} "}
     )
-    assert spaced.status_code == 200
+    assert spaced.status_code == 200, spaced.text
+    assert spaced.json()["refresh_token"]
     trimmed = await client.post(
         f"{API}/login", json={"identifier": user.email, "password": PASSWORD}
     )

@@ -78,7 +78,11 @@ async def test_disabled_accounts_cannot_sign_in(
 
 async def test_pending_accounts_may_sign_in(client: httpx.AsyncClient, db: AsyncSession) -> None:
     user = await create_account(db, status=UserStatus.PENDING)
-    assert (await login(client, user.email)).status_code == 200
+    response = await login(client, user.email)
+    assert response.status_code == 200, response.text
+    me = await client.get(f"{API}/me", headers=auth(response.json()["access_token"]))
+    assert me.json()["uuid"] == str(user.uuid)
+    assert len(await activity(db, "login")) == 1
 
 
 async def test_deleted_accounts_cannot_sign_in(client: httpx.AsyncClient, db: AsyncSession) -> None:

@@ -116,6 +116,9 @@ async def test_search_syntax_in_the_query_is_harmless(
     await create_published_course(db, slug="rust", title="Rust and a b")
     response = await client.get(URL, params={"q": q})
     assert response.status_code == 200, response.text
+    # Taken as words: the course still exists, and is found only if every word matches.
+    assert [item["slug"] for item in response.json()["items"]] in ([], ["rust"])
+    assert (await client.get(URL, params={"q": "rust"})).json()["meta"]["total"] == 1
 
 
 def test_terms_keep_only_words() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -62,7 +63,12 @@ async def test_create_in_a_section(
     ],
 )
 async def test_each_type_with_its_fields(
-    client: httpx.AsyncClient, author: User, course: Course, section: CourseSection, payload: Any
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    author: User,
+    course: Course,
+    section: CourseSection,
+    payload: Any,
 ) -> None:
     response = await client.post(
         f"{base(course)}/sections/{section.id}/lessons",
@@ -70,6 +76,14 @@ async def test_each_type_with_its_fields(
         headers=bearer(author),
     )
     assert response.status_code == 201, response.text
+    body = response.json()
+    stored = await db.scalar(select(Lesson).where(Lesson.uuid == uuid.UUID(body["uuid"])))
+    assert stored is not None
+    assert (stored.section_id, stored.type.value) == (section.id, payload["type"])
+    for name, value in payload.items():
+        if name != "content":  # stored sanitised (rich text), checked by its own tests
+            assert body[name] == value, name
+            assert getattr(stored, name) == value or str(getattr(stored, name)) == value, name
 
 
 @pytest.mark.parametrize(

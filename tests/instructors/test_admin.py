@@ -289,13 +289,17 @@ async def test_suspending_takes_the_instructor_role_away_and_reinstating_gives_i
 async def test_suspending_without_a_body(
     client: httpx.AsyncClient, db: AsyncSession, admin: User, student: User
 ) -> None:
-    await create_profile(db, student, status=Status.APPROVED)
+    profile = await create_profile(db, student, status=Status.APPROVED)
     response = await client.post(f"{BASE}/{student.uuid}/suspend", headers=bearer(admin))
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "suspended"
+    await db.refresh(profile)
+    assert profile.status == Status.SUSPENDED
     bad = await client.post(
         f"{BASE}/{student.uuid}/suspend", json={"role": "student"}, headers=bearer(admin)
     )
     assert bad.status_code == 422
+    assert len(await admin_log(db)) == 1  # the refused call logged nothing
 
 
 @pytest.mark.parametrize(

@@ -68,7 +68,11 @@ async def test_a_public_page_needs_no_token_and_ignores_one(
 ) -> None:
     user = await create_user(db)
     await create_profile(db, user, status=InstructorProfileStatus.APPROVED)
-    assert (await client.get(f"{BASE}/{user.username}")).status_code == 200
+    anonymous = await client.get(f"{BASE}/{user.username}")
+    garbled = await client.get(f"{BASE}/{user.username}", headers={"Authorization": "Bearer x"})
+    for response in (anonymous, garbled):
+        assert response.status_code == 200, response.text
+        assert response.json()["user"]["username"] == user.username
 
 
 @pytest.mark.parametrize(

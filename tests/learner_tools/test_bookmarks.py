@@ -215,7 +215,12 @@ async def test_enrolled_in_an_unpublished_course_still_bookmarks(
     lesson = await create_course_lesson(db, course)
     await create_enrollment(db, student, course)
     response = await client.post(URL, json={"lesson": str(lesson.uuid)}, headers=bearer(student))
-    assert response.status_code == 201
+    assert response.status_code == 201, response.text
+    stored = await db.scalar(select(Bookmark).where(Bookmark.user_id == student.id))
+    assert stored is not None
+    assert stored.lesson_id == lesson.id
+    listed = await client.get(URL, headers=bearer(student))
+    assert [item["lesson"]["uuid"] for item in listed.json()["items"]] == [str(lesson.uuid)]
 
 
 async def test_list_in_curriculum_order_with_filters(

@@ -176,8 +176,17 @@ async def test_images_above_the_pixel_limit_are_refused(
     assert response.json()["type"].endswith("/image_too_large")
 
 
-async def test_admins_may_upload(client: httpx.AsyncClient, admin: User) -> None:
-    assert (await upload(client, admin, PDF, "a.pdf")).status_code == 201
+async def test_admins_may_upload(
+    client: httpx.AsyncClient, db: AsyncSession, admin: User, files_dir: Path
+) -> None:
+    response = await upload(client, admin, PDF, "a.pdf")
+
+    assert response.status_code == 201, response.text
+    [row] = await media_rows(db)
+    assert str(row.uuid) == response.json()["uuid"]
+    assert (row.user_id, row.file_name, row.size) == (admin.id, "a.pdf", len(PDF))
+    [stored] = stored_files(files_dir)
+    assert stored.read_bytes() == PDF
 
 
 async def test_students_and_applicants_may_not_upload(

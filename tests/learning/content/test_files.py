@@ -140,6 +140,7 @@ async def test_staff_download(
     resource = await stored_resource(db, lesson)
     response = await client.get(resource_url(course, lesson, resource.id), headers=bearer(author))
     assert response.status_code == 200
+    assert response.content == PDF
 
 
 async def test_resource_of_another_lesson_or_course_is_404(

@@ -142,6 +142,12 @@ async def test_price_zero_counts_as_free(
         ENROLLMENTS, json={"course": str(course.uuid)}, headers=bearer(student)
     )
     assert response.status_code == 201, response.text
+    [row] = await _rows(db, student)
+    assert (row.course_id, row.enrollment_type, row.price_paid) == (
+        course.id,
+        EnrollmentType.FREE,
+        Decimal(0),
+    )
 
 
 async def test_a_paid_course_is_refused_unless_already_bought(
@@ -306,6 +312,7 @@ async def test_a_deleted_prerequisite_no_longer_blocks(
         ENROLLMENTS, json={"course": str(course.uuid)}, headers=bearer(student)
     )
     assert response.status_code == 201, response.text
+    assert [row.course_id for row in await _rows(db, student)] == [course.id]
 
 
 # -- lapsed enrollments -------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.kit.types import utcnow
-from lectern.models import ActivityLog, Course, Enrollment, EnrollmentStatus, User
+from lectern.models import (
+    ActivityLog,
+    Course,
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentType,
+    User,
+)
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_user
 from tests.factories.courses import create_co_instructor
@@ -105,6 +112,12 @@ async def test_a_draft_course_may_be_gifted(
         studio(draft), json={"user": str(student.uuid)}, headers=bearer(owner)
     )
     assert response.status_code == 201, response.text
+    gift = await db.scalar(
+        select(Enrollment).where(Enrollment.user_id == student.id, Enrollment.course_id == draft.id)
+    )
+    assert gift is not None
+    assert gift.enrollment_type == EnrollmentType.GIFTED
+    assert str(gift.uuid) == response.json()["uuid"]
 
 
 async def test_grants_on_someone_elses_course_or_unknown_users(

@@ -311,6 +311,7 @@ async def test_bad_beats_are_refused_and_change_nothing(
 
 async def test_a_position_within_the_slack_is_accepted(
     client: httpx.AsyncClient,
+    db: AsyncSession,
     clock: Clock,
     student: User,
     course: Course,
@@ -320,7 +321,11 @@ async def test_a_position_within_the_slack_is_accepted(
     response = await client.post(
         url(course, video), json=beat(PLAY, 1, 630, 0), headers=bearer(student)
     )
-    assert response.status_code == 200
+    assert response.status_code == 200, response.text
+    assert response.json()["last_position"] == 630
+    row = await progress_of(db, student, video)
+    assert row is not None
+    assert row.last_position == 630
 
 
 async def test_a_lesson_of_unknown_length_takes_positions_up_to_a_day(

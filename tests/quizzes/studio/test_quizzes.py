@@ -353,7 +353,11 @@ async def test_co_instructor_and_admin_may_edit(
             quiz_url(course, quiz), json={"title": f"by {user.id}"}, headers=bearer(user)
         )
         assert response.status_code == 200, response.text
-        assert (await client.get(quizzes_url(course), headers=bearer(user))).status_code == 200
+        await db.refresh(quiz)
+        assert quiz.title == f"by {user.id}"
+        listed = await client.get(quizzes_url(course), headers=bearer(user))
+        assert listed.status_code == 200
+        assert [item["title"] for item in listed.json()["items"]] == [f"by {user.id}"]
 
 
 async def test_access_refusals(
