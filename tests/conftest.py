@@ -123,17 +123,21 @@ async def _jobs_done(_response: httpx.Response) -> None:
     await jobs.wait_for_jobs()
 
 
-@pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """The app's client. The jobs a request queued have run when its response is read (in
-    production they run afterwards): tests see their effects, and no job shares the test's
-    database connection with the test's next statement."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(
-        transport=transport,
+def app_client(app: FastAPI, address: tuple[str, int] = ("127.0.0.1", 123)) -> httpx.AsyncClient:
+    """A client of ``app`` calling from ``address``. The jobs a request queued have run when
+    its response is read (in production they run afterwards): tests see their effects, and no
+    job shares the test's database connection with the test's next statement."""
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=address),
         base_url="http://lectern.test",
         event_hooks={"response": [_jobs_done]},
-    ) as client:
+    )
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The app's client (see ``app_client``)."""
+    async with app_client(app) as client:
         yield client
 
 

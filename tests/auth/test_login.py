@@ -14,6 +14,7 @@ from lectern.models import UserStatus
 from lectern.security.passwords import needs_rehash, verify_now
 from lectern.security.tokens import decode_access_token
 from tests.auth.helpers import API, activity, assert_problem, auth, login
+from tests.conftest import app_client
 from tests.factories.auth import PASSWORD, create_account
 
 
@@ -141,8 +142,7 @@ async def test_login_flooding_is_a_429_with_retry_after(
     assert 0 < int(flooded.headers["retry-after"]) <= 60
     assert body["retry_after"] == int(flooded.headers["retry-after"])
     # The account's counter holds from another address too.
-    other = httpx.ASGITransport(app=app, client=("203.0.113.9", 4000))
-    async with httpx.AsyncClient(transport=other, base_url="http://lectern.test") as elsewhere:
+    async with app_client(app, ("203.0.113.9", 4000)) as elsewhere:
         assert (await login(elsewhere, user.email)).status_code == 429
         someone_else = await create_account(db)
         assert (await login(elsewhere, someone_else.email)).status_code == 200

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.models import ActivityLog, User
 from tests.auth.helpers import API, assert_problem
-from tests.conftest import Live
+from tests.conftest import Live, app_client
 
 
 def signed_up(tag: str) -> ColumnElement[bool]:
@@ -72,8 +72,7 @@ async def test_a_bot_from_one_address_is_held_back(
     assert 0 < refused["retry_after"] <= 600
     assert await users(db) == before + 4
     # Another school's address is counted apart.
-    other = httpx.ASGITransport(app=app, client=("198.51.100.20", 4000))
-    async with httpx.AsyncClient(transport=other, base_url="http://lectern.test") as elsewhere:
+    async with app_client(app, ("198.51.100.20", 4000)) as elsewhere:
         answer = await elsewhere.post(f"{API}/register", json=new_account(99))
     assert answer.status_code == 202
 
@@ -84,8 +83,7 @@ async def test_one_address_signed_up_again_and_again_is_held_back(
     addresses = [("203.0.113.1", 1), ("203.0.113.2", 2), ("203.0.113.3", 3), ("203.0.113.4", 4)]
     answers = []
     for host, n in addresses:  # from four machines, so only the address's own limit counts
-        transport = httpx.ASGITransport(app=app, client=(host, 4000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://lectern.test") as c:
+        async with app_client(app, (host, 4000)) as c:
             answers.append(
                 await c.post(f"{API}/register", json=new_account(n, "Victim@Example.com"))
             )
