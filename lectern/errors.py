@@ -21,6 +21,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://lectern.dev/problems/"
+# RFC 9457's members of every problem: an error's extra members may not replace them.
+PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
 
 log = logging.getLogger("lectern.errors")
 
@@ -69,6 +71,8 @@ class LecternError(Exception):
             self.code = code
         self.headers = headers or {}
         self.extra = extra or {}
+        if clash := PROBLEM_MEMBERS & self.extra.keys():
+            raise ValueError(f"a problem's extra members may not replace {sorted(clash)}")
 
 
 class ConfigurationError(LecternError):

@@ -20,6 +20,7 @@ from sqlalchemy import Row, Select, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from lectern.db import unit_of_work
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import LIKE_ESCAPE, contains, read
@@ -339,33 +340,39 @@ async def course_export(
     session: AsyncSession, course: Course, filters: CourseEnrollmentFilters
 ) -> AsyncIterator[list[str]]:
     """The export's rows, to stream. The expiry runs now, in the request's unit of work; the
-    rows are read while the response streams, after it has committed."""
+    rows are read while the response streams, after that unit of work has committed and
+    closed, so they are read in a unit of work of their own (closed when the stream ends or
+    the client goes away)."""
     await expire_due(session, course_id=course.id)
-    return _cells(session, course, filters)
+    return _cells(course, filters)
 
 
 async def _cells(
-    session: AsyncSession, course: Course, filters: CourseEnrollmentFilters, batch: int = 500
+    course: Course, filters: CourseEnrollmentFilters, batch: int = 500
 ) -> AsyncIterator[list[str]]:
     """The export's rows as cells, streamed from the database in batches."""
     statement = course_enrollments_statement(course, filters).execution_options(yield_per=batch)
-    result = await session.stream(statement)
-    async for row in result:
-        out = _studio_out(row)
-        yield [
-            csv_cell(value)
-            for value in (
-                out.uuid,
-                out.student.name,
-                out.student.email,
-                out.enrollment_type.value,
-                out.status.value,
-                out.enrolled_at,
-                out.expires_at,
-                out.progress_percentage,
-                out.completed_lessons,
-                out.total_lessons,
-                out.last_accessed_at,
-                out.completed_at,
-            )
-        ]
+    async with unit_of_work() as session:
+        result = await session.stream(statement)
+        async for row in result:
+            yield _row_cells(_studio_out(row))
+
+
+def _row_cells(out: CourseEnrollmentOut) -> list[str]:
+    return [
+        csv_cell(value)
+        for value in (
+            out.uuid,
+            out.student.name,
+            out.student.email,
+            out.enrollment_type.value,
+            out.status.value,
+            out.enrolled_at,
+            out.expires_at,
+            out.progress_percentage,
+            out.completed_lessons,
+            out.total_lessons,
+            out.last_accessed_at,
+            out.completed_at,
+        )
+    ]

@@ -332,7 +332,7 @@ async def _transition(
         raise Conflict(
             f"an enrollment that is {_shown_status(fresh)} cannot be {action}",
             code="wrong_status",
-            extra={"status": _shown_status(fresh)},
+            extra={"enrollment_status": _shown_status(fresh)},
         )
     return fresh
 

@@ -14,6 +14,7 @@ from lectern.kit.types import utcnow
 from lectern.learning.access import CourseAccess, course_access
 from lectern.learning.enrollments import service as enrollments
 from lectern.models import ActivityLog, Course, Enrollment, EnrollmentStatus, User
+from tests.auth.helpers import assert_problem
 from tests.conftest import bearer
 from tests.factories import create_enrollment
 from tests.learning.enrollments.conftest import ENROLLMENTS, fresh
@@ -49,8 +50,8 @@ async def test_suspend_then_reactivate(
     assert access.lapsed == EnrollmentStatus.SUSPENDED
 
     again = await client.post(f"{url}/suspend", headers=bearer(admin))
-    assert again.status_code == 409
-    assert again.json()["type"].endswith("/wrong_status")
+    refused = assert_problem(again, 409, "wrong_status")
+    assert refused["enrollment_status"] == "suspended"
 
     back = await client.post(f"{url}/reactivate", headers=bearer(admin))
     assert back.status_code == 200, back.text
@@ -114,7 +115,7 @@ async def test_wrong_transitions_are_409_and_change_nothing(
     enrollment = await create_enrollment(db, student, course, status=status, is_active=active)
     response = await client.post(f"{ENROLLMENTS}/{enrollment.uuid}/{action}", headers=bearer(admin))
     assert response.status_code == 409, response.text
-    assert response.json()["status"] == status.value
+    assert response.json()["enrollment_status"] == status.value
     assert await _state(db, enrollment) == (status, active)
     logged = await db.scalar(
         select(ActivityLog.id).where(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern.kit.types import utcnow
 from lectern.models import (
@@ -20,9 +21,10 @@ from lectern.models import (
     EnrollmentStatus,
     EnrollmentType,
     User,
+    UserRole,
 )
-from tests.conftest import bearer
-from tests.factories import create_enrollment, create_user
+from tests.conftest import Live, bearer
+from tests.factories import PASSWORD_HASH, create_enrollment, create_user
 from tests.factories.courses import create_co_instructor
 from tests.factories.learning import add_prerequisite, create_published_course
 from tests.learning.enrollments.conftest import fresh, studio
@@ -348,3 +350,31 @@ def test_csv_cells_defuse_formulas() -> None:
     assert csv_cell("Ann") == "Ann"
     assert csv_cell(None) == ""
     assert csv_cell(Decimal("12.50")) == "12.50"
+
+
+async def test_an_export_hands_its_connections_back(live: Live, engine: AsyncEngine) -> None:
+    """The rows stream after the request's unit of work has closed; the stream's own closes
+    too, whether it is read to the end or the client goes away after the first bytes."""
+    n = uuid.uuid4().hex[:8]
+    admin = User(
+        name="A", username=f"a{n}", email=f"a{n}@x.test", password_hash=PASSWORD_HASH,
+        role=UserRole.ADMIN,
+    )  # fmt: skip
+    students = [
+        User(
+            name=f"S{i}", username=f"s{i}{n}", email=f"s{i}{n}@x.test", password_hash=PASSWORD_HASH
+        )
+        for i in range(3)
+    ]
+    await live.add(admin, *students)
+    course = Course(instructor_id=admin.id, title="Export", slug=f"export-{n}")
+    await live.add(course)
+    await live.add(*(Enrollment(user_id=s.id, course_id=course.id) for s in students))
+    url = f"{studio(course)}.csv"
+
+    whole = await live.client.get(url, headers=bearer(admin))
+    async with live.client.stream("GET", url, headers=bearer(admin)) as abandoned:
+        await anext(abandoned.aiter_bytes())
+
+    assert len(list(csv.reader(io.StringIO(whole.text)))) == 4
+    assert engine.pool.checkedout() == 0
