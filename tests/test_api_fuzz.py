@@ -46,6 +46,7 @@ from lectern.app import create_app
 from lectern.db import unit_of_work
 from lectern.models import (
     Assignment,
+    AssignmentSubmission,
     Course,
     CourseSection,
     Enrollment,
@@ -54,6 +55,7 @@ from lectern.models import (
     Lesson,
     Media,
     Quiz,
+    QuizAttempt,
     User,
     UserStatus,
 )
@@ -86,6 +88,8 @@ KNOWN_IDS: dict[str, Select[Any]] = {
     "lesson_uuid": select(Lesson.uuid),
     "quiz_uuid": select(Quiz.uuid),
     "assignment_uuid": select(Assignment.uuid),
+    "attempt_uuid": select(QuizAttempt.uuid),
+    "submission_uuid": select(AssignmentSubmission.uuid),
     "enrollment_uuid": select(Enrollment.uuid),
     "media_uuid": select(Media.uuid),
     "user_uuid": select(User.uuid).where(User.email.not_in(PEOPLE.values())),

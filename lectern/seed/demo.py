@@ -47,7 +47,9 @@ from lectern.models import (
 )
 from lectern.platform import service as settings_service
 from lectern.security.passwords import hash_now
+from lectern.seed import demo_assessments
 from lectern.seed import demo_content as content
+from lectern.seed.demo_assessments import ASSESSMENTS
 
 M = TypeVar("M", bound=Base)
 CENT = Decimal("0.01")
@@ -206,7 +208,8 @@ class DemoSeeder:
                 await self.session.scalars(
                     select(Lesson)
                     .join(CourseSection, CourseSection.id == Lesson.section_id)
-                    .where(Lesson.course_id == course.id)
+                    # Quizzes and projects are done through their own services (coursework).
+                    .where(Lesson.course_id == course.id, Lesson.type.not_in(ASSESSMENTS))
                     .order_by(CourseSection.order, Lesson.order)
                 )
             )
@@ -303,16 +306,17 @@ class DemoSeeder:
 
     async def enrollment_progress(self, enrollment: Enrollment) -> None:
         total = await self._count(Lesson.id, Lesson.course_id == enrollment.course_id)
-        done_rows = list(
+        rows = list(
             await self.session.scalars(
                 select(LessonProgress)
                 .where(LessonProgress.enrollment_id == enrollment.id)
                 .order_by(LessonProgress.completed_at, LessonProgress.lesson_id)
             )
         )
+        done_rows = [row for row in rows if row.is_completed]
         enrollment.total_lessons = total
         enrollment.completed_lessons = len(done_rows)
-        enrollment.total_watch_time = sum(row.watch_time for row in done_rows)
+        enrollment.total_watch_time = sum(row.watch_time for row in rows)
         enrollment.progress_percentage = (
             (Decimal(100) * len(done_rows) / total).quantize(CENT, ROUND_HALF_UP)
             if total
@@ -380,6 +384,8 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("catalog", DemoSeeder.catalog),
     ("courses and curricula", DemoSeeder.courses),
     ("enrollments, progress and reviews", DemoSeeder.learning),
+    ("quizzes and projects", demo_assessments.assessments),
+    ("quiz attempts and graded projects", demo_assessments.coursework),
     ("statistics", DemoSeeder.statistics),
 ]
 

@@ -115,6 +115,44 @@ LESSONS = [
     ("video", "Hands-on exercise", 900),
     ("embed", "Interactive sandbox", 480),
     ("text", "Summary and next steps", 240),
+    ("quiz", "Quiz: check your understanding", 600),
+    ("assignment", "Project: put it to work", 0),
+]
+
+# The quiz ending every course: type, question, points, options (text, correct).
+QUIZ_TITLE = "Check your understanding"
+QUIZ_QUESTIONS = [
+    (
+        "single_choice",
+        "What is the best first step with an idea that is new to you?",
+        "1",
+        [("Try it on a small example", True), ("Learn the definition by heart", False),
+         ("Skip ahead to the summary", False)],
+    ),
+    (
+        "true_false",
+        "Each section's exercises build on the ones before it.",
+        "1",
+        [("True", True), ("False", False)],
+    ),
+    (
+        "multiple_choice",
+        "Which habits help a new skill stick? Choose every one that does.",
+        "2",
+        [("Practising a little every day", True), ("Explaining it to someone else", True),
+         ("Reading only the summaries", False)],
+    ),
+]  # fmt: skip
+
+PROJECT_TITLE = "Project: put it to work"
+PROJECT_INSTRUCTIONS = (
+    "<p>Write a one-page plan that applies what you learned to something of your own: "
+    "the problem, the steps you will take, and how you will know it worked.</p>"
+)
+PROJECT_FEEDBACK = [
+    "A clear plan with a sensible first step. Measure the result as you said you would.",
+    "Well argued. The second step could be smaller; try it on one example first.",
+    "Good work: concrete, realistic and easy to follow.",
 ]
 
 STUDENTS = [

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern import migrate
 from lectern.db import create_engine, session_factory
 from lectern.models import (
+    Assignment,
+    AssignmentSubmission,
+    AssignmentSubmissionStatus,
     Base,
     Category,
     Course,
@@ -25,6 +28,8 @@ from lectern.models import (
     InstructorProfileStatus,
     Lesson,
     LessonProgress,
+    Quiz,
+    QuizAttempt,
     Review,
     ReviewStatus,
     User,
@@ -74,6 +79,12 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "enrollments",
         "lesson_progress",
         "reviews",
+        "quizzes",
+        "quiz_questions",
+        "quiz_options",
+        "assignments",
+        "quiz_attempts",
+        "assignment_submissions",
     ):
         assert first.get(table, 0) > 0, table
 
@@ -202,3 +213,30 @@ async def test_foreign_keys_hold(
     if seeded[0].get_backend_name() != "sqlite":
         pytest.skip("PostgreSQL checks every foreign key on write")
     assert (await db.execute(text("PRAGMA foreign_key_check"))).all() == []
+
+
+async def test_every_course_ends_with_a_quiz_and_a_project_students_have_worked_on(
+    db: AsyncSession,
+) -> None:
+    """Through the learners' and graders' own services: finishers passed the quiz and had
+    their project graded; students halfway tried the quiz and wait for a grade."""
+    courses = len(demo_content.COURSES)
+    assert await count(db, Quiz) == await count(db, Assignment) == courses
+    attempts = list(await db.scalars(select(QuizAttempt)))
+    assert {attempt.is_passed for attempt in attempts} == {True, False}
+    assert all(attempt.score_total == 4 for attempt in attempts)
+    statuses = set(await db.scalars(select(AssignmentSubmission.status)))
+    assert statuses == {AssignmentSubmissionStatus.GRADED, AssignmentSubmissionStatus.SUBMITTED}
+    graded = await db.scalars(
+        select(AssignmentSubmission).where(
+            AssignmentSubmission.status == AssignmentSubmissionStatus.GRADED
+        )
+    )
+    assert all(70 <= row.points_earned <= 100 and row.feedback for row in graded)
+    # A finisher's course is complete: the quiz and the project completed their lessons.
+    completed = await db.scalar(
+        select(func.count()).where(Enrollment.status == EnrollmentStatus.COMPLETED)
+    )
+    assert completed == await db.scalar(
+        select(func.count()).where(AssignmentSubmission.status == AssignmentSubmissionStatus.GRADED)
+    )
