@@ -115,8 +115,8 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-            expose_headers=["X-Request-ID", "Retry-After"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "X-Cart-Token"],
+            expose_headers=["X-Request-ID", "Retry-After", "X-Cart-Token"],
             max_age=600,
         )
     app.add_middleware(RequestContextMiddleware)

@@ -61,13 +61,15 @@ class RefundStatus(enum.StrEnum):
 
 
 class Cart(IdMixin, TimestampMixin, Base):
-    """A shopping cart: a signed-in user's (user_id) or a guest's (session_id)."""
+    """A shopping cart: a signed-in user's (user_id) or a guest's (session_id); one each."""
 
     __tablename__ = "carts"
+    __table_args__ = (UniqueConstraint("user_id"), UniqueConstraint("session_id"))
 
-    user_id: Mapped[int | None] = fk("users.id", ondelete="CASCADE", nullable=True)
-    # The guest's session; the cart moves to user_id when the guest signs in.
-    session_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    user_id: Mapped[int | None] = fk("users.id", ondelete="CASCADE", nullable=True, index=False)
+    # A guest's cart: the SHA-256 (hex) of the opaque token the guest holds, never the token.
+    # The cart merges into the user's when the guest signs in.
+    session_id: Mapped[str | None] = mapped_column(String(255))
 
     items: Mapped[list[CartItem]] = relationship(
         back_populates="cart",

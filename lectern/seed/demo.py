@@ -47,7 +47,7 @@ from lectern.models import (
 )
 from lectern.platform import service as settings_service
 from lectern.security.passwords import hash_now
-from lectern.seed import demo_assessments
+from lectern.seed import demo_assessments, demo_commerce
 from lectern.seed import demo_content as content
 from lectern.seed.demo_assessments import ASSESSMENTS
 
@@ -386,6 +386,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("enrollments, progress and reviews", DemoSeeder.learning),
     ("quizzes and projects", demo_assessments.assessments),
     ("quiz attempts and graded projects", demo_assessments.coursework),
+    ("a cart", demo_commerce.carts),
     ("statistics", DemoSeeder.statistics),
 ]
 

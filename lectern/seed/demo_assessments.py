@@ -10,10 +10,8 @@ for grading; the others have not reached them. A second run adds nothing.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.assignments.grading import service as grading
 from lectern.assignments.grading.schemas import SubmissionGradeIn
@@ -21,7 +19,6 @@ from lectern.assignments.submissions import service as submissions
 from lectern.models import (
     Assignment,
     AssignmentSubmission,
-    Base,
     Course,
     Enrollment,
     Lesson,
@@ -36,19 +33,9 @@ from lectern.models import (
 )
 from lectern.quizzes.attempts import service as attempts
 from lectern.seed import demo_content as content
+from lectern.seed.seeder import DemoSeeder
 
-M = TypeVar("M", bound=Base)
 ASSESSMENTS = (LessonType.QUIZ, LessonType.ASSIGNMENT)
-
-
-class DemoSeeder(Protocol):
-    """What these steps use of the demo's seeder."""
-
-    session: AsyncSession
-    course_rows: list[Course]
-    added: dict[str, int]
-
-    async def get_or_add(self, model: type[M], key: dict[str, Any], **values: Any) -> M: ...
 
 
 async def assessments(seeder: DemoSeeder) -> None:

@@ -85,6 +85,8 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "assignments",
         "quiz_attempts",
         "assignment_submissions",
+        "carts",
+        "cart_items",
     ):
         assert first.get(table, 0) > 0, table
 

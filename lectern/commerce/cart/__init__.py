@@ -1,0 +1,1 @@
+"""The cart: a signed-in user's or a guest's, one currency, priced now."""

@@ -1,0 +1,45 @@
+"""Bodies of the cart's routes."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from lectern.kit.schemas import Input, Output
+
+# Why a line in the cart cannot be bought as it stands (checkout refuses it).
+Unbuyable = Literal[
+    "course_unavailable", "course_free", "not_for_sale", "own_course", "already_owned"
+]
+
+
+class CartItemIn(Input):
+    course: uuid.UUID = Field(description="The course to buy (its uuid).")
+
+
+class CartCourseOut(Output):
+    uuid: uuid.UUID
+    slug: str
+    title: str
+    thumbnail: str | None
+    instructor_name: str
+
+
+class CartItemOut(Output):
+    id: int
+    course: CartCourseOut
+    price: Decimal | None = Field(description="What the course costs now (null: not for sale).")
+    price_when_added: Decimal
+    currency: str
+    purchasable: bool
+    reason: Unbuyable | None = Field(description="Why it cannot be bought now, if it cannot.")
+
+
+class CartOut(Output):
+    items: list[CartItemOut]
+    currency: str | None = Field(description="The cart's one currency (null while empty).")
+    subtotal: Decimal = Field(description="The current prices of the lines that can be bought.")
+    count: int

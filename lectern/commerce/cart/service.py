@@ -1,0 +1,310 @@
+"""The cart's rules: whose cart it is, what may go in, and what it costs now.
+
+A signed-in user has one cart; a guest's cart is named by an opaque token the guest holds
+(Lectern stores its SHA-256 only). A signed-in call that still carries the guest's token
+absorbs the guest's cart into the user's, without duplicates, and the token is spent.
+
+A course can be bought when it is published and sold on its own (paid, with a price), is not
+the buyer's to teach, and is not already theirs for life: access through an expired limited
+enrollment, a refund or a subscription does not count, so such a course can be bought
+outright. The cart holds one currency: the first line's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy import Select, and_, delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.commerce.cart.schemas import Unbuyable
+from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.currencies import minor_units
+from lectern.kit.sql import insert_ignore, rowcount
+from lectern.kit.types import utcnow
+from lectern.learning.access import LIVE_STATUSES
+from lectern.models import (
+    Cart,
+    CartItem,
+    Course,
+    CourseInstructor,
+    CoursePriceType,
+    CourseStatus,
+    Enrollment,
+    EnrollmentType,
+    User,
+)
+
+MAX_ITEMS = 50
+REASONS: dict[Unbuyable, str] = {
+    "course_unavailable": "this course is not on sale",
+    "course_free": "this course is free: enroll in it instead",
+    "not_for_sale": "this course is not sold on its own",
+    "own_course": "you teach this course",
+    "already_owned": "you already have this course for life",
+}
+
+
+@dataclass(frozen=True)
+class Shopper:
+    """Who is shopping: a signed-in user, a guest with the token of their cart, or both
+    (a guest who has just signed in)."""
+
+    user: User | None
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """A course as a buyer sees it: what it costs, and whether they may buy it."""
+
+    course: Any  # a row of _LINE's course columns
+    price: Decimal | None
+    reason: Unbuyable | None
+
+
+@dataclass
+class CartView:
+    cart: Cart | None
+    lines: list[tuple[CartItem, Line]]
+    new_token: str | None = None  # a guest's cart was just made: its token, sent once
+
+    @property
+    def currency(self) -> str | None:
+        return self.lines[0][1].course.currency if self.lines else None
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum(
+            (line.price for _, line in self.lines if line.reason is None and line.price),
+            Decimal(0),
+        )
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- which cart -------------------------------------------------------------------------------
+
+
+async def _cart(session: AsyncSession, **key: Any) -> Cart | None:
+    return await session.scalar(select(Cart).filter_by(**key))
+
+
+async def _guest_cart(session: AsyncSession, token: str) -> Cart | None:
+    return await session.scalar(
+        select(Cart).where(Cart.session_id == token_hash(token), Cart.user_id.is_(None))
+    )
+
+
+async def _ensure_cart(session: AsyncSession, **key: Any) -> Cart:
+    """The cart with this key (``user_id`` or ``session_id``), made if missing; two first
+    additions racing make one cart."""
+    now = utcnow()
+    await insert_ignore(session, Cart, {**key, "created_at": now, "updated_at": now}, list(key))
+    cart = await _cart(session, **key)
+    assert cart is not None
+    return cart
+
+
+async def current_cart(session: AsyncSession, shopper: Shopper) -> Cart | None:
+    """The shopper's cart, if they have one. A signed-in user's takes in the guest cart whose
+    token came along."""
+    if shopper.user is None:
+        return await _guest_cart(session, shopper.token) if shopper.token else None
+    guest = await _guest_cart(session, shopper.token) if shopper.token else None
+    if guest is None:
+        return await _cart(session, user_id=shopper.user.id)
+    cart = await _ensure_cart(session, user_id=shopper.user.id)
+    already = select(CartItem.course_id).where(CartItem.cart_id == cart.id)
+    await session.execute(
+        update(CartItem)
+        .where(CartItem.cart_id == guest.id, CartItem.course_id.not_in(already))
+        .values(cart_id=cart.id)
+        .execution_options(synchronize_session=False)
+    )
+    await session.execute(delete(CartItem).where(CartItem.cart_id == guest.id))
+    await session.execute(delete(Cart).where(Cart.id == guest.id))
+    return cart
+
+
+# -- what a course costs the buyer -------------------------------------------------------------
+
+
+def _line_statement(user_id: int | None) -> Select[Any]:
+    """A course's sale columns with the buyer's standing (their enrollment, whether they
+    co-teach it) in one statement: cart lines and single courses alike."""
+    co_teaches = exists().where(
+        CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == user_id
+    )
+    statement = (
+        select(
+            Course.id,
+            Course.uuid,
+            Course.slug,
+            Course.title,
+            Course.thumbnail,
+            Course.status,
+            Course.is_approved,
+            Course.deleted_at,
+            Course.price_type,
+            Course.price,
+            Course.currency,
+            Course.instructor_id,
+            User.name.label("instructor_name"),
+            co_teaches.label("co_teaches"),
+            Enrollment.status.label("enrollment_status"),
+            Enrollment.is_active.label("enrollment_active"),
+            Enrollment.expires_at.label("enrollment_expires_at"),
+            Enrollment.enrollment_type,
+            Enrollment.deleted_at.label("enrollment_deleted_at"),
+        )
+        .join(User, User.id == Course.instructor_id)
+        .outerjoin(
+            Enrollment, and_(Enrollment.course_id == Course.id, Enrollment.user_id == user_id)
+        )
+    )
+    return cast("Select[Any]", statement)
+
+
+def _holds_for_life(row: Any, now: datetime) -> bool:
+    return (
+        row.enrollment_status in LIVE_STATUSES
+        and bool(row.enrollment_active)
+        and row.enrollment_deleted_at is None
+        and row.enrollment_expires_at is None
+        and row.enrollment_type != EnrollmentType.SUBSCRIPTION
+    )
+
+
+def unbuyable(row: Any, user_id: int | None, now: datetime) -> Unbuyable | None:
+    """Why the buyer cannot buy this course now, or None when they can."""
+    if row.deleted_at is not None or row.status != CourseStatus.PUBLISHED or not row.is_approved:
+        return "course_unavailable"
+    if row.price_type == CoursePriceType.FREE:
+        return "course_free"
+    if row.price_type != CoursePriceType.PAID or row.price is None:
+        return "not_for_sale"
+    if user_id is not None and (row.instructor_id == user_id or row.co_teaches):
+        return "own_course"
+    if _holds_for_life(row, now):
+        return "already_owned"
+    return None
+
+
+def _line(row: Any, user_id: int | None, now: datetime) -> Line:
+    reason = unbuyable(row, user_id, now)
+    price = None if row.price is None else _in_minor_units(row.price, row.currency)
+    return Line(row, price, reason)
+
+
+def _in_minor_units(amount: Decimal, currency: str) -> Decimal:
+    """``amount`` to the currency's minor unit (JPY has none, KWD three)."""
+    return amount.quantize(Decimal(1).scaleb(-minor_units(currency)))
+
+
+# -- reading and changing the cart -------------------------------------------------------------
+
+
+async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> CartView:
+    """The cart's lines, oldest first, each priced now and checked for this buyer."""
+    if cart is None:
+        return CartView(None, [])
+    user_id = shopper.user.id if shopper.user else None
+    rows = await session.execute(
+        _line_statement(user_id)
+        .add_columns(CartItem)
+        .join(CartItem, CartItem.course_id == Course.id)
+        .where(CartItem.cart_id == cart.id)
+        .order_by(CartItem.id)
+    )
+    now = utcnow()
+    lines = [(row.CartItem, _line(row, user_id, now)) for row in rows]
+    return CartView(cart, lines)
+
+
+async def add_item(
+    session: AsyncSession, shopper: Shopper, course_uuid: uuid.UUID
+) -> tuple[CartView, bool]:
+    """Put a course in the shopper's cart; True when it was not there yet."""
+    user_id = shopper.user.id if shopper.user else None
+    row = (
+        await session.execute(_line_statement(user_id).where(Course.uuid == course_uuid))
+    ).first()
+    if row is None:
+        raise InvalidInput("no such course", field="course", code="course_not_found")
+    reason = unbuyable(row, user_id, utcnow())
+    if reason is not None:
+        raise Conflict(REASONS[reason], code=reason)
+    cart, new_token = await _cart_to_fill(session, shopper)
+    await _check_fits(session, cart, row.currency)
+    added = await insert_ignore(
+        session,
+        CartItem,
+        {
+            "cart_id": cart.id,
+            "course_id": row.id,
+            "price": row.price,
+            "created_at": utcnow(),
+            "updated_at": utcnow(),
+        },
+        ["cart_id", "course_id"],
+    )
+    shown = await view(session, shopper, cart)
+    shown.new_token = new_token
+    return shown, added
+
+
+async def _cart_to_fill(session: AsyncSession, shopper: Shopper) -> tuple[Cart, str | None]:
+    """The shopper's cart, made when they have none (a guest gets a new token)."""
+    cart = await current_cart(session, shopper)
+    if cart is not None:
+        return cart, None
+    if shopper.user is not None:
+        return await _ensure_cart(session, user_id=shopper.user.id), None
+    token = secrets.token_urlsafe(32)
+    return await _ensure_cart(session, session_id=token_hash(token)), token
+
+
+async def _check_fits(session: AsyncSession, cart: Cart, currency: str) -> None:
+    count, first = (
+        await session.execute(
+            select(
+                func.count(CartItem.id),
+                select(Course.currency)
+                .join(CartItem, CartItem.course_id == Course.id)
+                .where(CartItem.cart_id == cart.id)
+                .order_by(CartItem.id)
+                .limit(1)
+                .scalar_subquery(),
+            ).where(CartItem.cart_id == cart.id)
+        )
+    ).one()
+    if first is not None and first != currency:
+        raise Conflict(
+            f"this cart is in {first}: a cart holds one currency",
+            code="currency_mismatch",
+            extra={"cart_currency": first},
+        )
+    if count >= MAX_ITEMS:
+        raise Conflict(f"a cart holds at most {MAX_ITEMS} courses", code="cart_full")
+
+
+async def remove_item(session: AsyncSession, shopper: Shopper, item_id: int) -> None:
+    """Take a line out of the shopper's own cart (404 for any other line)."""
+    cart = await current_cart(session, shopper)
+    removed = 0
+    if cart is not None:
+        result = await session.execute(
+            delete(CartItem).where(CartItem.id == item_id, CartItem.cart_id == cart.id)
+        )
+        removed = rowcount(result)
+    if removed == 0:
+        raise NotFound("no such item in your cart")

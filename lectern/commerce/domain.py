@@ -1,0 +1,8 @@
+"""Commerce: how the domain joins the app (see lectern.registry)."""
+
+from __future__ import annotations
+
+from lectern.commerce.cart import router as cart
+from lectern.registry import Domain
+
+domain = Domain("commerce", routers=[cart.router])
