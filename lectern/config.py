@@ -99,6 +99,9 @@ class RateLimitSettings(BaseSettings):
     register_address_rate: str = "3/hour"
     refresh_rate: str = "30/minute"
     reset_rate: str = "5/minute"
+    # Coupon codes tried, per user and per client address: a shopper mistyping passes, a
+    # script guessing codes does not.
+    coupon_rate: str = "20/hour"
 
 
 class JobSettings(BaseSettings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lectern.commerce.cart import router as cart
+from lectern.commerce.coupons import router as coupons
 from lectern.registry import Domain
 
-domain = Domain("commerce", routers=[cart.router])
+domain = Domain("commerce", routers=[cart.router, coupons.router])

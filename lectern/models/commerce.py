@@ -70,6 +70,8 @@ class Cart(IdMixin, TimestampMixin, Base):
     # A guest's cart: the SHA-256 (hex) of the opaque token the guest holds, never the token.
     # The cart merges into the user's when the guest signs in.
     session_id: Mapped[str | None] = mapped_column(String(255))
+    # The coupon the shopper applied; checkout checks it again.
+    coupon_id: Mapped[int | None] = fk("coupons.id", ondelete="SET NULL", nullable=True)
 
     items: Mapped[list[CartItem]] = relationship(
         back_populates="cart",
@@ -119,6 +121,12 @@ class Coupon(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     excluded_courses: Mapped[list[Any] | None] = mapped_column(JSONType)
     first_purchase_only: Mapped[bool] = flag(False)
     created_by: Mapped[int | None] = fk("users.id", ondelete="SET NULL", nullable=True)
+    # An instructor's coupon (for their own courses, paid out of their share); NULL for a
+    # platform coupon (paid out of the platform's).
+    instructor_id: Mapped[int | None] = fk("users.id", ondelete="CASCADE", nullable=True)
+    # The currency of a fixed amount and of min_order_value; NULL when neither is an amount
+    # (a percentage or free coupon without a minimum), which applies in any currency.
+    currency: Mapped[str | None] = mapped_column(String(3))
 
     usages: Mapped[list[CouponUsage]] = relationship(
         # The database refuses to delete a used coupon (RESTRICT); coupons are soft-deleted.

@@ -87,6 +87,7 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "assignment_submissions",
         "carts",
         "cart_items",
+        "coupons",
     ):
         assert first.get(table, 0) > 0, table
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Header, Path, Response
+from fastapi import Header, Path, Request, Response
 
 from lectern.commerce.cart import service
-from lectern.commerce.cart.schemas import CartItemIn, CartItemOut, CartOut
+from lectern.commerce.cart.schemas import CartItemIn, CartItemOut, CartOut, CouponCodeIn
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
-from lectern.security.dependencies import OptionalUser
+from lectern.security.dependencies import CurrentUser, OptionalUser
 
 router = ApiRouter(prefix="/cart", tags=["cart"])
 
@@ -56,6 +57,10 @@ def _out(shown: service.CartView, response: Response) -> CartOut:
         ],
         currency=shown.currency,
         subtotal=shown.subtotal,
+        coupon=shown.coupon,
+        discount=shown.discount,
+        coupon_problem=shown.coupon_problem,
+        total=shown.total,
         count=len(shown.lines),
     )
 
@@ -118,3 +123,32 @@ async def remove_item(
 ) -> Response:
     await service.remove_item(session, service.Shopper(user, token), item_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/coupon",
+    response_model=CartOut,
+    summary="Apply a coupon to my cart",
+    description="Signed in. One coupon per order: it replaces any other. Answers the cart with "
+    "the `discount`, or 422 naming exactly why the coupon does not apply (`coupon_not_found`, "
+    "`coupon_inactive`, `coupon_not_started`, `coupon_expired`, `coupon_used_up`, "
+    "`coupon_limit_reached`, `coupon_first_purchase_only`, `coupon_currency_mismatch`, "
+    "`coupon_not_applicable`, `coupon_min_order`, `cart_empty`); then nothing changes. "
+    "Rate-limited per user and client address.",
+    responses=problem_responses(401, 422, 429),
+)
+async def apply_coupon(
+    request: Request, session: SessionDep, user: CurrentUser, body: CouponCodeIn, response: Response
+) -> CartOut:
+    await limit(request, "coupon", "coupon_rate", f"user:{user.id}")
+    return _out(await service.apply_coupon(session, user, body.code), response)
+
+
+@router.delete(
+    "/coupon",
+    response_model=CartOut,
+    summary="Take the coupon off my cart",
+    responses=problem_responses(401, 422),
+)
+async def remove_coupon(session: SessionDep, user: CurrentUser, response: Response) -> CartOut:
+    return _out(await service.remove_coupon(session, user), response)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from lectern.kit.schemas import Input, Output
 
@@ -38,8 +38,30 @@ class CartItemOut(Output):
     reason: Unbuyable | None = Field(description="Why it cannot be bought now, if it cannot.")
 
 
+class CartCouponOut(Output):
+    code: str
+    name: str
+
+
+class CouponProblemOut(Output):
+    code: str = Field(description="Why the coupon takes nothing off now (coupon_expired …).")
+    detail: str
+
+
 class CartOut(Output):
     items: list[CartItemOut]
     currency: str | None = Field(description="The cart's one currency (null while empty).")
     subtotal: Decimal = Field(description="The current prices of the lines that can be bought.")
+    coupon: CartCouponOut | None = Field(description="The coupon applied, if any.")
+    discount: Decimal = Field(description="What the coupon takes off now.")
+    coupon_problem: CouponProblemOut | None = Field(
+        description="Why the applied coupon takes nothing off now, if it does not."
+    )
+    total: Decimal = Field(description="subtotal less discount (before tax).")
     count: int
+
+
+class CouponCodeIn(Input):
+    code: Annotated[
+        str, StringConstraints(min_length=3, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+    ]

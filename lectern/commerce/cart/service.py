@@ -23,7 +23,9 @@ from typing import Any, cast
 from sqlalchemy import Select, and_, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.commerce.cart import discount
 from lectern.commerce.cart.schemas import Unbuyable
+from lectern.commerce.coupons import rules
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.currencies import minor_units
 from lectern.kit.sql import insert_ignore, rowcount
@@ -32,6 +34,7 @@ from lectern.learning.access import LIVE_STATUSES
 from lectern.models import (
     Cart,
     CartItem,
+    Coupon,
     Course,
     CourseInstructor,
     CoursePriceType,
@@ -74,6 +77,14 @@ class CartView:
     cart: Cart | None
     lines: list[tuple[CartItem, Line]]
     new_token: str | None = None  # a guest's cart was just made: its token, sent once
+    coupon: Coupon | None = None
+    discount: Decimal = Decimal(0)
+    # Why the applied coupon takes nothing off now: {"code", "detail"}.
+    coupon_problem: dict[str, str] | None = None
+
+    @property
+    def buyable(self) -> list[tuple[CartItem, Line]]:
+        return [(item, line) for item, line in self.lines if line.reason is None and line.price]
 
     @property
     def currency(self) -> str | None:
@@ -81,10 +92,11 @@ class CartView:
 
     @property
     def subtotal(self) -> Decimal:
-        return sum(
-            (line.price for _, line in self.lines if line.reason is None and line.price),
-            Decimal(0),
-        )
+        return sum((line.price or Decimal(0) for _, line in self.buyable), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal - self.discount
 
 
 def token_hash(token: str) -> str:
@@ -158,6 +170,8 @@ def _line_statement(user_id: int | None) -> Select[Any]:
             Course.price,
             Course.currency,
             Course.instructor_id,
+            Course.category_id,
+            Course.subcategory_id,
             User.name.label("instructor_name"),
             co_teaches.label("co_teaches"),
             Enrollment.status.label("enrollment_status"),
@@ -226,8 +240,54 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
         .order_by(CartItem.id)
     )
     now = utcnow()
-    lines = [(row.CartItem, _line(row, user_id, now)) for row in rows]
-    return CartView(cart, lines)
+    shown = CartView(cart, [(row.CartItem, _line(row, user_id, now)) for row in rows])
+    found = await discount.priced(
+        session, cart.coupon_id, shopper.user, _coupon_lines(shown), shown.currency
+    )
+    shown.coupon, shown.discount, shown.coupon_problem = found.coupon, found.discount, found.problem
+    return shown
+
+
+def _coupon_lines(shown: CartView) -> list[rules.Line]:
+    return [
+        rules.Line(
+            course_id=line.course.id,
+            category_ids=frozenset(
+                c for c in (line.course.category_id, line.course.subcategory_id) if c is not None
+            ),
+            instructor_id=line.course.instructor_id,
+            price=line.price or Decimal(0),
+        )
+        for _, line in shown.buyable
+    ]
+
+
+async def apply_coupon(session: AsyncSession, user: User, code: str) -> CartView:
+    """Apply the coupon with ``code`` to the user's cart (one coupon per order: it replaces
+    any other); CouponRefused says exactly why it does not apply, and nothing changes."""
+    coupon = await session.scalar(
+        select(Coupon).where(Coupon.code == code.upper(), Coupon.deleted_at.is_(None))
+    )
+    if coupon is None:
+        raise rules.CouponRefused("no coupon has this code", "coupon_not_found")
+    shopper = Shopper(user)
+    shown = await view(session, shopper, await current_cart(session, shopper))
+    if shown.cart is None or shown.currency is None or not shown.buyable:
+        raise rules.CouponRefused("your cart has nothing a coupon could take off", "cart_empty")
+    amount = await discount.check(session, coupon, user, _coupon_lines(shown), shown.currency)
+    shown.cart.coupon_id = coupon.id
+    await session.flush()
+    shown.coupon, shown.discount, shown.coupon_problem = coupon, amount, None
+    return shown
+
+
+async def remove_coupon(session: AsyncSession, user: User) -> CartView:
+    shopper = Shopper(user)
+    cart = await current_cart(session, shopper)
+    if cart is not None:
+        cart.coupon_id = None
+        await session.flush()
+    return await view(session, shopper, cart)
 
 
 async def add_item(
