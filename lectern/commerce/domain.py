@@ -6,4 +6,4 @@ from lectern.commerce.cart import router as cart
 from lectern.commerce.coupons import router as coupons
 from lectern.registry import Domain
 
-domain = Domain("commerce", routers=[cart.router, coupons.router])
+domain = Domain("commerce", routers=[cart.router, coupons.router, coupons.studio_router])

@@ -88,6 +88,12 @@ DEFAULTS: tuple[Default, ...] = (
             check=_currency),
     Default("courses.review_required", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
             "Whether an admin approves a course before it is published."),
+    Default("coupons.instructor_monthly_per_course", 3, SettingType.INTEGER,
+            SettingGroup.PAYMENT, "Coupons an instructor may create for one course in a "
+            "calendar month (UTC).", check=_between(0, 1000)),
+    Default("coupons.instructor_free_monthly_per_course", 2, SettingType.INTEGER,
+            SettingGroup.PAYMENT, "Of those, how many may be free coupons.",
+            check=_between(0, 1000)),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),

@@ -67,6 +67,19 @@ class CouponIn(Input):
         return self
 
 
+class StudioCouponIn(CouponIn):
+    """An instructor's coupon: for courses they own, named in `applicable_courses` (at least
+    one); its discount comes out of their share."""
+
+    @model_validator(mode="after")
+    def _own_courses_only(self) -> Self:
+        if not self.applicable_courses:
+            raise ValueError("an instructor's coupon names its courses in applicable_courses")
+        if self.applicable_categories:
+            raise ValueError("an instructor's coupon names courses, not categories")
+        return self
+
+
 class CouponOut(Output):
     id: int
     code: str

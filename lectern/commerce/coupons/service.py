@@ -1,4 +1,5 @@
-"""Authoring coupons (the platform's, by admins) and reading them back.
+"""Authoring coupons (the platform's, by admins; instructors' own, for their courses) and
+reading them back.
 
 Courses are named by uuid in the API and kept by id (the spec's JSON columns); a coupon's
 code is unique, kept in capitals, and a used coupon is never deleted, only switched off
@@ -65,15 +66,24 @@ async def _values(session: AsyncSession, body: CouponIn) -> dict[str, Any]:
     return values
 
 
-async def create_coupon(session: AsyncSession, author: User, body: CouponIn) -> Coupon:
-    """A platform coupon; 409 ``coupon_code_taken`` when the code is in use (by any coupon,
-    switched off or not: a code names one coupon for good)."""
+async def create_coupon(
+    session: AsyncSession, author: User, body: CouponIn, *, instructor_id: int | None = None
+) -> Coupon:
+    """A platform coupon, or ``instructor_id``'s; 409 ``coupon_code_taken`` when the code is
+    in use (by any coupon, switched off or not: a code names one coupon for good)."""
     values = await _values(session, body)
     now = utcnow()
     inserted = await insert_ignore(
         session,
         Coupon,
-        {**values, "created_by": author.id, "used_count": 0, "created_at": now, "updated_at": now},
+        {
+            **values,
+            "created_by": author.id,
+            "instructor_id": instructor_id,
+            "used_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
         ["code"],
     )
     if not inserted:
@@ -83,10 +93,17 @@ async def create_coupon(session: AsyncSession, author: User, body: CouponIn) -> 
     return coupon
 
 
-async def platform_coupon(session: AsyncSession, coupon_id: int) -> Coupon:
+def _owned_by(instructor_id: int | None) -> Any:
+    if instructor_id is None:
+        return Coupon.instructor_id.is_(None)
+    return Coupon.instructor_id == instructor_id
+
+
+async def coupon_of(session: AsyncSession, coupon_id: int, instructor_id: int | None) -> Coupon:
+    """A platform coupon (``instructor_id`` None) or that instructor's; 404 for any other."""
     coupon = await session.scalar(
         select(Coupon).where(
-            Coupon.id == coupon_id, Coupon.instructor_id.is_(None), Coupon.deleted_at.is_(None)
+            Coupon.id == coupon_id, _owned_by(instructor_id), Coupon.deleted_at.is_(None)
         )
     )
     if coupon is None:
@@ -113,10 +130,16 @@ async def delete_coupon(session: AsyncSession, coupon: Coupon) -> None:
     await session.flush()
 
 
-async def list_platform_coupons(
-    session: AsyncSession, params: PageParams, *, q: str | None, active: bool | None
+async def list_coupons(
+    session: AsyncSession,
+    params: PageParams,
+    *,
+    instructor_id: int | None,
+    q: str | None,
+    active: bool | None,
 ) -> tuple[list[Coupon], PageMeta]:
-    statement = select(Coupon).where(Coupon.instructor_id.is_(None), Coupon.deleted_at.is_(None))
+    """The platform's coupons (``instructor_id`` None) or that instructor's, newest first."""
+    statement = select(Coupon).where(_owned_by(instructor_id), Coupon.deleted_at.is_(None))
     if q:
         statement = statement.where(Coupon.code.contains(q.upper(), autoescape=True))
     if active is not None:
