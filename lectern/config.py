@@ -110,6 +110,8 @@ class JobSettings(BaseSettings):
     # With a Redis URL, jobs go to Redis and `lectern worker` runs them; without, they run
     # in-process after the request commits.
     redis_url: str | None = None
+    # The Redis stream the jobs go through: Lectern sites sharing one Redis each name their own.
+    jobs_queue: str = Field(default="lectern:jobs", min_length=1, max_length=200)
     # Periodic jobs (lectern/schedule.py): without Redis, `lectern serve` runs them in its
     # own event loop unless this is off; with Redis, `lectern scheduler` runs them.
     scheduler: bool = True

@@ -23,19 +23,19 @@ log = logging.getLogger("lectern.jobs")
 _PENDING = "lectern.jobs.after_commit"
 
 
-def redis_broker(url: str) -> AsyncBroker:
-    """The production broker: a Redis stream read by a consumer group of workers."""
+def redis_broker(url: str, queue: str) -> AsyncBroker:
+    """The production broker: a Redis stream (``queue``) read by a consumer group of workers."""
     from taskiq_redis import RedisStreamBroker
 
     # consumer_id "0": a group created after jobs were queued (no worker was running yet)
     # still reads them, instead of starting at the end of the stream.
-    return RedisStreamBroker(url=url, queue_name="lectern:jobs", consumer_id="0")
+    return RedisStreamBroker(url=url, queue_name=queue, consumer_id="0")
 
 
 def _make_broker() -> AsyncBroker:
-    url = job_settings().redis_url
-    if url:
-        return redis_broker(url)
+    settings = job_settings()
+    if settings.redis_url:
+        return redis_broker(settings.redis_url, settings.jobs_queue)
     # propagate_exceptions=False: a failing job is logged, never raised into a request.
     return InMemoryBroker(propagate_exceptions=False)
 

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -106,7 +107,14 @@ def _redis_url() -> str:
 
 async def test_a_worker_runs_jobs_from_redis(tmp_path: Path) -> None:
     """The production path: a job sent to Redis is run by a separate `lectern worker`."""
-    env = {**os.environ, "LECTERN_REDIS_URL": _redis_url(), "LECTERN_MAIL_DIR": str(tmp_path)}
+    # A stream of its own: another test run on the same Redis does not take this one's job.
+    queue = f"lectern:test-jobs:{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "LECTERN_REDIS_URL": _redis_url(),
+        "LECTERN_JOBS_QUEUE": queue,
+        "LECTERN_MAIL_DIR": str(tmp_path),
+    }
     env.pop("LECTERN_SMTP_HOST", None)
     worker = subprocess.Popen(
         [sys.executable, "-m", "lectern.cli", "worker", "--processes", "1"],
@@ -117,9 +125,9 @@ async def test_a_worker_runs_jobs_from_redis(tmp_path: Path) -> None:
     )
     # Start from an empty stream, as a new deployment would.
     redis = Redis.from_url(_redis_url())
-    await redis.delete("lectern:jobs")
+    await redis.delete(queue)
     await redis.aclose()
-    sender = jobs.redis_broker(_redis_url())
+    sender = jobs.redis_broker(_redis_url(), queue)
     remote_send = sender.register_task(send_email.original_func, task_name="lectern.mail.send")
     try:
         await sender.startup()
@@ -133,6 +141,9 @@ async def test_a_worker_runs_jobs_from_redis(tmp_path: Path) -> None:
         assert b"dan@example.com" in mail.read_bytes()
     finally:
         await sender.shutdown()
+        redis = Redis.from_url(_redis_url())
+        await redis.delete(queue)
+        await redis.aclose()
         os.killpg(worker.pid, signal.SIGINT)
         try:
             worker.wait(timeout=10)
