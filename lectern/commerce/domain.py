@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from lectern.commerce.cart import router as cart
 from lectern.commerce.coupons import router as coupons
+from lectern.commerce.orders import router as orders
 from lectern.registry import Domain
 
-domain = Domain("commerce", routers=[cart.router, coupons.router, coupons.studio_router])
+domain = Domain(
+    "commerce", routers=[cart.router, coupons.router, coupons.studio_router, orders.router]
+)

@@ -6,17 +6,21 @@ import asyncio
 import uuid
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 
 from lectern.models import (
     Cart,
     CartItem,
     Coupon,
+    CouponType,
+    CouponUsage,
     Course,
     CoursePriceType,
     CourseStatus,
+    Enrollment,
     InstructorProfile,
     InstructorProfileStatus,
+    Order,
     User,
     UserRole,
 )
@@ -104,4 +108,59 @@ async def test_parallel_coupon_creations_keep_to_the_monthly_allowance(live: Liv
         assert len(made) == 3
         for coupon in made:  # the coupons go before the user (RESTRICT would not matter)
             await session.delete(coupon)
+        await session.commit()
+
+
+async def test_parallel_checkouts_take_no_more_coupon_uses_than_there_are(live: Live) -> None:
+    """Twenty buyers with the coupon in their carts check out at once; it has three uses."""
+    n = uuid.uuid4().hex[:8]
+    seller = User(
+        name="S", username=f"s{n}", email=f"s{n}@x.test", password_hash=PASSWORD_HASH,
+        role=UserRole.INSTRUCTOR,
+    )  # fmt: skip
+    buyers = [
+        User(
+            name=f"B{i}", username=f"b{i}{n}", email=f"b{i}{n}@x.test", password_hash=PASSWORD_HASH
+        )
+        for i in range(20)
+    ]
+    await live.add(seller, *buyers)
+    course = Course(
+        instructor_id=seller.id, title="C", slug=f"race-checkout-{n}",
+        status=CourseStatus.PUBLISHED, is_published=True, is_approved=True,
+        price_type=CoursePriceType.PAID,
+        price=Decimal("10.00"),
+    )  # fmt: skip
+    coupon = Coupon(
+        code=f"THREE{n}".upper(), name="Three", type=CouponType.FREE, discount_value=Decimal(0),
+        usage_limit=3,
+    )  # fmt: skip
+    await live.add(course, coupon)
+    carts = [Cart(user_id=buyer.id, coupon_id=coupon.id) for buyer in buyers]
+    await live.add(*carts)
+    await live.add(
+        *(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")) for cart in carts)
+    )
+
+    answers = await asyncio.gather(
+        *(live.client.post("/api/v1/checkout", json={}, headers=bearer(b)) for b in buyers)
+    )
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [201] * 3 + [422] * 17, [a.text for a in answers if a.status_code >= 500]
+    assert all(
+        a.json()["type"].endswith("/coupon_used_up") for a in answers if a.status_code == 422
+    )
+    async with live.sessions() as session:
+        used = await session.scalar(select(Coupon.used_count).where(Coupon.id == coupon.id))
+        orders = list(await session.scalars(select(Order).where(Order.coupon_id == coupon.id)))
+        usages = await session.scalar(
+            select(func.count()).select_from(CouponUsage).where(CouponUsage.coupon_id == coupon.id)
+        )
+        assert (used, len(orders), usages) == (3, 3, 3)
+        # Money records are kept on purpose; this test removes what it made.
+        ids = [order.id for order in orders]
+        await session.execute(delete(CouponUsage).where(CouponUsage.order_id.in_(ids)))
+        await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
+        await session.execute(delete(Order).where(Order.id.in_(ids)))
         await session.commit()

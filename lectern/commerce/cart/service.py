@@ -84,7 +84,11 @@ class CartView:
 
     @property
     def buyable(self) -> list[tuple[CartItem, Line]]:
-        return [(item, line) for item, line in self.lines if line.reason is None and line.price]
+        return [
+            (item, line)
+            for item, line in self.lines
+            if line.reason is None and line.price is not None
+        ]
 
     @property
     def currency(self) -> str | None:
@@ -242,13 +246,13 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
     now = utcnow()
     shown = CartView(cart, [(row.CartItem, _line(row, user_id, now)) for row in rows])
     found = await discount.priced(
-        session, cart.coupon_id, shopper.user, _coupon_lines(shown), shown.currency
+        session, cart.coupon_id, shopper.user, coupon_lines(shown), shown.currency
     )
     shown.coupon, shown.discount, shown.coupon_problem = found.coupon, found.discount, found.problem
     return shown
 
 
-def _coupon_lines(shown: CartView) -> list[rules.Line]:
+def coupon_lines(shown: CartView) -> list[rules.Line]:
     return [
         rules.Line(
             course_id=line.course.id,
@@ -274,7 +278,7 @@ async def apply_coupon(session: AsyncSession, user: User, code: str) -> CartView
     shown = await view(session, shopper, await current_cart(session, shopper))
     if shown.cart is None or shown.currency is None or not shown.buyable:
         raise rules.CouponRefused("your cart has nothing a coupon could take off", "cart_empty")
-    amount = await discount.check(session, coupon, user, _coupon_lines(shown), shown.currency)
+    amount = await discount.check(session, coupon, user, coupon_lines(shown), shown.currency)
     shown.cart.coupon_id = coupon.id
     await session.flush()
     shown.coupon, shown.discount, shown.coupon_problem = coupon, amount, None

@@ -1,0 +1,1 @@
+"""Orders: checkout turns the cart into an order, priced at that moment."""

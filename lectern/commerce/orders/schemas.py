@@ -1,0 +1,40 @@
+"""Bodies of the checkout and order routes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import Field
+
+from lectern.kit.schemas import Input, Output
+from lectern.models import OrderPaymentStatus, OrderStatus
+
+
+class CheckoutIn(Input):
+    """Nothing to send yet: the order is the cart as it stands (its courses, its coupon)."""
+
+
+class OrderItemOut(Output):
+    course_uuid: uuid.UUID
+    course_title: str
+    price: Decimal
+    discount: Decimal
+    final_price: Decimal
+
+
+class OrderOut(Output):
+    uuid: uuid.UUID
+    order_number: str
+    status: OrderStatus
+    payment_status: OrderPaymentStatus
+    currency: str
+    subtotal: Decimal
+    discount_amount: Decimal
+    tax_amount: Decimal
+    total: Decimal
+    coupon_code: str | None
+    paid_at: datetime | None
+    created_at: datetime
+    items: list[OrderItemOut] = Field(default_factory=list)
