@@ -47,6 +47,8 @@ from lectern.db import unit_of_work
 from lectern.models import (
     Assignment,
     AssignmentSubmission,
+    CartItem,
+    Coupon,
     Course,
     CourseSection,
     Enrollment,
@@ -54,6 +56,7 @@ from lectern.models import (
     InstructorProfileStatus,
     Lesson,
     Media,
+    Order,
     Quiz,
     QuizAttempt,
     User,
@@ -94,6 +97,9 @@ KNOWN_IDS: dict[str, Select[Any]] = {
     "media_uuid": select(Media.uuid),
     "user_uuid": select(User.uuid).where(User.email.not_in(PEOPLE.values())),
     "username": select(User.username).where(User.username.is_not(None)),
+    "coupon_id": select(Coupon.id),
+    "item_id": select(CartItem.id),
+    "order_uuid": select(Order.uuid),
 }
 
 # Datetimes at the calendar's edges (where a conversion to UTC overflows) come up often, beside
