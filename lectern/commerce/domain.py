@@ -8,5 +8,12 @@ from lectern.commerce.orders import router as orders
 from lectern.registry import Domain
 
 domain = Domain(
-    "commerce", routers=[cart.router, coupons.router, coupons.studio_router, orders.router]
+    "commerce",
+    routers=[
+        cart.router,
+        coupons.router,
+        coupons.studio_router,
+        orders.router,
+        orders.admin_router,
+    ],
 )

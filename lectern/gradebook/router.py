@@ -3,11 +3,7 @@ grades (every signed-in user's own)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from fastapi import Depends
@@ -29,7 +25,7 @@ from lectern.gradebook.schemas import (
 )
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.learning.enrollments.dashboard import csv_cell
+from lectern.kit.spreadsheets import csv_download, each
 from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="/studio/courses/{course_uuid}", tags=["gradebook"])
@@ -78,10 +74,6 @@ async def gradebook(
     )
 
 
-def _cells(values: list[Any]) -> list[str]:
-    return [csv_cell(v) for v in values]
-
-
 @router.get(
     "/gradebook.csv",
     summary="The course's gradebook as CSV",
@@ -105,32 +97,14 @@ async def gradebook_csv(
         header.append(f"{column.kind.value}: {column.title} ({unit})")
     header += ["overall_percentage", "passed"]
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(_cells(header))
-        for row in book.rows:
-            passed = None if row.passed is None else ("yes" if row.passed else "no")
-            writer.writerow(
-                _cells(
-                    [row.name, row.email, row.enrollment_status.value, row.progress_percentage]
-                    + [g.score for g in row.grades]
-                    + [row.percentage, passed]
-                )
-            )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-        yield buffer.getvalue()
-
-    stamp = datetime.now().strftime("%Y%m%d")
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="gradebook-{course.slug}-{stamp}.csv"'
-        },
+    rows = (
+        [row.name, row.email, row.enrollment_status.value, row.progress_percentage]
+        + [g.score for g in row.grades]
+        + [row.percentage, None if row.passed is None else ("yes" if row.passed else "no")]
+        for row in book.rows
     )
+    stamp = datetime.now().strftime("%Y%m%d")
+    return csv_download(f"gradebook-{course.slug}-{stamp}.csv", header, each(rows))
 
 
 me = ApiRouter(prefix="/me/grades", tags=["gradebook"])

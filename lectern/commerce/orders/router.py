@@ -5,18 +5,22 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Query
+from fastapi.responses import StreamingResponse
 
-from lectern.commerce.orders import service
-from lectern.commerce.orders.schemas import CheckoutIn, OrderItemOut, OrderOut
+from lectern.commerce.orders import admin, service
+from lectern.commerce.orders.schemas import AdminOrderOut, CheckoutIn, OrderItemOut, OrderOut
 from lectern.db import SessionDep
-from lectern.errors import problem_responses
+from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.routing import ApiRouter
-from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import Order
-from lectern.security.dependencies import CurrentUser
+from lectern.kit.schemas import Page, PageParams, QueryInstant, page_params
+from lectern.kit.spreadsheets import csv_download
+from lectern.kit.types import utcnow
+from lectern.models import Order, OrderPaymentStatus, OrderStatus
+from lectern.security.dependencies import CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="", tags=["orders"])
+admin_router = ApiRouter(prefix="/admin/orders", tags=["orders"])
 
 OrderUuid = Annotated[uuid.UUID, Path(description="The order's uuid.")]
 
@@ -83,3 +87,71 @@ async def my_orders(
 )
 async def my_order(session: SessionDep, user: CurrentUser, order_uuid: OrderUuid) -> OrderOut:
     return await _out(session, await service.my_order(session, user, order_uuid))
+
+
+# -- every order, for admins ---------------------------------------------------------------------
+
+
+async def order_filters(
+    status: OrderStatus | None = Query(None, description="Only this status."),
+    payment_status: OrderPaymentStatus | None = Query(
+        None, description="Only this payment status."
+    ),
+    q: str | None = Query(
+        None,
+        min_length=1,
+        max_length=100,
+        description="Part of the order number or buyer's e-mail.",
+    ),
+    created_from: QueryInstant | None = Query(None, description="Placed at or after."),
+    created_to: QueryInstant | None = Query(None, description="Placed before."),
+) -> admin.OrderFilters:
+    if created_from is not None and created_to is not None and created_from >= created_to:
+        raise InvalidInput("created_from must be before created_to", field="query.created_from")
+    return admin.OrderFilters(status, payment_status, q, created_from, created_to)
+
+
+Filters = Annotated[admin.OrderFilters, Depends(order_filters)]
+
+
+@admin_router.get(
+    "",
+    response_model=Page[AdminOrderOut],
+    summary="Every order, newest first",
+    description="Filtered by status, payment status, part of the order number or the "
+    "buyer's e-mail, and when it was placed. Two statements whatever the page.",
+    responses=problem_responses(401, 403, 422),
+)
+async def all_orders(
+    session: SessionDep,
+    admin_user: CurrentAdmin,
+    filters: Filters,
+    params: PageParams = Depends(page_params),
+) -> Page[AdminOrderOut]:
+    rows, meta = await admin.orders(session, filters, params)
+    items = [
+        AdminOrderOut.model_validate(
+            {
+                **_order(row[0]).model_dump(),
+                "buyer": {"uuid": row.buyer_uuid, "name": row.buyer_name, "email": row.buyer_email},
+            }
+        )
+        for row in rows
+    ]
+    return Page[AdminOrderOut](items=items, meta=meta)
+
+
+@admin_router.get(
+    ".csv",
+    summary="Every order as CSV",
+    description="The same filters as the list, every row (no pages), streamed. Cells that a "
+    "spreadsheet would run as a formula start with a quote.",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "The CSV file."},
+        **problem_responses(401, 403, 422),
+    },
+)
+async def all_orders_csv(admin_user: CurrentAdmin, filters: Filters) -> StreamingResponse:
+    stamp = utcnow().strftime("%Y%m%d")
+    return csv_download(f"orders-{stamp}.csv", admin.CSV_HEADER, admin.export(filters))

@@ -38,3 +38,13 @@ class OrderOut(Output):
     paid_at: datetime | None
     created_at: datetime
     items: list[OrderItemOut] = Field(default_factory=list)
+
+
+class BuyerOut(Output):
+    uuid: uuid.UUID
+    name: str
+    email: str
+
+
+class AdminOrderOut(OrderOut):
+    buyer: BuyerOut

@@ -324,21 +324,11 @@ CSV_HEADER = [
     "completed_at",
 ]
 
+
 # A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text: a leading formula character gets a quote."""
-    if value is None:
-        return ""
-    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
-
-
 async def course_export(
     session: AsyncSession, course: Course, filters: CourseEnrollmentFilters
-) -> AsyncIterator[list[str]]:
+) -> AsyncIterator[list[Any]]:
     """The export's rows, to stream. The expiry runs now, in the request's unit of work; the
     rows are read while the response streams, after that unit of work has committed and
     closed, so they are read in a unit of work of their own (closed when the stream ends or
@@ -349,7 +339,7 @@ async def course_export(
 
 async def _cells(
     course: Course, filters: CourseEnrollmentFilters, batch: int = 500
-) -> AsyncIterator[list[str]]:
+) -> AsyncIterator[list[Any]]:
     """The export's rows as cells, streamed from the database in batches."""
     statement = course_enrollments_statement(course, filters).execution_options(yield_per=batch)
     async with unit_of_work() as session:
@@ -358,21 +348,18 @@ async def _cells(
             yield _row_cells(_studio_out(row))
 
 
-def _row_cells(out: CourseEnrollmentOut) -> list[str]:
+def _row_cells(out: CourseEnrollmentOut) -> list[Any]:
     return [
-        csv_cell(value)
-        for value in (
-            out.uuid,
-            out.student.name,
-            out.student.email,
-            out.enrollment_type.value,
-            out.status.value,
-            out.enrolled_at,
-            out.expires_at,
-            out.progress_percentage,
-            out.completed_lessons,
-            out.total_lessons,
-            out.last_accessed_at,
-            out.completed_at,
-        )
+        out.uuid,
+        out.student.name,
+        out.student.email,
+        out.enrollment_type.value,
+        out.status.value,
+        out.enrolled_at,
+        out.expires_at,
+        out.progress_percentage,
+        out.completed_lessons,
+        out.total_lessons,
+        out.last_accessed_at,
+        out.completed_at,
     ]

@@ -8,10 +8,7 @@ is what access checks decide.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -23,6 +20,7 @@ from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.kit.spreadsheets import csv_download
 from lectern.learning.enrollments import dashboard
 from lectern.learning.enrollments import service as enrollments
 from lectern.learning.enrollments.schemas import (
@@ -240,26 +238,7 @@ async def course_enrollments_csv(
 ) -> StreamingResponse:
     course = await course_for(session, user, course_uuid, Access.CONTENT)
     rows = await dashboard.course_export(session, course, filters)
-
-    async def lines() -> AsyncIterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(dashboard.CSV_HEADER)
-        count = 0
-        async for cells in rows:
-            writer.writerow(cells)
-            count += 1
-            if count % 200 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return StreamingResponse(
-        lines(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="enrollments-{course.slug}.csv"'},
-    )
+    return csv_download(f"enrollments-{course.slug}.csv", dashboard.CSV_HEADER, rows)
 
 
 @studio.post(

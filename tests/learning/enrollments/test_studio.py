@@ -343,7 +343,7 @@ async def test_a_large_export_streams_every_row(
 
 
 def test_csv_cells_defuse_formulas() -> None:
-    from lectern.learning.enrollments.dashboard import csv_cell
+    from lectern.kit.spreadsheets import csv_cell
 
     for dangerous in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert csv_cell(dangerous) == "'" + dangerous
