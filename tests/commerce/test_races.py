@@ -29,27 +29,31 @@ from tests.conftest import Live, bearer
 from tests.factories import PASSWORD_HASH
 
 
+def person(tag: str, role: UserRole = UserRole.STUDENT) -> User:
+    return User(
+        name=tag, username=tag, email=f"{tag}@x.test", password_hash=PASSWORD_HASH, role=role
+    )
+
+
+def on_sale(seller: User, slug: str) -> Course:
+    """A published course at 10.00, to be committed with ``live.add``."""
+    return Course(
+        instructor_id=seller.id,
+        title=slug,
+        slug=slug,
+        status=CourseStatus.PUBLISHED,
+        is_published=True,
+        is_approved=True,
+        price_type=CoursePriceType.PAID,
+        price=Decimal("10.00"),
+    )
+
+
 async def test_parallel_first_additions_make_one_cart(live: Live) -> None:
     n = uuid.uuid4().hex[:8]
-    seller = User(
-        name="S", username=f"s{n}", email=f"s{n}@x.test", password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )  # fmt: skip
-    buyer = User(name="B", username=f"b{n}", email=f"b{n}@x.test", password_hash=PASSWORD_HASH)
+    seller, buyer = person(f"s{n}", UserRole.INSTRUCTOR), person(f"b{n}")
     await live.add(seller, buyer)
-    courses = [
-        Course(
-            instructor_id=seller.id,
-            title=f"C{i}",
-            slug=f"race-cart-{i}-{n}",
-            status=CourseStatus.PUBLISHED,
-            is_published=True,
-            is_approved=True,
-            price_type=CoursePriceType.PAID,
-            price=Decimal("10.00"),
-        )
-        for i in range(5)
-    ]
+    courses = [on_sale(seller, f"race-cart-{i}-{n}") for i in range(5)]
     await live.add(*courses)
 
     answers = await asyncio.gather(
@@ -73,17 +77,10 @@ async def test_parallel_first_additions_make_one_cart(live: Live) -> None:
 
 async def test_parallel_coupon_creations_keep_to_the_monthly_allowance(live: Live) -> None:
     n = uuid.uuid4().hex[:8]
-    seller = User(
-        name="S", username=f"s{n}", email=f"s{n}@x.test", password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )  # fmt: skip
+    seller = person(f"s{n}", UserRole.INSTRUCTOR)
     await live.add(seller)
     await live.add(InstructorProfile(user_id=seller.id, status=InstructorProfileStatus.APPROVED))
-    course = Course(
-        instructor_id=seller.id, title="C", slug=f"race-coupon-{n}", status=CourseStatus.PUBLISHED,
-        is_published=True, is_approved=True, price_type=CoursePriceType.PAID,
-        price=Decimal("10.00"),
-    )  # fmt: skip
+    course = on_sale(seller, f"race-coupon-{n}")
     await live.add(course)
 
     answers = await asyncio.gather(
@@ -114,23 +111,10 @@ async def test_parallel_coupon_creations_keep_to_the_monthly_allowance(live: Liv
 async def test_parallel_checkouts_take_no_more_coupon_uses_than_there_are(live: Live) -> None:
     """Twenty buyers with the coupon in their carts check out at once; it has three uses."""
     n = uuid.uuid4().hex[:8]
-    seller = User(
-        name="S", username=f"s{n}", email=f"s{n}@x.test", password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )  # fmt: skip
-    buyers = [
-        User(
-            name=f"B{i}", username=f"b{i}{n}", email=f"b{i}{n}@x.test", password_hash=PASSWORD_HASH
-        )
-        for i in range(20)
-    ]
+    seller = person(f"s{n}", UserRole.INSTRUCTOR)
+    buyers = [person(f"b{i}{n}") for i in range(20)]
     await live.add(seller, *buyers)
-    course = Course(
-        instructor_id=seller.id, title="C", slug=f"race-checkout-{n}",
-        status=CourseStatus.PUBLISHED, is_published=True, is_approved=True,
-        price_type=CoursePriceType.PAID,
-        price=Decimal("10.00"),
-    )  # fmt: skip
+    course = on_sale(seller, f"race-checkout-{n}")
     coupon = Coupon(
         code=f"THREE{n}".upper(), name="Three", type=CouponType.FREE, discount_value=Decimal(0),
         usage_limit=3,
