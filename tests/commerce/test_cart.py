@@ -285,3 +285,16 @@ async def test_reading_the_cart_runs_the_same_statements_however_full(
             await client.get(CART, headers=bearer(buyer))
         counts.append(len(statements))
     assert counts[0] == counts[1] <= 3, counts
+
+
+async def test_a_merged_line_in_another_currency_is_not_added_up(
+    client: httpx.AsyncClient, db: AsyncSession, buyer: User, seller: User, course: Course
+) -> None:
+    yen = await on_sale(db, seller, "1500", currency="JPY")
+    await add(client, course, bearer(buyer))
+    token = (await add(client, yen)).headers[TOKEN]
+
+    body = (await client.get(CART, headers={**bearer(buyer), TOKEN: token})).json()
+
+    assert [item["reason"] for item in body["items"]] == [None, "currency_mismatch"]
+    assert (body["currency"], body["subtotal"]) == ("USD", "49.99")

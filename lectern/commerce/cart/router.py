@@ -71,7 +71,8 @@ def _out(shown: service.CartView, response: Response) -> CartOut:
     summary="My cart, priced now",
     description="Each line at the course's current price (`price_when_added` is what it cost "
     "when it went in), with whether it can be bought now and why not "
-    "(`course_unavailable`, `course_free`, `not_for_sale`, `own_course`, `already_owned`). "
+    "(`course_unavailable`, `course_free`, `not_for_sale`, `own_course`, `already_owned`, "
+    "`currency_mismatch`: a guest's line merged in, in another currency than the cart's). "
     "Guests send their `X-Cart-Token`; without one the cart is empty.",
     responses=problem_responses(401, 422),
 )

@@ -12,7 +12,12 @@ from lectern.kit.schemas import Input, Output
 
 # Why a line in the cart cannot be bought as it stands (checkout refuses it).
 Unbuyable = Literal[
-    "course_unavailable", "course_free", "not_for_sale", "own_course", "already_owned"
+    "course_unavailable",
+    "course_free",
+    "not_for_sale",
+    "own_course",
+    "already_owned",
+    "currency_mismatch",  # a guest's line merged in, in another currency than the cart's
 ]
 
 

@@ -51,6 +51,7 @@ REASONS: dict[Unbuyable, str] = {
     "not_for_sale": "this course is not sold on its own",
     "own_course": "you teach this course",
     "already_owned": "you already have this course for life",
+    "currency_mismatch": "a cart holds one currency",
 }
 
 
@@ -244,7 +245,17 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
         .order_by(CartItem.id)
     )
     now = utcnow()
-    shown = CartView(cart, [(row.CartItem, _line(row, user_id, now)) for row in rows])
+    lines = [(row.CartItem, _line(row, user_id, now)) for row in rows]
+    currency = lines[0][1].course.currency if lines else None
+    shown = CartView(
+        cart,
+        [
+            (item, line)
+            if line.course.currency == currency or line.reason is not None
+            else (item, Line(line.course, line.price, "currency_mismatch"))
+            for item, line in lines
+        ],
+    )
     found = await discount.priced(
         session, cart.coupon_id, shopper.user, coupon_lines(shown), shown.currency
     )
