@@ -5,6 +5,7 @@ from __future__ import annotations
 from lectern.commerce.cart import router as cart
 from lectern.commerce.coupons import router as coupons
 from lectern.commerce.orders import router as orders
+from lectern.commerce.tasks import forget_idempotency_keys
 from lectern.registry import Domain
 
 domain = Domain(
@@ -16,4 +17,5 @@ domain = Domain(
         orders.router,
         orders.admin_router,
     ],
+    periodic_jobs=[forget_idempotency_keys],
 )

@@ -251,3 +251,21 @@ class CouponUsage(IdMixin, TimestampMixin, Base):
     discount_amount: Mapped[Decimal] = money()
 
     coupon: Mapped[Coupon] = relationship(back_populates="usages", lazy="raise")
+
+
+class IdempotencyKey(IdMixin, TimestampMixin, Base):
+    """A request sent with an Idempotency-Key: a retry with the same key and body gets the
+    first answer instead of doing the work again (kept 24 hours)."""
+
+    __tablename__ = "idempotency_keys"
+    # created_at: the periodic clean-up finds the expired ones.
+    __table_args__ = (UniqueConstraint("user_id", "scope", "key"), Index(None, "created_at"))
+
+    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE", index=False)
+    # What the key was used for ("checkout"): the same key may serve two kinds of request.
+    scope: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    # SHA-256 (hex) of the request body: the same key with another body is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -18,6 +18,7 @@ from lectern.models import (
     CoursePriceType,
     CourseStatus,
     Enrollment,
+    IdempotencyKey,
     InstructorProfile,
     InstructorProfileStatus,
     Order,
@@ -144,6 +145,36 @@ async def test_parallel_checkouts_take_no_more_coupon_uses_than_there_are(live: 
         assert (used, len(orders), usages) == (3, 3, 3)
         # Money records are kept on purpose; this test removes what it made.
         ids = [order.id for order in orders]
+        await session.execute(delete(CouponUsage).where(CouponUsage.order_id.in_(ids)))
+        await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
+        await session.execute(delete(Order).where(Order.id.in_(ids)))
+        await session.commit()
+
+
+async def test_parallel_retries_with_one_idempotency_key_place_one_order(live: Live) -> None:
+    n = uuid.uuid4().hex[:8]
+    seller, buyer = person(f"s{n}", UserRole.INSTRUCTOR), person(f"b{n}")
+    await live.add(seller, buyer)
+    course = on_sale(seller, f"race-key-{n}")
+    coupon = Coupon(code=f"KEY{n}".upper(), name="K", type=CouponType.FREE, discount_value=0)
+    await live.add(course, coupon)
+    cart = Cart(user_id=buyer.id, coupon_id=coupon.id)
+    await live.add(cart)
+    await live.add(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")))
+    headers = {**bearer(buyer), "Idempotency-Key": f"retry-{n}"}
+
+    answers = await asyncio.gather(
+        *(live.client.post("/api/v1/checkout", json={}, headers=headers) for _ in range(4))
+    )
+
+    assert {a.status_code for a in answers} <= {201, 409}, [a.text for a in answers]
+    placed = {a.json()["uuid"] for a in answers if a.status_code == 201}
+    assert len(placed) == 1
+    async with live.sessions() as session:
+        mine = list(await session.scalars(select(Order).where(Order.user_id == buyer.id)))
+        assert [str(order.uuid) for order in mine] == list(placed)
+        ids = [order.id for order in mine]
+        await session.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == buyer.id))
         await session.execute(delete(CouponUsage).where(CouponUsage.order_id.in_(ids)))
         await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
         await session.execute(delete(Order).where(Order.id.in_(ids)))

@@ -16,8 +16,9 @@ TABLES = list(Base.metadata.sorted_tables)
 configure_mappers()
 
 
-def test_there_are_the_spec_tables_plus_authentication() -> None:
-    assert len(Base.metadata.tables) == 76 + 3  # users, refresh_tokens, one_time_tokens
+def test_there_are_the_spec_tables_plus_our_own() -> None:
+    # authentication: users, refresh_tokens, one_time_tokens; commerce: idempotency_keys
+    assert len(Base.metadata.tables) == 76 + 4
 
 
 def test_every_relationship_refuses_to_lazy_load() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query
+from fastapi import Depends, Header, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
+from lectern.commerce import idempotency
 from lectern.commerce.orders import admin, service
 from lectern.commerce.orders.schemas import AdminOrderOut, CheckoutIn, OrderItemOut, OrderOut
 from lectern.db import SessionDep
@@ -23,6 +24,17 @@ router = ApiRouter(prefix="", tags=["orders"])
 admin_router = ApiRouter(prefix="/admin/orders", tags=["orders"])
 
 OrderUuid = Annotated[uuid.UUID, Path(description="The order's uuid.")]
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=255,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="A key of your choosing (a UUID, say): a retry with the same key and body "
+        "gets the first answer instead of a second order (kept 24 hours).",
+    ),
+]
 
 
 def _order(order: Order, items: list[OrderItemOut] | None = None) -> OrderOut:
@@ -58,11 +70,30 @@ async def _out(session: SessionDep, placed: service.Placed) -> OrderOut:
     "when parallel checkouts took the last one). The discount is spread over the lines it "
     "applies to, to the cent. An order that costs nothing is paid at once: its courses are "
     "granted and leave the cart. No payment gateway is set up yet, so an order that costs "
-    "money is 422 `payment_unavailable`.",
+    "money is 422 `payment_unavailable`. With an `Idempotency-Key`, a retry gets the first "
+    "answer; the same key with another body is 422 `idempotency_key_reused`.",
     responses=problem_responses(401, 409, 422),
 )
-async def checkout(session: SessionDep, user: CurrentUser, body: CheckoutIn) -> OrderOut:
-    return await _out(session, await service.checkout(session, user))
+async def checkout(
+    session: SessionDep,
+    user: CurrentUser,
+    body: CheckoutIn,
+    response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> Any:
+    if idempotency_key is not None:
+        stored = await idempotency.claim(
+            session, user.id, "checkout", idempotency_key, body.model_dump(mode="json")
+        )
+        if stored is not None:
+            response.status_code = stored.status_code
+            return stored.response
+    out = await _out(session, await service.checkout(session, user))
+    if idempotency_key is not None:
+        await idempotency.remember(
+            session, user.id, "checkout", idempotency_key, 201, out.model_dump(mode="json")
+        )
+    return out
 
 
 @router.get(
