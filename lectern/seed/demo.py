@@ -386,7 +386,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("enrollments, progress and reviews", DemoSeeder.learning),
     ("quizzes and projects", demo_assessments.assessments),
     ("quiz attempts and graded projects", demo_assessments.coursework),
-    ("a cart", demo_commerce.carts),
+    ("carts and orders", demo_commerce.carts_and_orders),
     ("statistics", DemoSeeder.statistics),
 ]
 

@@ -1,5 +1,6 @@
-"""The demo school's shop: a welcome coupon, and the first student's cart with a paid course
-and the coupon applied."""
+"""The demo school's shop: a welcome coupon on the first student's cart, and a scholarship
+the second student has used, placed through checkout itself (an order, its coupon use, the
+course granted)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,32 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from lectern.models import Cart, CartItem, Coupon, CouponType, Enrollment
+from lectern.commerce.cart import service as carts
+from lectern.commerce.orders import service as orders
+from lectern.models import Cart, CartItem, Coupon, CouponType, Course, Enrollment, Order, User
 from lectern.seed.seeder import DemoSeeder
 
 
-async def carts(seeder: DemoSeeder) -> None:
-    student = seeder.students[0]
+async def _not_yet_theirs(seeder: DemoSeeder, student: User) -> Course:
     enrolled = set(
         await seeder.session.scalars(
             select(Enrollment.course_id).where(Enrollment.user_id == student.id)
         )
     )
-    wanted = next(
+    return next(
         course
         for course in seeder.course_rows
         if course.price is not None and course.id not in enrolled
     )
+
+
+async def carts_and_orders(seeder: DemoSeeder) -> None:
+    await _welcome_cart(seeder, seeder.students[0])
+    await _scholarship(seeder, seeder.students[1])
+
+
+async def _welcome_cart(seeder: DemoSeeder, student: User) -> None:
+    wanted = await _not_yet_theirs(seeder, student)
     welcome = await seeder.get_or_add(
         Coupon,
         {"code": "WELCOME10"},
@@ -36,3 +47,25 @@ async def carts(seeder: DemoSeeder) -> None:
     await seeder.get_or_add(
         CartItem, {"cart_id": cart.id, "course_id": wanted.id}, price=wanted.price
     )
+
+
+async def _scholarship(seeder: DemoSeeder, student: User) -> None:
+    session = seeder.session
+    if await session.scalar(select(Order.id).where(Order.user_id == student.id)):
+        return
+    wanted = await _not_yet_theirs(seeder, student)
+    await seeder.get_or_add(
+        Coupon,
+        {"code": "SCHOLARSHIP"},
+        name="Scholarship",
+        description="A free place for five students.",
+        type=CouponType.FREE,
+        discount_value=Decimal(0),
+        usage_limit=5,
+        per_user_limit=1,
+    )
+    shopper = carts.Shopper(student)
+    await carts.add_item(session, shopper, wanted.uuid)
+    await carts.apply_coupon(session, student, "SCHOLARSHIP")
+    await orders.checkout(session, student)
+    seeder.added["orders"] = seeder.added.get("orders", 0) + 1

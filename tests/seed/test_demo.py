@@ -19,6 +19,7 @@ from lectern.models import (
     AssignmentSubmissionStatus,
     Base,
     Category,
+    Coupon,
     Course,
     CourseSection,
     CourseStatus,
@@ -28,6 +29,9 @@ from lectern.models import (
     InstructorProfileStatus,
     Lesson,
     LessonProgress,
+    Order,
+    OrderPaymentStatus,
+    OrderStatus,
     Quiz,
     QuizAttempt,
     Review,
@@ -88,6 +92,7 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "carts",
         "cart_items",
         "coupons",
+        "orders",
     ):
         assert first.get(table, 0) > 0, table
 
@@ -243,3 +248,21 @@ async def test_every_course_ends_with_a_quiz_and_a_project_students_have_worked_
     assert completed == await db.scalar(
         select(func.count()).where(AssignmentSubmission.status == AssignmentSubmissionStatus.GRADED)
     )
+
+
+async def test_a_student_bought_a_course_with_a_scholarship(db: AsyncSession) -> None:
+    """Placed through checkout itself: the order, its line, the coupon's use, the course."""
+    order = await db.scalar(select(Order))
+    assert order is not None
+    assert (order.status, order.payment_status, order.total, order.coupon_code) == (
+        OrderStatus.COMPLETED,
+        OrderPaymentStatus.PAID,
+        Decimal(0),
+        "SCHOLARSHIP",
+    )
+    enrollment = await db.scalar(select(Enrollment).where(Enrollment.order_id == order.id))
+    assert enrollment is not None
+    assert enrollment.user_id == order.user_id
+    coupon = await db.scalar(select(Coupon).where(Coupon.code == "SCHOLARSHIP"))
+    assert coupon is not None
+    assert coupon.used_count == 1
