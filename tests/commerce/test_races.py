@@ -179,3 +179,36 @@ async def test_parallel_retries_with_one_idempotency_key_place_one_order(live: L
         await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
         await session.execute(delete(Order).where(Order.id.in_(ids)))
         await session.commit()
+
+
+async def test_one_buyers_parallel_checkouts_place_one_order(live: Live) -> None:
+    """The same cart checked out ten times at once (a double click, a retry without a key)
+    is bought once, and the coupon used once."""
+    n = uuid.uuid4().hex[:8]
+    seller, buyer = person(f"s{n}", UserRole.INSTRUCTOR), person(f"b{n}")
+    await live.add(seller, buyer)
+    course = on_sale(seller, f"race-twice-{n}")
+    coupon = Coupon(code=f"ONCE{n}".upper(), name="O", type=CouponType.FREE, discount_value=0)
+    await live.add(course, coupon)
+    cart = Cart(user_id=buyer.id, coupon_id=coupon.id)
+    await live.add(cart)
+    await live.add(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")))
+
+    answers = await asyncio.gather(
+        *(live.client.post("/api/v1/checkout", json={}, headers=bearer(buyer)) for _ in range(10))
+    )
+
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9, [a.text for a in answers]
+    # Each later checkout waited for the first and found the cart empty (none got as far as
+    # granting the course a second time).
+    refused = {a.json()["type"].rsplit("/", 1)[-1] for a in answers if a.status_code == 409}
+    assert refused == {"cart_empty"}
+    async with live.sessions() as session:
+        mine = list(await session.scalars(select(Order).where(Order.user_id == buyer.id)))
+        used = await session.scalar(select(Coupon.used_count).where(Coupon.id == coupon.id))
+        assert (len(mine), used) == (1, 1)
+        ids = [order.id for order in mine]
+        await session.execute(delete(CouponUsage).where(CouponUsage.order_id.in_(ids)))
+        await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
+        await session.execute(delete(Order).where(Order.id.in_(ids)))
+        await session.commit()
