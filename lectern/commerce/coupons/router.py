@@ -14,7 +14,7 @@ from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
-from lectern.models import User
+from lectern.models import Coupon, User
 from lectern.security.dependencies import CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="/admin/coupons", tags=["coupons"])
@@ -31,6 +31,24 @@ RULES = (
 )
 
 
+async def _one(session: SessionDep, coupon: Coupon) -> CouponOut:
+    return (await service.shown(session, [coupon]))[0]
+
+
+async def _page(
+    session: SessionDep,
+    params: PageParams,
+    instructor_id: int | None,
+    q: str | None,
+    active: bool | None,
+) -> Page[CouponOut]:
+    """The platform's coupons (``instructor_id`` None) or that instructor's, a page of them."""
+    coupons, meta = await service.list_coupons(
+        session, params, instructor_id=instructor_id, q=q, active=active
+    )
+    return Page[CouponOut](items=await service.shown(session, coupons), meta=meta)
+
+
 @router.post(
     "",
     status_code=201,
@@ -41,7 +59,7 @@ RULES = (
 )
 async def create_coupon(session: SessionDep, admin: CurrentAdmin, body: CouponIn) -> CouponOut:
     coupon = await service.create_coupon(session, admin, body)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @router.get(
@@ -57,10 +75,7 @@ async def list_coupons(
     active: Annotated[bool | None, Query(description="Only switched on (or off) ones.")] = None,
     params: PageParams = Depends(page_params),
 ) -> Page[CouponOut]:
-    coupons, meta = await service.list_coupons(
-        session, params, instructor_id=None, q=q, active=active
-    )
-    return Page[CouponOut](items=await service.shown(session, coupons), meta=meta)
+    return await _page(session, params, None, q, active)
 
 
 @router.get(
@@ -71,7 +86,7 @@ async def list_coupons(
 )
 async def get_coupon(session: SessionDep, admin: CurrentAdmin, coupon_id: CouponId) -> CouponOut:
     coupon = await service.coupon_of(session, coupon_id, None)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @router.put(
@@ -86,7 +101,7 @@ async def replace_coupon(
 ) -> CouponOut:
     coupon = await service.coupon_of(session, coupon_id, None)
     coupon = await service.replace_coupon(session, coupon, body)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @router.delete(
@@ -128,7 +143,7 @@ Author = Annotated[User, Depends(_author)]
 )
 async def create_my_coupon(session: SessionDep, user: Author, body: StudioCouponIn) -> CouponOut:
     coupon = await studio.create(session, user, body)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @studio_router.get(
@@ -144,10 +159,7 @@ async def list_my_coupons(
     active: Annotated[bool | None, Query(description="Only switched on (or off) ones.")] = None,
     params: PageParams = Depends(page_params),
 ) -> Page[CouponOut]:
-    coupons, meta = await service.list_coupons(
-        session, params, instructor_id=user.id, q=q, active=active
-    )
-    return Page[CouponOut](items=await service.shown(session, coupons), meta=meta)
+    return await _page(session, params, user.id, q, active)
 
 
 @studio_router.get(
@@ -158,7 +170,7 @@ async def list_my_coupons(
 )
 async def get_my_coupon(session: SessionDep, user: Author, coupon_id: CouponId) -> CouponOut:
     coupon = await service.coupon_of(session, coupon_id, user.id)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @studio_router.put(
@@ -173,7 +185,7 @@ async def replace_my_coupon(
 ) -> CouponOut:
     coupon = await service.coupon_of(session, coupon_id, user.id)
     coupon = await studio.replace(session, user, coupon, body)
-    return (await service.shown(session, [coupon]))[0]
+    return await _one(session, coupon)
 
 
 @studio_router.delete(

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.db import unit_of_work
+from lectern.kit.pagination import paginate_rows
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import LIKE_ESCAPE, contains
 from lectern.models import Order, OrderPaymentStatus, OrderStatus, User
@@ -76,12 +77,7 @@ async def orders(
     session: AsyncSession, filters: OrderFilters, params: PageParams
 ) -> tuple[list[Any], PageMeta]:
     """A page of orders with their buyers (two statements)."""
-    statement = _statement(filters)
-    total = await session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery())
-    )
-    rows = await session.execute(statement.limit(params.per_page).offset(params.offset))
-    return list(rows), params.meta(int(total or 0))
+    return await paginate_rows(session, _statement(filters), params)
 
 
 async def export(filters: OrderFilters) -> AsyncIterator[list[Any]]:
