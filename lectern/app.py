@@ -11,7 +11,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import __version__, db, health, jobs, registry, schedule
-from lectern.config import app_settings, job_settings, rate_limit_settings, storage_settings
+from lectern.config import (
+    app_settings,
+    job_settings,
+    payment_settings,
+    rate_limit_settings,
+    storage_settings,
+)
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
 from lectern.kit.routing import API_PREFIX
@@ -61,6 +67,7 @@ def create_app(
     """Build the app. Tests may hand in an engine, and a session factory bound to a
     connection whose outer transaction they roll back; else both come from the settings."""
     settings = app_settings()
+    payment_settings()  # a gateway set up wrongly stops the start, not the first checkout
     registry.load()
     configure_logging(settings.log_level, json_lines=settings.log_json)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ENV = SettingsConfigDict(env_prefix="LECTERN_", extra="ignore")
@@ -133,6 +134,28 @@ class MailSettings(BaseSettings):
     mail_dir: Path = Path("./storage/mail")
 
 
+Environment = Literal["development", "production"]
+GatewayName = Literal["sandbox", "manual"]
+
+
+class PaymentSettings(BaseSettings):
+    model_config = _ENV
+
+    # "production" refuses what only a test school may run (the sandbox gateway, which
+    # hands out paid courses for a button press).
+    environment: Environment = "development"
+    # The gateways a buyer may pay through, the first one by default.
+    payment_gateways: list[GatewayName] = Field(default=["sandbox"], min_length=1)
+    # Signs the sandbox's webhook events; without it, a key derived from the JWT keys.
+    sandbox_webhook_secret: str | None = None
+
+    @model_validator(mode="after")
+    def _sandbox_is_not_for_production(self) -> Self:
+        if self.environment == "production" and "sandbox" in self.payment_gateways:
+            raise ValueError("the sandbox payment gateway cannot run in production")
+        return self
+
+
 class StorageSettings(BaseSettings):
     model_config = _ENV
 
@@ -176,3 +199,8 @@ def job_settings() -> JobSettings:
 @lru_cache
 def mail_settings() -> MailSettings:
     return MailSettings()
+
+
+@lru_cache
+def payment_settings() -> PaymentSettings:
+    return PaymentSettings()

@@ -51,6 +51,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "lectern.mail.tasks",
     ]
     assert sorted(registry.periodic_jobs()) == [
+        "commerce.expire_pending_orders",
         "commerce.forget_idempotency_keys",
         "learning.expire_enrollments",
         "quizzes.close_overdue_attempts",

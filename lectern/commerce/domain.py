@@ -5,7 +5,9 @@ from __future__ import annotations
 from lectern.commerce.cart import router as cart
 from lectern.commerce.coupons import router as coupons
 from lectern.commerce.orders import router as orders
-from lectern.commerce.tasks import forget_idempotency_keys
+from lectern.commerce.payments import pages as payment_pages
+from lectern.commerce.payments import router as payments
+from lectern.commerce.tasks import expire_pending_orders, forget_idempotency_keys
 from lectern.registry import Domain
 
 domain = Domain(
@@ -16,6 +18,9 @@ domain = Domain(
         coupons.studio_router,
         orders.router,
         orders.admin_router,
+        payments.router,
+        payments.admin_router,
     ],
-    periodic_jobs=[forget_idempotency_keys],
+    pages=[payment_pages.router],
+    periodic_jobs=[forget_idempotency_keys, expire_pending_orders],
 )

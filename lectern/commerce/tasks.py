@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce import idempotency
+from lectern.commerce.orders import fulfilment
 from lectern.schedule import periodic
 
 
@@ -14,3 +15,9 @@ from lectern.schedule import periodic
 async def forget_idempotency_keys(session: AsyncSession) -> int:
     """Idempotency keys are kept 24 hours."""
     return await idempotency.forget_expired(session)
+
+
+@periodic(timedelta(minutes=5), name="commerce.expire_pending_orders")
+async def expire_pending_orders(session: AsyncSession) -> int:
+    """Unpaid orders close after ``orders.pending_minutes`` and give their coupon use back."""
+    return await fulfilment.expire_overdue(session)

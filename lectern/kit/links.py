@@ -1,8 +1,8 @@
 """Links to Lectern's pages, as e-mails carry them: the app's address (``LECTERN_APP_URL``)
 plus the page's path, named here once.
 
-The account pages (verify-email, reset-password) are served by Lectern itself; the learner
-pages are the web app's.
+The account pages (verify-email, reset-password) and the sandbox's pay page are served by
+Lectern itself; the learner pages are the web app's.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from lectern.config import app_settings
 
-Page = Literal["home", "verify_email", "reset_password", "quiz", "assignment"]
+Page = Literal["home", "verify_email", "reset_password", "quiz", "assignment", "sandbox_payment"]
 
 PATHS: dict[Page, str] = {
     "home": "/",
@@ -20,6 +20,7 @@ PATHS: dict[Page, str] = {
     "reset_password": "/reset-password",
     "quiz": "/learn/{course}/quizzes/{quiz}",
     "assignment": "/learn/{course}/assignments/{assignment}",
+    "sandbox_payment": "/payments/sandbox/{order}",
 }
 
 

@@ -48,6 +48,8 @@ from lectern.models.commerce import (
     OrderItem,
     OrderPaymentStatus,
     OrderStatus,
+    PaymentEvent,
+    PaymentEventOutcome,
     Refund,
     RefundStatus,
 )
@@ -277,6 +279,8 @@ __all__ = [
     "OrderPaymentStatus",
     "OrderStatus",
     "Page",
+    "PaymentEvent",
+    "PaymentEventOutcome",
     "PayoutMethod",
     "PayoutMethodType",
     "Quiz",

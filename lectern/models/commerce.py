@@ -269,3 +269,28 @@ class IdempotencyKey(IdMixin, TimestampMixin, Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int | None] = mapped_column(Integer)
     response: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class PaymentEventOutcome(enum.StrEnum):
+    HANDLED = "handled"  # it changed the order (paid, failed, expired)
+    IGNORED = "ignored"  # the order was past it already (a late or out-of-order event)
+    REFUSED = "refused"  # it did not match the order (amount, currency, gateway): logged
+
+
+class PaymentEvent(IdMixin, TimestampMixin, Base):
+    """An event a payment gateway reported (a webhook, an admin's "paid by transfer"), kept
+    once by (gateway, event id): a replay, a second delivery or two racing deliveries find it
+    here and change nothing."""
+
+    __tablename__ = "payment_events"
+    __table_args__ = (UniqueConstraint("gateway", "event_id"),)
+
+    gateway: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str] = mapped_column(String(255))
+    # The gateway's own name for it ("checkout.session.completed").
+    type: Mapped[str] = mapped_column(String(100))
+    order_id: Mapped[int | None] = fk("orders.id", ondelete="SET NULL", nullable=True)
+    outcome: Mapped[PaymentEventOutcome] = choice(PaymentEventOutcome, PaymentEventOutcome.HANDLED)
+    # Why it was ignored or refused.
+    note: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -7,17 +7,25 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.pages import csrf
 from lectern.platform.service import get_value
 
-_templates = Environment(
-    loader=PackageLoader("lectern.pages", "templates"),
-    autoescape=select_autoescape(["html"]),
-    undefined=StrictUndefined,
-)
+
+def page_templates(package: str | None = None) -> Environment:
+    """The pages' templates; with ``package``, that domain's own ``templates`` first (its
+    pages extend the same ``_page.html``)."""
+    own = [PackageLoader(package, "templates")] if package else []
+    return Environment(
+        loader=ChoiceLoader([*own, PackageLoader("lectern.pages", "templates")]),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+    )
+
+
+_templates = page_templates()
 
 STYLESHEET = (files("lectern.pages") / "static" / "pages.css").read_text(encoding="utf-8")
 # Plain pages: our stylesheet, forms that post here, nothing else (no script at all).
@@ -39,11 +47,12 @@ async def render(
     *,
     status: int = 200,
     form: bool = False,
+    templates: Environment = _templates,
     **context: Any,
 ) -> HTMLResponse:
     """The page ``template``; a ``form`` page gets a CSRF token in its context and cookie."""
     token = csrf.token_for(request) if form else ""
-    html = _templates.get_template(f"{template}.html").render(
+    html = templates.get_template(f"{template}.html").render(
         site_name=await site_name(session), csrf_field=csrf.FIELD, csrf_token=token, **context
     )
     response = HTMLResponse(html, status_code=status)

@@ -94,6 +94,12 @@ DEFAULTS: tuple[Default, ...] = (
     Default("coupons.instructor_free_monthly_per_course", 2, SettingType.INTEGER,
             SettingGroup.PAYMENT, "Of those, how many may be free coupons.",
             check=_between(0, 1000)),
+    Default("orders.pending_minutes", 60, SettingType.INTEGER, SettingGroup.PAYMENT,
+            "Minutes an unpaid order waits for its payment before it expires and its coupon "
+            "use is released.", check=_between(5, 7 * 24 * 60)),
+    Default("payments.manual_instructions", "Transfer the total to our bank account, "
+            "quoting the order number.", SettingType.STRING, SettingGroup.PAYMENT,
+            "What a buyer paying by bank transfer (the manual gateway) is told to do."),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),

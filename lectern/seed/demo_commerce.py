@@ -1,6 +1,6 @@
-"""The demo school's shop: a welcome coupon on the first student's cart, and a scholarship
-the second student has used, placed through checkout itself (an order, its coupon use, the
-course granted)."""
+"""The demo school's shop: a welcome coupon on the first student's cart, a scholarship the
+second student has used, and a course the third one bought and paid on the sandbox's pay
+page, each placed through the cart, checkout and payment services themselves."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lectern.commerce.cart import service as carts
 from lectern.commerce.orders import service as orders
+from lectern.commerce.payments import service as payments
 from lectern.models import Cart, CartItem, Coupon, CouponType, Course, Enrollment, Order, User
 from lectern.seed.seeder import DemoSeeder
 
@@ -30,6 +31,7 @@ async def _not_yet_theirs(seeder: DemoSeeder, student: User) -> Course:
 async def carts_and_orders(seeder: DemoSeeder) -> None:
     await _welcome_cart(seeder, seeder.students[0])
     await _scholarship(seeder, seeder.students[1])
+    await _paid_on_the_sandbox(seeder, seeder.students[2])
 
 
 async def _welcome_cart(seeder: DemoSeeder, student: User) -> None:
@@ -68,4 +70,17 @@ async def _scholarship(seeder: DemoSeeder, student: User) -> None:
     await carts.add_item(session, shopper, wanted.uuid)
     await carts.apply_coupon(session, student, "SCHOLARSHIP")
     await orders.checkout(session, student)
+    seeder.added["orders"] = seeder.added.get("orders", 0) + 1
+
+
+async def _paid_on_the_sandbox(seeder: DemoSeeder, student: User) -> None:
+    """Cart, checkout (a pending order), and the pay page's "Pay" button: a signed sandbox
+    event settled like a gateway's webhook (the course granted, the receipt mailed)."""
+    session = seeder.session
+    if await session.scalar(select(Order.id).where(Order.user_id == student.id)):
+        return
+    wanted = await _not_yet_theirs(seeder, student)
+    await carts.add_item(session, carts.Shopper(student), wanted.uuid)
+    placed = await orders.checkout(session, student, "sandbox")
+    await payments.sandbox_payment(session, placed.order, "succeeded")
     seeder.added["orders"] = seeder.added.get("orders", 0) + 1

@@ -111,16 +111,38 @@ async def test_an_order_that_costs_nothing_is_paid_and_grants_its_courses(
     assert opened.status_code == 200, opened.text
 
 
-async def test_an_order_that_costs_money_waits_for_a_payment_gateway(
+async def test_an_order_that_costs_money_waits_for_its_payment(
     client: httpx.AsyncClient, db: AsyncSession, buyer: User, course: Course
 ) -> None:
     await shop(client, buyer, course)
-    before = await counts(db)
 
-    refused = await client.post(CHECKOUT, json={}, headers=bearer(buyer))
+    placed = await client.post(CHECKOUT, json={}, headers=bearer(buyer))
 
-    assert_problem(refused, 422, "payment_unavailable")
-    assert await counts(db) == before
+    assert placed.status_code == 201, placed.text
+    body = placed.json()
+    assert (body["status"], body["payment_status"], body["total"]) == (
+        "pending",
+        "pending",
+        "49.99",
+    )
+    assert body["payment_gateway"] == "sandbox"
+    assert body["payment_url"] == f"http://localhost:8000/payments/sandbox/{body['uuid']}"
+    assert body["items"][0]["discount"] == "0.00"
+    # Nothing is granted yet, and the course stays in the cart until it is paid.
+    assert await counts(db) == (1, 0, 0)
+    cart = await client.get(CART, headers=bearer(buyer))
+    assert [line["course"]["uuid"] for line in cart.json()["items"]] == [str(course.uuid)]
+
+
+async def test_a_gateway_the_site_does_not_use_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, buyer: User, course: Course
+) -> None:
+    await shop(client, buyer, course)
+
+    refused = await client.post(CHECKOUT, json={"gateway": "manual"}, headers=bearer(buyer))
+
+    assert_problem(refused, 422, "gateway_unavailable")
+    assert await counts(db) == (0, 0, 0)
 
 
 async def test_an_empty_cart_or_an_unbuyable_line_is_refused(

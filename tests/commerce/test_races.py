@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, select
 
+from lectern.commerce.gateways import sandbox
 from lectern.models import (
     Cart,
     CartItem,
@@ -22,10 +23,12 @@ from lectern.models import (
     InstructorProfile,
     InstructorProfileStatus,
     Order,
+    PaymentEvent,
     User,
     UserRole,
 )
 from tests.commerce.conftest import CART
+from tests.commerce.payments import WEBHOOK
 from tests.conftest import Live, bearer
 from tests.factories import PASSWORD_HASH
 
@@ -211,4 +214,45 @@ async def test_one_buyers_parallel_checkouts_place_one_order(live: Live) -> None
         await session.execute(delete(CouponUsage).where(CouponUsage.order_id.in_(ids)))
         await session.execute(delete(Enrollment).where(Enrollment.order_id.in_(ids)))
         await session.execute(delete(Order).where(Order.id.in_(ids)))
+        await session.commit()
+
+
+async def test_racing_deliveries_of_one_payment_settle_it_once(live: Live) -> None:
+    """A gateway delivers one event five times at once (its retries overlapping)."""
+    n = uuid.uuid4().hex[:8]
+    seller, buyer = person(f"s{n}", UserRole.INSTRUCTOR), person(f"b{n}")
+    await live.add(seller, buyer)
+    course = on_sale(seller, f"race-webhook-{n}")
+    await live.add(course)
+    cart = Cart(user_id=buyer.id)
+    await live.add(cart)
+    await live.add(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")))
+    placed = await live.client.post("/api/v1/checkout", json={}, headers=bearer(buyer))
+    assert placed.status_code == 201, placed.text
+    async with live.sessions() as session:
+        order = await session.scalar(
+            select(Order).where(Order.uuid == uuid.UUID(placed.json()["uuid"]))
+        )
+        assert order is not None
+        body = sandbox.event_body(order, "succeeded")
+    headers = {sandbox.SIGNATURE_HEADER: sandbox.sign(body), "Content-Type": "application/json"}
+
+    answers = await asyncio.gather(
+        *(live.client.post(WEBHOOK, content=body, headers=headers) for _ in range(5))
+    )
+
+    assert all(a.status_code == 200 for a in answers), [a.text for a in answers]
+    outcomes = sorted(a.json()["outcome"] for a in answers)
+    assert outcomes == ["duplicate"] * 4 + ["handled"]
+    async with live.sessions() as session:
+        enrolled = list(
+            await session.scalars(select(Enrollment).where(Enrollment.user_id == buyer.id))
+        )
+        recorded = await session.scalar(
+            select(func.count()).select_from(PaymentEvent).where(PaymentEvent.order_id == order.id)
+        )
+        assert (len(enrolled), recorded) == (1, 1)
+        await session.execute(delete(PaymentEvent).where(PaymentEvent.order_id == order.id))
+        await session.execute(delete(Enrollment).where(Enrollment.order_id == order.id))
+        await session.execute(delete(Order).where(Order.id == order.id))
         await session.commit()

@@ -17,8 +17,9 @@ configure_mappers()
 
 
 def test_there_are_the_spec_tables_plus_our_own() -> None:
-    # authentication: users, refresh_tokens, one_time_tokens; commerce: idempotency_keys
-    assert len(Base.metadata.tables) == 76 + 4
+    # authentication: users, refresh_tokens, one_time_tokens; commerce: idempotency_keys,
+    # payment_events
+    assert len(Base.metadata.tables) == 76 + 5
 
 
 def test_every_relationship_refuses_to_lazy_load() -> None:

@@ -25,6 +25,7 @@ from lectern.models import (
     CourseStatus,
     Enrollment,
     EnrollmentStatus,
+    EnrollmentType,
     InstructorProfile,
     InstructorProfileStatus,
     Lesson,
@@ -32,6 +33,8 @@ from lectern.models import (
     Order,
     OrderPaymentStatus,
     OrderStatus,
+    PaymentEvent,
+    PaymentEventOutcome,
     Quiz,
     QuizAttempt,
     Review,
@@ -266,3 +269,20 @@ async def test_a_student_bought_a_course_with_a_scholarship(db: AsyncSession) ->
     coupon = await db.scalar(select(Coupon).where(Coupon.code == "SCHOLARSHIP"))
     assert coupon is not None
     assert coupon.used_count == 1
+
+
+async def test_a_student_bought_a_course_through_the_sandbox(db: AsyncSession) -> None:
+    linus = await db.scalar(select(User).where(User.email == "linus@lectern.test"))
+    assert linus is not None
+    order = await db.scalar(select(Order).where(Order.user_id == linus.id))
+    assert order is not None
+    assert (order.status, order.payment_gateway, order.total > 0) == (
+        OrderStatus.COMPLETED,
+        "sandbox",
+        True,
+    )
+    settled = await db.scalar(select(PaymentEvent.outcome).where(PaymentEvent.order_id == order.id))
+    assert settled == PaymentEventOutcome.HANDLED
+    bought = await db.scalar(select(Enrollment).where(Enrollment.order_id == order.id))
+    assert bought is not None
+    assert bought.enrollment_type == EnrollmentType.PAID

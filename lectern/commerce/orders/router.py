@@ -38,8 +38,11 @@ IdempotencyKeyHeader = Annotated[
 
 
 def _order(order: Order, items: list[OrderItemOut] | None = None) -> OrderOut:
-    fields = {name: getattr(order, name) for name in OrderOut.model_fields if name != "items"}
-    return OrderOut.model_validate({**fields, "items": items or []})
+    computed = {"items", "payment_url"}
+    fields = {name: getattr(order, name) for name in OrderOut.model_fields if name not in computed}
+    details = order.payment_details or {}
+    url = details.get("url") if order.status == OrderStatus.PENDING else None
+    return OrderOut.model_validate({**fields, "payment_url": url, "items": items or []})
 
 
 async def _out(session: SessionDep, placed: service.Placed) -> OrderOut:
@@ -69,8 +72,10 @@ async def _out(session: SessionDep, placed: service.Placed) -> OrderOut:
     "still apply (422 with its reason), and a use of it is reserved (422 `coupon_used_up` "
     "when parallel checkouts took the last one). The discount is spread over the lines it "
     "applies to, to the cent. An order that costs nothing is paid at once: its courses are "
-    "granted and leave the cart. No payment gateway is set up yet, so an order that costs "
-    "money is 422 `payment_unavailable`. With an `Idempotency-Key`, a retry gets the first "
+    "granted and leave the cart. Any other is `pending` until the gateway (`gateway`, one of "
+    "the site's; 422 `gateway_unavailable` otherwise) reports its payment: send the buyer to "
+    "`payment_url` (none for a bank transfer). A new checkout closes the buyer's earlier "
+    "unpaid orders. With an `Idempotency-Key`, a retry gets the first "
     "answer; the same key with another body is 422 `idempotency_key_reused`.",
     responses=problem_responses(401, 409, 422),
 )
@@ -88,7 +93,7 @@ async def checkout(
         if stored is not None:
             response.status_code = stored.status_code
             return stored.response
-    out = await _out(session, await service.checkout(session, user))
+    out = await _out(session, await service.checkout(session, user, body.gateway))
     if idempotency_key is not None:
         await idempotency.remember(
             session, user.id, "checkout", idempotency_key, 201, out.model_dump(mode="json")

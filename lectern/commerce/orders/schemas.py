@@ -8,12 +8,17 @@ from decimal import Decimal
 
 from pydantic import Field
 
+from lectern.config import GatewayName
 from lectern.kit.schemas import Input, Output
 from lectern.models import OrderPaymentStatus, OrderStatus
 
 
 class CheckoutIn(Input):
-    """Nothing to send yet: the order is the cart as it stands (its courses, its coupon)."""
+    """The order is the cart as it stands (its courses, its coupon); this says how to pay."""
+
+    gateway: GatewayName | None = Field(
+        None, description="How to pay: one of the site's gateways (the first one if left out)."
+    )
 
 
 class OrderItemOut(Output):
@@ -35,6 +40,10 @@ class OrderOut(Output):
     tax_amount: Decimal
     total: Decimal
     coupon_code: str | None
+    payment_gateway: str | None
+    payment_url: str | None = Field(
+        None, description="While the order waits for its payment: the page to pay on."
+    )
     paid_at: datetime | None
     created_at: datetime
     items: list[OrderItemOut] = Field(default_factory=list)

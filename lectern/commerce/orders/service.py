@@ -6,9 +6,10 @@ UPDATE that checks the limit (parallel checkouts never take more uses than there
 buyer's checkouts run one at a time, so a per-buyer limit holds as well). The discount is
 spread over the lines it applies to by largest remainder, to the cent.
 
-An order that costs nothing (a free coupon) is paid at once: its courses are granted, the
-cart lines it bought are removed, and ``OrderPaid`` is published. Payment gateways for the
-rest come next; until one is set up, checkout of an order that costs money is refused.
+An order that costs nothing (a free coupon) is paid at once (``fulfilment.fulfil``). Any
+other waits, ``pending``, for its payment through the gateway the buyer chose: the gateway
+gives the page to pay on, and its events settle the order (``commerce.payments``). A new
+checkout closes the buyer's earlier unpaid orders and releases their coupon uses.
 """
 
 from __future__ import annotations
@@ -18,26 +19,21 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern import events
 from lectern.commerce.cart import service as carts
 from lectern.commerce.coupons import rules
-from lectern.commerce.events import OrderPaid
+from lectern.commerce.gateways import registry as gateways
 from lectern.commerce.money import allocate, unit_of
-from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.commerce.orders import fulfilment
+from lectern.errors import Conflict, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
-from lectern.kit.sql import insert_ignore, rowcount
+from lectern.kit.sql import insert_ignore
 from lectern.kit.types import utcnow
-from lectern.learning.enrollments.service import grant
 from lectern.models import (
-    CartItem,
-    Coupon,
-    CouponUsage,
     Course,
-    EnrollmentType,
     Order,
     OrderItem,
     OrderPaymentStatus,
@@ -60,12 +56,14 @@ def _order_number() -> str:
     return f"LEC-{utcnow():%Y%m%d}-{tail}"
 
 
-async def checkout(session: AsyncSession, user: User) -> Placed:
+async def checkout(session: AsyncSession, user: User, gateway_name: str | None = None) -> Placed:
     # One checkout at a time per buyer (PostgreSQL's FOR NO KEY UPDATE on their row, taken
     # before anything refers to it; SQLite has one writer): without it the same cart checked
     # out ten times at once became ten orders. Each later one now finds the cart emptied,
     # and a per-buyer coupon limit holds too.
     await session.execute(select(User.id).where(User.id == user.id).with_for_update(key_share=True))
+    gateway = gateways.chosen(gateway_name)
+    await fulfilment.close_pending_of(session, user)
     shopper = carts.Shopper(user)
     shown = await carts.view(session, shopper, await carts.current_cart(session, shopper))
     if shown.cart is None or not shown.lines or shown.currency is None:
@@ -79,18 +77,20 @@ async def checkout(session: AsyncSession, user: User) -> Placed:
         )
     if shown.coupon is not None and shown.coupon_problem is not None:
         raise rules.CouponRefused(shown.coupon_problem["detail"], shown.coupon_problem["code"])
-    if shown.total > 0:
-        raise InvalidInput(
-            "no payment gateway is set up yet: only orders that cost nothing can be placed",
-            code="payment_unavailable",
-        )
     order = await _new_order(session, user, shown)
     if shown.coupon is not None:
-        await _reserve(session, shown.coupon, user, order)
+        await fulfilment.reserve_coupon(session, order)
     items = _items(order, shown)
     session.add_all(items)
     await session.flush()
-    await _fulfil(session, user, order, items)
+    if order.total == 0:
+        await fulfilment.fulfil(session, order, items)
+    else:
+        started = await gateway.start(order)
+        order.payment_gateway = gateway.name
+        order.transaction_id = started.reference
+        order.payment_details = {"url": started.url} if started.url else None
+        await session.flush()
     return Placed(order, items)
 
 
@@ -123,30 +123,6 @@ async def _new_order(session: AsyncSession, user: User, shown: carts.CartView) -
     raise Conflict("could not number the order; try again", code="busy")
 
 
-async def _reserve(session: AsyncSession, coupon: Coupon, user: User, order: Order) -> None:
-    """Take one use of ``coupon`` for ``order``: a conditional UPDATE that checks the limit,
-    so with k uses left exactly k parallel checkouts get one."""
-    taken = await session.execute(
-        update(Coupon)
-        .where(
-            Coupon.id == coupon.id,
-            or_(Coupon.usage_limit.is_(None), Coupon.used_count < Coupon.usage_limit),
-        )
-        .values(used_count=Coupon.used_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(taken) == 0:
-        raise rules.CouponRefused("this coupon has been used up", "coupon_used_up")
-    session.add(
-        CouponUsage(
-            coupon_id=coupon.id,
-            user_id=user.id,
-            order_id=order.id,
-            discount_amount=order.discount_amount,
-        )
-    )
-
-
 def _items(order: Order, shown: carts.CartView) -> list[OrderItem]:
     """The order's lines at today's prices, the discount spread over the lines the coupon
     applies to in proportion to their prices (largest remainder, to the cent)."""
@@ -161,10 +137,11 @@ def _items(order: Order, shown: carts.CartView) -> list[OrderItem]:
         if any(applies) and order.discount_amount > 0
         else []
     )
+    none = unit_of(order.currency) * 0  # 0.00 in USD, 0 in JPY: as the database gives it back
     items = []
     for (_, line), takes in zip(shown.buyable, applies, strict=True):
-        price = line.price or Decimal(0)
-        discount = next(shares, Decimal(0)) if takes else Decimal(0)
+        price = line.price or none
+        discount = next(shares, none) if takes else none
         items.append(
             OrderItem(
                 order_id=order.id,
@@ -177,41 +154,6 @@ def _items(order: Order, shown: carts.CartView) -> list[OrderItem]:
             )
         )
     return items
-
-
-async def _fulfil(session: AsyncSession, user: User, order: Order, items: list[OrderItem]) -> None:
-    """The order is paid: grant its courses (the one enrollment row per course is renewed if
-    it lapsed), take them out of the cart, and announce it."""
-    order.status = OrderStatus.COMPLETED
-    order.payment_status = OrderPaymentStatus.PAID
-    order.paid_at = utcnow()
-    kind = EnrollmentType.COUPON if order.coupon_id is not None else EnrollmentType.PAID
-    courses = {
-        course.id: course
-        for course in await session.scalars(
-            select(Course).where(Course.id.in_([item.course_id for item in items]))
-        )
-    }
-    for item in items:
-        await grant(
-            session,
-            user.id,
-            courses[item.course_id],
-            kind,
-            order_id=order.id,
-            price_paid=item.final_price,
-            currency=order.currency,
-            check_prerequisites=False,
-        )
-    cart = await carts.current_cart(session, carts.Shopper(user))
-    if cart is not None:
-        bought = [item.course_id for item in items]
-        await session.execute(
-            delete(CartItem).where(CartItem.cart_id == cart.id, CartItem.course_id.in_(bought))
-        )
-        cart.coupon_id = None
-    await session.flush()
-    await events.publish(session, OrderPaid(order.id, user.id, str(order.total), order.currency))
 
 
 # -- reading ---------------------------------------------------------------------------------

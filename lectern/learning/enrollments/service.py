@@ -19,6 +19,8 @@ It flushes and never commits. Its rules:
   ``is_active`` on, a new ``expires_at``, and the new grant's type, order, price and
   currency. ``enrolled_at`` stays the original: drip schedules count from it, so what had
   unlocked stays unlocked. ``renewed`` is True, ``created`` False;
+- a purchase (``purchase``) over live access held for a while (a limited term, a
+  subscription) makes the row the order's, with the course's term from today;
 - a suspended one is 403 ``enrollment_suspended`` (an admin's suspension is lifted only by
   an admin, with /reactivate);
 - a new enrollment needs the course's required prerequisites completed (403
@@ -150,6 +152,7 @@ async def grant(
     currency: str | None = None,
     check_prerequisites: bool = True,
     reactivate_suspended: bool = False,
+    purchase: bool = False,
     now: datetime | None = None,
 ) -> Granted:
     """Give ``user_id`` access to ``course`` (see the module's docstring for the rules)."""
@@ -199,8 +202,46 @@ async def grant(
         price_paid=price_paid,
         currency=currency,
         reactivate_suspended=reactivate_suspended,
+        purchase=purchase,
         now=now,
     )
+
+
+def _held_for_a_while(enrollment: Enrollment) -> bool:
+    """Access that ends (a limited term) or lasts only as long as a subscription."""
+    return (
+        enrollment.expires_at is not None
+        or enrollment.enrollment_type == EnrollmentType.SUBSCRIPTION
+    )
+
+
+async def _bought_outright(
+    session: AsyncSession,
+    enrollment: Enrollment,
+    course: Course,
+    enrollment_type: EnrollmentType,
+    order_id: int | None,
+    price_paid: Decimal,
+    currency: str,
+    now: datetime,
+) -> Granted:
+    """A purchase over access held for a while: the one enrollment row now belongs to the
+    order, with the course's own term from today (lifetime for an unlimited course)."""
+    await session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id)
+        .values(
+            enrollment_type=enrollment_type,
+            order_id=order_id,
+            price_paid=price_paid,
+            currency=currency,
+            expires_at=expiry_for(course, now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    fresh = await _load(session, enrollment.user_id, enrollment.course_id)
+    assert fresh is not None
+    return Granted(fresh, created=False, renewed=True)
 
 
 async def _renew_or_keep(
@@ -213,9 +254,14 @@ async def _renew_or_keep(
     price_paid: Decimal,
     currency: str,
     reactivate_suspended: bool,
+    purchase: bool,
     now: datetime,
 ) -> Granted:
     if is_live(enrollment, now):
+        if purchase and _held_for_a_while(enrollment):
+            return await _bought_outright(
+                session, enrollment, course, enrollment_type, order_id, price_paid, currency, now
+            )
         return Granted(enrollment, created=False)
     suspended = enrollment.status == EnrollmentStatus.SUSPENDED or (
         enrollment.status in LIVE_STATUSES and not enrollment.is_active

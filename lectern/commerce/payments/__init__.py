@@ -1,0 +1,1 @@
+"""Payments: what the gateways report, settled on the orders."""
