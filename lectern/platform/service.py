@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit.countries import percentages_problem
 from lectern.kit.currencies import money_currency
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -94,6 +95,12 @@ DEFAULTS: tuple[Default, ...] = (
     Default("coupons.instructor_free_monthly_per_course", 2, SettingType.INTEGER,
             SettingGroup.PAYMENT, "Of those, how many may be free coupons.",
             check=_between(0, 1000)),
+    Default("tax.rates", {}, SettingType.JSON, SettingGroup.PAYMENT,
+            "Tax rate (percent) per billing country (ISO 3166-1 alpha-2), such as "
+            "{\"DE\": 19, \"FR\": 20}; a country not listed pays none.", check=percentages_problem),
+    Default("tax.prices_include_tax", False, SettingType.BOOLEAN, SettingGroup.PAYMENT,
+            "Whether course prices already include the tax (true) or it is added at "
+            "checkout (false)."),
     Default("orders.pending_minutes", 60, SettingType.INTEGER, SettingGroup.PAYMENT,
             "Minutes an unpaid order waits for its payment before it expires and its coupon "
             "use is released.", check=_between(5, 7 * 24 * 60)),

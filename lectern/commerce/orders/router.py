@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.commerce import idempotency
+from lectern.commerce.money import unit_of
 from lectern.commerce.orders import admin, service
 from lectern.commerce.orders.schemas import AdminOrderOut, CheckoutIn, OrderItemOut, OrderOut
 from lectern.db import SessionDep
@@ -37,9 +38,14 @@ IdempotencyKeyHeader = Annotated[
 ]
 
 
+MONEY = ("subtotal", "discount_amount", "tax_amount", "total")
+
+
 def _order(order: Order, items: list[OrderItemOut] | None = None) -> OrderOut:
     computed = {"items", "payment_url"}
     fields = {name: getattr(order, name) for name in OrderOut.model_fields if name not in computed}
+    unit = unit_of(order.currency)  # 1500 JPY, not 1500.00
+    fields.update({name: fields[name].quantize(unit) for name in MONEY})
     details = order.payment_details or {}
     url = details.get("url") if order.status == OrderStatus.PENDING else None
     return OrderOut.model_validate({**fields, "payment_url": url, "items": items or []})
@@ -47,15 +53,16 @@ def _order(order: Order, items: list[OrderItemOut] | None = None) -> OrderOut:
 
 async def _out(session: SessionDep, placed: service.Placed) -> OrderOut:
     uuids = await service.course_uuids(session, placed.items)
+    unit = unit_of(placed.order.currency)
     return _order(
         placed.order,
         [
             OrderItemOut(
                 course_uuid=uuids[item.course_id],
                 course_title=item.course_title,
-                price=item.price,
-                discount=item.discount,
-                final_price=item.final_price,
+                price=item.price.quantize(unit),
+                discount=item.discount.quantize(unit),
+                final_price=item.final_price.quantize(unit),
             )
             for item in placed.items
         ],
@@ -93,7 +100,8 @@ async def checkout(
         if stored is not None:
             response.status_code = stored.status_code
             return stored.response
-    out = await _out(session, await service.checkout(session, user, body.gateway))
+    billing = body.billing.model_dump(exclude_none=True) if body.billing else {}
+    out = await _out(session, await service.checkout(session, user, body.gateway, billing))
     if idempotency_key is not None:
         await idempotency.remember(
             session, user.id, "checkout", idempotency_key, 201, out.model_dump(mode="json")

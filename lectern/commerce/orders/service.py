@@ -17,11 +17,11 @@ from __future__ import annotations
 import secrets
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.commerce import tax
 from lectern.commerce.cart import service as carts
 from lectern.commerce.coupons import rules
 from lectern.commerce.gateways import registry as gateways
@@ -56,7 +56,12 @@ def _order_number() -> str:
     return f"LEC-{utcnow():%Y%m%d}-{tail}"
 
 
-async def checkout(session: AsyncSession, user: User, gateway_name: str | None = None) -> Placed:
+async def checkout(
+    session: AsyncSession,
+    user: User,
+    gateway_name: str | None = None,
+    billing: dict[str, str] | None = None,
+) -> Placed:
     # One checkout at a time per buyer (PostgreSQL's FOR NO KEY UPDATE on their row, taken
     # before anything refers to it; SQLite has one writer): without it the same cart checked
     # out ten times at once became ten orders. Each later one now finds the cart emptied,
@@ -77,7 +82,10 @@ async def checkout(session: AsyncSession, user: User, gateway_name: str | None =
         )
     if shown.coupon is not None and shown.coupon_problem is not None:
         raise rules.CouponRefused(shown.coupon_problem["detail"], shown.coupon_problem["code"])
-    order = await _new_order(session, user, shown)
+    billing = {"name": user.name, "email": user.email, **(billing or {})}
+    rule = await tax.rule_for(session, billing.get("country"))
+    taxed = tax.apply(rule, shown.total, shown.currency)
+    order = await _new_order(session, user, shown, taxed, billing)
     if shown.coupon is not None:
         await fulfilment.reserve_coupon(session, order)
     items = _items(order, shown)
@@ -94,7 +102,13 @@ async def checkout(session: AsyncSession, user: User, gateway_name: str | None =
     return Placed(order, items)
 
 
-async def _new_order(session: AsyncSession, user: User, shown: carts.CartView) -> Order:
+async def _new_order(
+    session: AsyncSession,
+    user: User,
+    shown: carts.CartView,
+    taxed: tax.Taxed,
+    billing: dict[str, str],
+) -> Order:
     now = utcnow()
     for _ in range(3):  # a clash of random numbers is unlikely; three in a row, impossible
         number = _order_number()
@@ -104,15 +118,14 @@ async def _new_order(session: AsyncSession, user: User, shown: carts.CartView) -
             "user_id": user.id,
             "subtotal": shown.subtotal,
             "discount_amount": shown.discount,
-            "tax_amount": Decimal(0),
-            "total": shown.total,
+            "tax_amount": taxed.tax,
+            "total": taxed.total,
             "currency": shown.currency,
             "coupon_id": shown.coupon.id if shown.coupon else None,
             "coupon_code": shown.coupon.code if shown.coupon else None,
             "status": OrderStatus.PENDING,
             "payment_status": OrderPaymentStatus.PENDING,
-            "billing_name": user.name,
-            "billing_email": user.email,
+            **{f"billing_{field}": value for field, value in billing.items()},
             "created_at": now,
             "updated_at": now,
         }
