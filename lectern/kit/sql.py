@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, Executable, Result
+from sqlalchemy import CursorResult, Executable, Result, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,3 +58,12 @@ async def read(
         await session.flush()
     connection = await session.connection()
     return await connection.execute(statement, params)
+
+
+def period_of(column: Any, by: Literal["day", "month"], dialect: str) -> Any:
+    """The UTC day ("2026-12-06") or month ("2026-12") of a timestamp column, as text, on
+    either database: reports group by it."""
+    if dialect == "postgresql":
+        pattern = "YYYY-MM-DD" if by == "day" else "YYYY-MM"
+        return func.to_char(func.timezone("UTC", column), pattern)
+    return func.strftime("%Y-%m-%d" if by == "day" else "%Y-%m", column)

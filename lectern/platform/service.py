@@ -101,6 +101,13 @@ DEFAULTS: tuple[Default, ...] = (
     Default("tax.prices_include_tax", False, SettingType.BOOLEAN, SettingGroup.PAYMENT,
             "Whether course prices already include the tax (true) or it is added at "
             "checkout (false)."),
+    Default("refunds.window_days", 30, SettingType.INTEGER, SettingGroup.PAYMENT,
+            "Days after a purchase in which a buyer may ask for a refund; instructors' "
+            "earnings clear when they pass.", check=_between(0, 365)),
+    Default("earnings.platform_funds_its_coupons", True, SettingType.BOOLEAN,
+            SettingGroup.PAYMENT, "Whether the discount of a platform coupon comes out of the "
+            "platform's share (instructors earn on the price before it) or out of the "
+            "sale as a whole."),
     Default("orders.pending_minutes", 60, SettingType.INTEGER, SettingGroup.PAYMENT,
             "Minutes an unpaid order waits for its payment before it expires and its coupon "
             "use is released.", check=_between(5, 7 * 24 * 60)),

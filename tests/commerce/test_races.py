@@ -20,6 +20,7 @@ from lectern.models import (
     CourseStatus,
     Enrollment,
     IdempotencyKey,
+    InstructorEarning,
     InstructorProfile,
     InstructorProfileStatus,
     Order,
@@ -253,6 +254,9 @@ async def test_racing_deliveries_of_one_payment_settle_it_once(live: Live) -> No
         )
         assert (len(enrolled), recorded) == (1, 1)
         await session.execute(delete(PaymentEvent).where(PaymentEvent.order_id == order.id))
+        await session.execute(
+            delete(InstructorEarning).where(InstructorEarning.order_id == order.id)
+        )
         await session.execute(delete(Enrollment).where(Enrollment.order_id == order.id))
         await session.execute(delete(Order).where(Order.id == order.id))
         await session.commit()

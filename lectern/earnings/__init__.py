@@ -1,0 +1,1 @@
+"""Earnings: the instructors' and the platform's shares of every sale."""
