@@ -7,6 +7,7 @@ from lectern.commerce.coupons import router as coupons
 from lectern.commerce.orders import router as orders
 from lectern.commerce.payments import pages as payment_pages
 from lectern.commerce.payments import router as payments
+from lectern.commerce.refunds import router as refunds
 from lectern.commerce.tasks import expire_pending_orders, forget_idempotency_keys
 from lectern.registry import Domain
 
@@ -20,6 +21,8 @@ domain = Domain(
         orders.admin_router,
         payments.router,
         payments.admin_router,
+        refunds.router,
+        refunds.admin_router,
     ],
     pages=[payment_pages.router],
     periodic_jobs=[forget_idempotency_keys, expire_pending_orders],

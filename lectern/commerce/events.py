@@ -16,3 +16,13 @@ class OrderPaid(Event):
     user_id: int
     total: str  # a decimal string, in the order's currency
     currency: str
+
+
+@dataclass(frozen=True)
+class OrderRefunded(Event):
+    """Some or all of a paid order was refunded: its access ended, its earnings reversed."""
+
+    order_id: int
+    refund_id: int
+    amount: str  # a decimal string, in the order's currency
+    currency: str

@@ -51,6 +51,7 @@ from lectern.models.commerce import (
     PaymentEvent,
     PaymentEventOutcome,
     Refund,
+    RefundItem,
     RefundStatus,
 )
 from lectern.models.courses import (
@@ -292,6 +293,7 @@ __all__ = [
     "QuizQuestionType",
     "RefreshToken",
     "Refund",
+    "RefundItem",
     "RefundStatus",
     "RelatedCourse",
     "RelatedCourseRelationship",

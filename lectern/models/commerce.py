@@ -231,6 +231,24 @@ class Refund(IdMixin, UuidMixin, TimestampMixin, Base):
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     order: Mapped[Order] = relationship(back_populates="refunds", lazy="raise")
+    items: Mapped[list[RefundItem]] = relationship(
+        back_populates="refund", lazy="raise", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class RefundItem(IdMixin, TimestampMixin, Base):
+    """An order item a refund pays back, and how much of the order's total that is (its
+    price after discount, with its share of the tax)."""
+
+    __tablename__ = "refund_items"
+    __table_args__ = (UniqueConstraint("refund_id", "order_item_id"),)
+
+    refund_id: Mapped[int] = fk("refunds.id", ondelete="CASCADE", index=False)
+    # RESTRICT: a refunded item is a money record.
+    order_item_id: Mapped[int] = fk("order_items.id", ondelete="RESTRICT")
+    amount: Mapped[Decimal] = money()
+
+    refund: Mapped[Refund] = relationship(back_populates="items", lazy="raise")
 
 
 class CouponUsage(IdMixin, TimestampMixin, Base):

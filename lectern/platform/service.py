@@ -104,6 +104,9 @@ DEFAULTS: tuple[Default, ...] = (
     Default("refunds.window_days", 30, SettingType.INTEGER, SettingGroup.PAYMENT,
             "Days after a purchase in which a buyer may ask for a refund; instructors' "
             "earnings clear when they pass.", check=_between(0, 365)),
+    Default("refunds.max_progress_percent", 30, SettingType.INTEGER, SettingGroup.PAYMENT,
+            "How much of a course (percent of its lessons done) a buyer may have taken and "
+            "still be refunded.", check=_between(0, 100)),
     Default("earnings.platform_funds_its_coupons", True, SettingType.BOOLEAN,
             SettingGroup.PAYMENT, "Whether the discount of a platform coupon comes out of the "
             "platform's share (instructors earn on the price before it) or out of the "

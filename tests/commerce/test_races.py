@@ -7,9 +7,11 @@ import uuid
 from decimal import Decimal
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.gateways import sandbox
 from lectern.models import (
+    ActivityLog,
     Cart,
     CartItem,
     Coupon,
@@ -25,6 +27,8 @@ from lectern.models import (
     InstructorProfileStatus,
     Order,
     PaymentEvent,
+    Refund,
+    RefundStatus,
     User,
     UserRole,
 )
@@ -38,6 +42,14 @@ def person(tag: str, role: UserRole = UserRole.STUDENT) -> User:
     return User(
         name=tag, username=tag, email=f"{tag}@x.test", password_hash=PASSWORD_HASH, role=role
     )
+
+
+async def forget_orders(session: AsyncSession, ids: list[int]) -> None:
+    """Money records are kept on purpose (RESTRICT); a test removes the ones it made."""
+    for model in (Refund, PaymentEvent, InstructorEarning, CouponUsage, Enrollment):
+        await session.execute(delete(model).where(model.order_id.in_(ids)))
+    await session.execute(delete(Order).where(Order.id.in_(ids)))
+    await session.commit()
 
 
 def on_sale(seller: User, slug: str) -> Course:
@@ -253,10 +265,43 @@ async def test_racing_deliveries_of_one_payment_settle_it_once(live: Live) -> No
             select(func.count()).select_from(PaymentEvent).where(PaymentEvent.order_id == order.id)
         )
         assert (len(enrolled), recorded) == (1, 1)
-        await session.execute(delete(PaymentEvent).where(PaymentEvent.order_id == order.id))
-        await session.execute(
-            delete(InstructorEarning).where(InstructorEarning.order_id == order.id)
-        )
-        await session.execute(delete(Enrollment).where(Enrollment.order_id == order.id))
-        await session.execute(delete(Order).where(Order.id == order.id))
-        await session.commit()
+        await forget_orders(session, [order.id])
+
+
+async def test_two_admins_approving_one_refund_at_once_refund_once(live: Live) -> None:
+    n = uuid.uuid4().hex[:8]
+    seller, buyer = person(f"s{n}", UserRole.INSTRUCTOR), person(f"b{n}")
+    admins = [person(f"a{i}{n}", UserRole.ADMIN) for i in range(2)]
+    await live.add(seller, buyer, *admins)
+    course = on_sale(seller, f"race-refund-{n}")
+    await live.add(course)
+    cart = Cart(user_id=buyer.id)
+    await live.add(cart)
+    await live.add(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")))
+    placed = await live.client.post("/api/v1/checkout", json={}, headers=bearer(buyer))
+    order_uuid = uuid.UUID(placed.json()["uuid"])
+    async with live.sessions() as session:
+        order = await session.scalar(select(Order).where(Order.uuid == order_uuid))
+        assert order is not None
+        body = sandbox.event_body(order, "succeeded")
+    headers = {sandbox.SIGNATURE_HEADER: sandbox.sign(body), "Content-Type": "application/json"}
+    await live.client.post(WEBHOOK, content=body, headers=headers)
+    asked = await live.client.post(
+        f"/api/v1/orders/{order_uuid}/refund-requests", json={"reason": "x"}, headers=bearer(buyer)
+    )
+    assert asked.status_code == 201, asked.text
+    approve = f"/api/v1/admin/refunds/{asked.json()['uuid']}/approve"
+
+    answers = await asyncio.gather(
+        *(live.client.post(approve, json={}, headers=bearer(admin)) for admin in admins)
+    )
+
+    assert sorted(a.status_code for a in answers) == [200, 409], [a.text for a in answers]
+    async with live.sessions() as session:
+        refunds = list(await session.scalars(select(Refund).where(Refund.order_id == order.id)))
+        assert [(r.status, r.amount) for r in refunds] == [
+            (RefundStatus.PROCESSED, Decimal("10.00"))
+        ]
+        admin_ids = [admin.id for admin in admins]
+        await session.execute(delete(ActivityLog).where(ActivityLog.causer_id.in_(admin_ids)))
+        await forget_orders(session, [order.id])

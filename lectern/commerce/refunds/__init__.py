@@ -1,0 +1,1 @@
+"""Refunds: buyers ask, admins decide, the gateway pays back."""
