@@ -3,20 +3,26 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint install install-dev system-packages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Installs happen again only when pyproject.toml changes (a stamp file beside the venv).
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml .ci/system-packages | $(BIN)/python
+	@./.ci/system-packages
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml .ci/system-packages | $(BIN)/python
+	@./.ci/system-packages
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
+
+# Pango and fonts for the PDFs (Debian packages; installed when missing, where allowed).
+system-packages:
+	@./.ci/system-packages
 
 install: $(VENV)/.installed
 

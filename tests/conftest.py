@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import socket
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +44,17 @@ def pytest_configure(config: pytest.Config) -> None:
     # as a role limited to 10 connections, .ci/run); the servers benchmark tests start inherit it.
     os.environ.setdefault("LECTERN_DATABASE_POOL_SIZE", "3")
     os.environ.setdefault("LECTERN_DATABASE_MAX_OVERFLOW", "3")
+    # Files and mail the app writes outside a test that gives it a folder of its own (the
+    # demo seeded by a module's fixture, the CLI's subprocesses) go to a throwaway folder,
+    # never into the checkout's ./storage.
+    scratch = Path(tempfile.mkdtemp(prefix="lectern-tests-"))
+    os.environ["LECTERN_STORAGE_DIR"] = str(scratch / "files")
+    os.environ.setdefault("LECTERN_MAIL_DIR", str(scratch / "mail"))
     job_settings.cache_clear()
     database_settings.cache_clear()
+    storage_settings.cache_clear()
+    mail_settings.cache_clear()
+    storage.cache_clear()
     registry.load()  # the domains' event subscribers, as every entry point loads them
 
 
@@ -96,6 +108,22 @@ async def shared_app(engine: AsyncEngine) -> AsyncIterator[FastAPI]:
         yield application
 
 
+class OneAtATime:
+    """Sessions on the test's one connection for the jobs' units of work, one at a time: the
+    jobs one request queued run at once in-process (an invoice and its receipt, say), and two
+    sessions on one connection would interleave their savepoints. In production each has a
+    connection of its own."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+        self.lock = asyncio.Lock()
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[AsyncSession]:
+        async with self.lock, self.sessions() as session:
+            yield session
+
+
 @pytest.fixture
 async def app(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[FastAPI]:
     """The app on the test database, inside a transaction rolled back after the test:
@@ -109,7 +137,7 @@ async def app(shared_app: FastAPI, engine: AsyncEngine) -> AsyncIterator[FastAPI
             join_transaction_mode="create_savepoint",
         )
         shared_app.state.rate_limiter = RateLimiter(rate_limit_settings())
-        previous = bind_sessions(shared_app.state.sessions)  # tasks' units of work too
+        previous = bind_sessions(OneAtATime(shared_app.state.sessions))  # type: ignore[arg-type]
         try:
             yield shared_app
             await jobs.wait_for_jobs()

@@ -48,6 +48,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
     assert registry.task_modules() == [
         "lectern.auth.tasks",
         "lectern.curriculum.tasks",
+        "lectern.invoices.tasks",
         "lectern.mail.tasks",
     ]
     assert sorted(registry.periodic_jobs()) == [

@@ -312,3 +312,33 @@ class PaymentEvent(IdMixin, TimestampMixin, Base):
     # Why it was ignored or refused.
     note: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class NumberSequence(IdMixin, TimestampMixin, Base):
+    """The last number given in a series of documents in a year (invoices, credit notes):
+    taken in the transaction that issues the document, so a rolled-back one leaves no gap."""
+
+    __tablename__ = "number_sequences"
+    __table_args__ = (UniqueConstraint("series", "year"),)
+
+    series: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class CreditNote(IdMixin, UuidMixin, TimestampMixin, Base):
+    """The document a refund issues: its own gapless number, citing the order's invoice."""
+
+    __tablename__ = "credit_notes"
+    __table_args__ = (UniqueConstraint("refund_id"),)
+
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    # One credit note per refund; both are money records (RESTRICT).
+    refund_id: Mapped[int] = fk("refunds.id", ondelete="RESTRICT", index=False)
+    order_id: Mapped[int] = fk("orders.id", ondelete="RESTRICT")
+    invoice_number: Mapped[str] = mapped_column(String(64))
+    amount: Mapped[Decimal] = money()
+    currency: Mapped[str] = mapped_column(String(3))
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The rendered PDF in the file storage, once rendered; never changed afterwards.
+    pdf_path: Mapped[str | None] = mapped_column(String(1024))

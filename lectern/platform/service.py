@@ -111,6 +111,12 @@ DEFAULTS: tuple[Default, ...] = (
             SettingGroup.PAYMENT, "Whether the discount of a platform coupon comes out of the "
             "platform's share (instructors earn on the price before it) or out of the "
             "sale as a whole."),
+    Default("invoices.seller_name", "Lectern", SettingType.STRING, SettingGroup.PAYMENT,
+            "The seller's name on invoices and credit notes."),
+    Default("invoices.seller_address", "", SettingType.STRING, SettingGroup.PAYMENT,
+            "The seller's postal address on invoices (lines separated by new lines)."),
+    Default("invoices.seller_tax_id", "", SettingType.STRING, SettingGroup.PAYMENT,
+            "The seller's tax or VAT number on invoices."),
     Default("orders.pending_minutes", 60, SettingType.INTEGER, SettingGroup.PAYMENT,
             "Minutes an unpaid order waits for its payment before it expires and its coupon "
             "use is released.", check=_between(5, 7 * 24 * 60)),

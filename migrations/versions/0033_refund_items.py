@@ -37,7 +37,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.ForeignKeyConstraint(
-            ["refund_id"], ["refunds.id"], name="fk_refund_items_refund_id_refunds", ondelete="CASCADE"
+            ["refund_id"],
+            ["refunds.id"],
+            name="fk_refund_items_refund_id_refunds",
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
             ["order_item_id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,12 @@ from tests.factories.courses import create_instructor
 from tests.factories.learning import create_published_course
 
 CART = "/api/v1/cart"
+
+
+@pytest.fixture(autouse=True)
+def _files(files: Path) -> Path:
+    """Paid orders get invoices rendered into the file storage: a folder per test."""
+    return files
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from lectern.models import (
     Course,
     CoursePriceType,
     CourseStatus,
+    CreditNote,
     Enrollment,
     IdempotencyKey,
     InstructorEarning,
@@ -46,7 +47,7 @@ def person(tag: str, role: UserRole = UserRole.STUDENT) -> User:
 
 async def forget_orders(session: AsyncSession, ids: list[int]) -> None:
     """Money records are kept on purpose (RESTRICT); a test removes the ones it made."""
-    for model in (Refund, PaymentEvent, InstructorEarning, CouponUsage, Enrollment):
+    for model in (CreditNote, Refund, PaymentEvent, InstructorEarning, CouponUsage, Enrollment):
         await session.execute(delete(model).where(model.order_id.in_(ids)))
     await session.execute(delete(Order).where(Order.id.in_(ids)))
     await session.commit()
@@ -305,3 +306,46 @@ async def test_two_admins_approving_one_refund_at_once_refund_once(live: Live) -
         admin_ids = [admin.id for admin in admins]
         await session.execute(delete(ActivityLog).where(ActivityLog.causer_id.in_(admin_ids)))
         await forget_orders(session, [order.id])
+
+
+async def test_orders_paid_at_once_get_invoice_numbers_without_gaps(live: Live) -> None:
+    n = uuid.uuid4().hex[:8]
+    seller = person(f"s{n}", UserRole.INSTRUCTOR)
+    buyers = [person(f"b{i}{n}") for i in range(6)]
+    await live.add(seller, *buyers)
+    course = on_sale(seller, f"race-invoice-{n}")
+    await live.add(course)
+    carts = [Cart(user_id=buyer.id) for buyer in buyers]
+    await live.add(*carts)
+    await live.add(
+        *(CartItem(cart_id=cart.id, course_id=course.id, price=Decimal("10.00")) for cart in carts)
+    )
+    bodies = []
+    for buyer in buyers:
+        placed = await live.client.post("/api/v1/checkout", json={}, headers=bearer(buyer))
+        async with live.sessions() as session:
+            order = await session.scalar(
+                select(Order).where(Order.uuid == uuid.UUID(placed.json()["uuid"]))
+            )
+            assert order is not None
+            bodies.append(sandbox.event_body(order, "succeeded"))
+
+    answers = await asyncio.gather(
+        *(
+            live.client.post(
+                WEBHOOK,
+                content=body,
+                headers={sandbox.SIGNATURE_HEADER: sandbox.sign(body)},
+            )
+            for body in bodies
+        )
+    )
+
+    assert [a.json()["outcome"] for a in answers] == ["handled"] * 6
+    async with live.sessions() as session:
+        orders = list(
+            await session.scalars(select(Order).where(Order.user_id.in_([b.id for b in buyers])))
+        )
+        numbers = sorted(int((o.invoice_number or "").rsplit("-", 1)[1]) for o in orders)
+        assert numbers == list(range(numbers[0], numbers[0] + 6))
+        await forget_orders(session, [o.id for o in orders])

@@ -1,5 +1,6 @@
-"""The earnings tests sell through the commerce tests' shop: its seller, buyer and course."""
+"""The earnings tests sell through the commerce tests' shop: its seller, buyer and course,
+and a file storage of their own (paid orders get invoices)."""
 
-from tests.commerce.conftest import buyer, course, seller
+from tests.commerce.conftest import _files, buyer, course, seller
 
-__all__ = ["buyer", "course", "seller"]
+__all__ = ["_files", "buyer", "course", "seller"]

@@ -80,11 +80,14 @@ async def approve(
         .execution_options(populate_existing=True)
     )
     assert order is not None
-    already = await session.scalar(
-        select(func.sum(Refund.amount)).where(
-            Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
+    already = (
+        await session.scalar(
+            select(func.sum(Refund.amount)).where(
+                Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
+            )
         )
-    ) or order.total * 0
+        or order.total * 0
+    )
     if already + refund.amount > order.total:
         raise Conflict(
             f"only {order.total - already} {order.currency} of this order is left to refund",
