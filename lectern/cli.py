@@ -22,8 +22,10 @@ db_app = typer.Typer(
     help="Migrate, roll back, inspect and seed the database.", no_args_is_help=True
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the data against the rules it must keep.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -309,6 +311,35 @@ def users_create_admin(
 
     user = asyncio.run(create())
     console.print(f"Created admin {user.username} <{user.email}>.")
+
+
+@audit_app.command("money")
+@reports_errors
+def audit_money() -> None:
+    """Check the books: orders and their items, refunds, credit notes, earnings, invoice and
+    credit-note numbers, coupon counts. Names every row that breaks a rule and exits 1."""
+    from lectern import db, runtime
+    from lectern.commerce import audit as commerce
+    from lectern.earnings import audit as earnings
+    from lectern.invoices import audit as invoices
+
+    url = database_url()
+    _require_migrated(url)
+
+    async def check() -> list[str]:
+        async with runtime.database(url) as sessions, db.unit_of_work(sessions) as session:
+            found = []
+            for rules in (commerce, earnings, invoices):
+                found += await rules.problems(session)
+            return found
+
+    problems = asyncio.run(check())
+    for problem in problems:
+        console.print(f"[red]✗[/red] {problem}", highlight=False)
+    if problems:
+        console.print(f"{len(problems)} problem(s) in the books of {_where()}.")
+        raise typer.Exit(1)
+    console.print(f"The books of {_where()} balance.")
 
 
 def _require_migrated(url: str) -> None:

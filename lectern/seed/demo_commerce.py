@@ -1,6 +1,7 @@
 """The demo school's shop: a welcome coupon on the first student's cart, a scholarship the
-second student has used, and a course the third one bought and paid on the sandbox's pay
-page, each placed through the cart, checkout and payment services themselves."""
+second student has used, a course the third one bought and paid on the sandbox's pay page,
+and one the fourth bought, asked back and was refunded (a credit note, the access gone), each
+placed through the cart, checkout, payment and refund services themselves."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from sqlalchemy import select
 from lectern.commerce.cart import service as carts
 from lectern.commerce.orders import service as orders
 from lectern.commerce.payments import service as payments
+from lectern.commerce.refunds import decisions
+from lectern.commerce.refunds import service as refunds
+from lectern.kit.client import Client
 from lectern.models import Cart, CartItem, Coupon, CouponType, Course, Enrollment, Order, User
+from lectern.seed import demo_content as content
 from lectern.seed.seeder import DemoSeeder
 
 
@@ -32,6 +37,7 @@ async def carts_and_orders(seeder: DemoSeeder) -> None:
     await _welcome_cart(seeder, seeder.students[0])
     await _scholarship(seeder, seeder.students[1])
     await _paid_on_the_sandbox(seeder, seeder.students[2])
+    await _refunded(seeder, seeder.students[3])
 
 
 async def _welcome_cart(seeder: DemoSeeder, student: User) -> None:
@@ -73,14 +79,30 @@ async def _scholarship(seeder: DemoSeeder, student: User) -> None:
     seeder.added["orders"] = seeder.added.get("orders", 0) + 1
 
 
-async def _paid_on_the_sandbox(seeder: DemoSeeder, student: User) -> None:
+async def _paid_on_the_sandbox(seeder: DemoSeeder, student: User) -> Order | None:
     """Cart, checkout (a pending order), and the pay page's "Pay" button: a signed sandbox
     event settled like a gateway's webhook (the course granted, the receipt mailed)."""
     session = seeder.session
     if await session.scalar(select(Order.id).where(Order.user_id == student.id)):
-        return
+        return None
     wanted = await _not_yet_theirs(seeder, student)
     await carts.add_item(session, carts.Shopper(student), wanted.uuid)
     placed = await orders.checkout(session, student, "sandbox")
     await payments.sandbox_payment(session, placed.order, "succeeded")
     seeder.added["orders"] = seeder.added.get("orders", 0) + 1
+    return placed.order
+
+
+async def _refunded(seeder: DemoSeeder, student: User) -> None:
+    """Bought on the sandbox, asked back the same day, approved by the admin."""
+    bought = await _paid_on_the_sandbox(seeder, student)
+    if bought is None:
+        return
+    session = seeder.session
+    admin = await session.scalar(select(User).where(User.email == content.ADMIN[1]))
+    assert admin is not None
+    asked = await refunds.request(session, student, bought.uuid, None, "Not what I needed.")
+    await decisions.approve(
+        session, admin, Client(user_agent="lectern demo seed"), asked.refund.uuid, None
+    )
+    seeder.added["refunds"] = seeder.added.get("refunds", 0) + 1

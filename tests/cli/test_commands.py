@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+import sqlalchemy
 from sqlalchemy.engine import URL
 from typer.testing import CliRunner, Result
 
 from lectern import migrate
 from lectern.cli import app
+from lectern.db import create_engine
 from tests.migrations.test_migrations import REVISIONS
 from tests.schema import plain, tables
 
@@ -145,6 +149,30 @@ def test_seed_needs_demo_and_a_migrated_database(empty_db: URL) -> None:
     second = lectern(empty_db, "db", "seed", "--demo")
     assert second.exit_code == 0, second.output
     assert "Nothing to add" in second.output
+
+
+async def execute(url: URL, statement: str) -> None:
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(sqlalchemy.text(statement))
+    finally:
+        await engine.dispose()
+
+
+def test_the_money_audit_passes_the_demo_school_and_names_what_breaks(empty_db: URL) -> None:
+    migrate.upgrade(empty_db)
+    assert lectern(empty_db, "db", "seed", "--demo").exit_code == 0
+
+    clean = lectern(empty_db, "audit", "money")
+    asyncio.run(execute(empty_db, "UPDATE coupons SET used_count = used_count + 1"))
+    broken = lectern(empty_db, "audit", "money")
+
+    assert clean.exit_code == 0, clean.output
+    assert "balance" in clean.output
+    assert broken.exit_code == 1
+    assert "coupon WELCOME10: used_count is 1, it has 0 uses" in broken.output
+    assert "coupon SCHOLARSHIP: used_count is 2, it has 1 uses" in broken.output
 
 
 @pytest.mark.parametrize(

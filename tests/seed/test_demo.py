@@ -23,6 +23,7 @@ from lectern.models import (
     Course,
     CourseSection,
     CourseStatus,
+    CreditNote,
     Enrollment,
     EnrollmentStatus,
     EnrollmentType,
@@ -96,6 +97,7 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "cart_items",
         "coupons",
         "orders",
+        "refunds",
     ):
         assert first.get(table, 0) > 0, table
 
@@ -170,7 +172,12 @@ async def test_progress_is_consistent_with_completed_lessons(db: AsyncSession) -
             done == enrollment.total_lessons
         )
         statuses.add(enrollment.status)
-    assert statuses == {EnrollmentStatus.ACTIVE, EnrollmentStatus.COMPLETED}
+    # Mary's refunded course among them.
+    assert statuses == {
+        EnrollmentStatus.ACTIVE,
+        EnrollmentStatus.COMPLETED,
+        EnrollmentStatus.REFUNDED,
+    }
 
 
 async def test_ratings_are_the_average_of_approved_reviews(db: AsyncSession) -> None:
@@ -286,3 +293,22 @@ async def test_a_student_bought_a_course_through_the_sandbox(db: AsyncSession) -
     bought = await db.scalar(select(Enrollment).where(Enrollment.order_id == order.id))
     assert bought is not None
     assert bought.enrollment_type == EnrollmentType.PAID
+
+
+async def test_a_student_was_refunded_with_a_credit_note_and_lost_the_course(
+    db: AsyncSession,
+) -> None:
+    mary = await db.scalar(select(User).where(User.email == "mary@lectern.test"))
+    assert mary is not None
+    order = await db.scalar(select(Order).where(Order.user_id == mary.id))
+    assert order is not None
+    assert (order.status, order.payment_status) == (
+        OrderStatus.REFUNDED,
+        OrderPaymentStatus.REFUNDED,
+    )
+    note = await db.scalar(select(CreditNote).where(CreditNote.order_id == order.id))
+    assert note is not None
+    assert (note.invoice_number, note.amount) == (order.invoice_number, order.total)
+    lost = await db.scalar(select(Enrollment).where(Enrollment.order_id == order.id))
+    assert lost is not None
+    assert lost.status == EnrollmentStatus.REFUNDED
