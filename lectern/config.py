@@ -135,7 +135,7 @@ class MailSettings(BaseSettings):
 
 
 Environment = Literal["development", "production"]
-GatewayName = Literal["sandbox", "manual"]
+GatewayName = Literal["sandbox", "stripe", "manual"]
 
 
 class PaymentSettings(BaseSettings):
@@ -148,11 +148,23 @@ class PaymentSettings(BaseSettings):
     payment_gateways: list[GatewayName] = Field(default=["sandbox"], min_length=1)
     # Signs the sandbox's webhook events; without it, a key derived from the JWT keys.
     sandbox_webhook_secret: str | None = None
+    # Stripe: the secret API key, the webhook endpoint's signing secret (whsec_…), and where
+    # its API answers (changed only to talk to a stand-in server).
+    stripe_secret_key: str | None = None
+    stripe_webhook_secret: str | None = None
+    stripe_api_base: str | None = None
 
     @model_validator(mode="after")
     def _sandbox_is_not_for_production(self) -> Self:
         if self.environment == "production" and "sandbox" in self.payment_gateways:
             raise ValueError("the sandbox payment gateway cannot run in production")
+        if "stripe" in self.payment_gateways and not (
+            self.stripe_secret_key and self.stripe_webhook_secret
+        ):
+            raise ValueError(
+                "the stripe gateway needs LECTERN_STRIPE_SECRET_KEY and "
+                "LECTERN_STRIPE_WEBHOOK_SECRET"
+            )
         return self
 
 

@@ -54,6 +54,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
     assert sorted(registry.periodic_jobs()) == [
         "commerce.expire_pending_orders",
         "commerce.forget_idempotency_keys",
+        "commerce.reconcile_payments",
         "earnings.clear_pending",
         "learning.expire_enrollments",
         "quizzes.close_overdue_attempts",

@@ -8,7 +8,11 @@ from lectern.commerce.orders import router as orders
 from lectern.commerce.payments import pages as payment_pages
 from lectern.commerce.payments import router as payments
 from lectern.commerce.refunds import router as refunds
-from lectern.commerce.tasks import expire_pending_orders, forget_idempotency_keys
+from lectern.commerce.tasks import (
+    expire_pending_orders,
+    forget_idempotency_keys,
+    reconcile_payments,
+)
 from lectern.registry import Domain
 
 domain = Domain(
@@ -25,5 +29,5 @@ domain = Domain(
         refunds.admin_router,
     ],
     pages=[payment_pages.router],
-    periodic_jobs=[forget_idempotency_keys, expire_pending_orders],
+    periodic_jobs=[forget_idempotency_keys, expire_pending_orders, reconcile_payments],
 )

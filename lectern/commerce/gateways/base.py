@@ -16,10 +16,11 @@ from typing import Any, Literal, Protocol
 
 from lectern.commerce.money import unit_of
 from lectern.errors import InvalidInput
-from lectern.models import Order
+from lectern.models import Order, OrderItem
 
-# What an event means for an order, whatever the gateway calls it.
-EventKind = Literal["paid", "failed", "expired"]
+# What an event means for an order, whatever the gateway calls it; "noted" changes nothing
+# (a checkout completed whose bank transfer is still on its way, say).
+EventKind = Literal["paid", "failed", "expired", "refunded", "noted"]
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class BadEvent(InvalidInput):
 class Gateway(Protocol):
     name: str
 
-    async def start(self, order: Order) -> PaymentStart:
-        """Open the payment of ``order`` (pending, total above zero)."""
+    async def start(self, order: Order, items: list[OrderItem]) -> PaymentStart:
+        """Open the payment of ``order`` (pending, total above zero) of ``items``."""
         ...
 
     def read_event(self, body: bytes, headers: Mapping[str, str]) -> GatewayEvent:
@@ -65,6 +66,11 @@ class Gateway(Protocol):
 
     async def refund(self, order: Order, amount: Decimal) -> str:
         """Pay ``amount`` of ``order`` back; the gateway's reference of the refund."""
+        ...
+
+    async def look_up(self, order: Order) -> GatewayEvent | None:
+        """What the gateway knows of the pending ``order``'s payment now, as an event (for
+        the reconciling job: a webhook that never came), or None when nothing happened."""
         ...
 
 

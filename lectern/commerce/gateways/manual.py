@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from lectern.commerce.gateways.base import BadEvent, GatewayEvent, PaymentStart, in_minor_units
-from lectern.models import Order
+from lectern.models import Order, OrderItem
 
 
 class ManualGateway:
     name = "manual"
 
-    async def start(self, order: Order) -> PaymentStart:
+    async def start(self, order: Order, items: list[OrderItem]) -> PaymentStart:
         return PaymentStart(url=None, reference=None)
 
     def read_event(self, body: bytes, headers: Mapping[str, str]) -> GatewayEvent:
@@ -23,6 +23,9 @@ class ManualGateway:
     async def refund(self, order: Order, amount: Decimal) -> str:
         # The money goes back the way it came, by hand; the reference ties the two together.
         return f"manual_re_{secrets.token_hex(8)}"
+
+    async def look_up(self, order: Order) -> GatewayEvent | None:
+        return None  # an admin records the transfer
 
 
 def recorded_payment(order: Order, reference: str) -> GatewayEvent:

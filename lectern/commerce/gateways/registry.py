@@ -5,11 +5,12 @@ from __future__ import annotations
 from lectern.commerce.gateways.base import Gateway
 from lectern.commerce.gateways.manual import ManualGateway
 from lectern.commerce.gateways.sandbox import SandboxGateway
+from lectern.commerce.gateways.stripe_gateway import StripeGateway
 from lectern.config import payment_settings
 from lectern.errors import InvalidInput, NotFound
 
 _ALL: dict[str, Gateway] = {
-    gateway.name: gateway for gateway in (SandboxGateway(), ManualGateway())
+    gateway.name: gateway for gateway in (SandboxGateway(), StripeGateway(), ManualGateway())
 }
 
 

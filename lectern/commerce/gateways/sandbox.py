@@ -22,7 +22,7 @@ from typing import Any, Literal
 from lectern.commerce.gateways.base import BadEvent, GatewayEvent, PaymentStart, in_minor_units
 from lectern.config import auth_settings, payment_settings
 from lectern.kit.links import app_link
-from lectern.models import Order
+from lectern.models import Order, OrderItem
 
 SIGNATURE_HEADER = "Lectern-Signature"
 TOLERANCE_SECONDS = 300
@@ -71,7 +71,7 @@ def event_body(order: Order, outcome: Outcome, *, amount: int | None = None) -> 
 class SandboxGateway:
     name = "sandbox"
 
-    async def start(self, order: Order) -> PaymentStart:
+    async def start(self, order: Order, items: list[OrderItem]) -> PaymentStart:
         return PaymentStart(
             url=app_link("sandbox_payment", order=order.uuid),
             reference=f"sbx_pay_{secrets.token_hex(12)}",
@@ -99,6 +99,9 @@ class SandboxGateway:
 
     async def refund(self, order: Order, amount: Decimal) -> str:
         return f"sbx_re_{secrets.token_hex(12)}"
+
+    async def look_up(self, order: Order) -> GatewayEvent | None:
+        return None  # its events come from its own pay page, never late
 
 
 def _verify(body: bytes, header: str) -> None:

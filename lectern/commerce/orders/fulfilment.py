@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from decimal import Decimal
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events, jobs
 from lectern.commerce.cart import service as carts
 from lectern.commerce.coupons import rules
 from lectern.commerce.events import OrderPaid
-from lectern.commerce.gateways.base import Gateway
+from lectern.commerce.gateways.base import Gateway, GatewayEvent
+from lectern.commerce.money import unit_of
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.learning.access import LIVE_STATUSES
@@ -269,3 +271,49 @@ async def _why_not_honoured(
     if owned is not None:
         return "the buyer has one of its courses for life already"
     return None
+
+
+async def record_gateway_refund(
+    session: AsyncSession, order: Order, event: GatewayEvent
+) -> str | None:
+    """The gateway says ``event.amount`` (minor units) of the order's payment went back in all:
+    what Lectern has not recorded of it becomes a processed refund. What was done, or None
+    when every refund it reports is recorded already (Lectern's own, say)."""
+    unit = unit_of(order.currency)
+    refunded = Decimal(event.amount or 0) * unit
+    recorded = (
+        await session.scalar(
+            select(func.sum(Refund.amount)).where(
+                Refund.order_id == order.id, Refund.status == RefundStatus.PROCESSED
+            )
+        )
+        or order.total * 0
+    )
+    extra = min(refunded, order.total) - recorded
+    if extra <= 0:
+        return None
+    session.add(
+        Refund(
+            order_id=order.id,
+            user_id=order.user_id,
+            amount=extra,
+            currency=order.currency,
+            reason="refunded at the payment gateway, outside Lectern",
+            status=RefundStatus.PROCESSED,
+            transaction_id=event.payment,
+            processed_at=utcnow(),
+        )
+    )
+    full = recorded + extra >= order.total
+    order.status = OrderStatus.REFUNDED if full else OrderStatus.PARTIALLY_REFUNDED
+    if full:
+        order.payment_status = OrderPaymentStatus.REFUNDED
+    await session.flush()
+    log.warning(
+        "order %s: %s %s refunded at the gateway outside Lectern; its courses stay granted "
+        "until an admin decides",
+        order.order_number,
+        extra,
+        order.currency,
+    )
+    return f"recorded a refund of {extra} made at the gateway"

@@ -94,7 +94,7 @@ async def checkout(
     if order.total == 0:
         await fulfilment.fulfil(session, order, items)
     else:
-        started = await gateway.start(order)
+        started = await gateway.start(order, items)
         order.payment_gateway = gateway.name
         order.transaction_id = started.reference
         order.payment_details = {"url": started.url} if started.url else None

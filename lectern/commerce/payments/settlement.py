@@ -11,6 +11,8 @@ Gateways promise no order of delivery, so each event is compared with the order 
   expired or failed it is a late payment, honoured or refunded (``fulfilment``);
 - ``failed`` or ``expired`` close a pending order and release its coupon; for any other
   order they are ignored (a failure reported after the success, say);
+- a refund made at the gateway itself (Stripe's dashboard) that Lectern has not recorded is
+  recorded (the money only: which courses to take back is an admin's call, and logged);
 - an amount, currency or gateway that differs from the order's is refused and logged, and the
   order is left as it was.
 """
@@ -99,6 +101,18 @@ async def _apply(
         )
         return PaymentEventOutcome.REFUSED, mismatch
     pending = order.status == OrderStatus.PENDING
+    if event.kind == "noted":
+        return PaymentEventOutcome.IGNORED, "noted: the payment is still on its way"
+    if event.kind == "refunded":
+        done = await fulfilment.record_gateway_refund(session, order, event)
+        return (
+            (PaymentEventOutcome.HANDLED, done)
+            if done
+            else (
+                PaymentEventOutcome.IGNORED,
+                "every refund it reports is recorded already",
+            )
+        )
     if event.kind == "paid":
         if pending:
             _record_payment(order, event)
@@ -125,10 +139,12 @@ async def _apply(
 def _mismatch(order: Order, event: GatewayEvent) -> str | None:
     if order.payment_gateway != event.gateway:
         return f"the order is paid through {order.payment_gateway or 'no gateway'}"
-    if event.kind != "paid":
+    if event.kind not in ("paid", "refunded"):
         return None
     if event.currency is None or event.currency.upper() != order.currency:
         return f"the currency {event.currency} is not the order's {order.currency}"
+    if event.kind == "refunded":
+        return None
     if event.amount != in_minor_units(order.total, order.currency):
         return (
             f"the amount {event.amount} (minor units) is not the order's "
