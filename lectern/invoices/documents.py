@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lectern.commerce.money import unit_of
 from lectern.kit.storage import storage
@@ -163,5 +164,5 @@ async def _store(
         pdf = await asyncio.to_thread(_html_to_pdf, html)
         await storage().save(key, pdf)
     await session.execute(claim.execution_options(synchronize_session=False))
-    setattr(row, column, key)
+    set_committed_value(row, column, key)  # as the row now is, without writing it again
     return pdf
