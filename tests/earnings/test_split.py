@@ -7,7 +7,11 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lectern.commerce import tax
+from lectern.commerce.money import allocate
+from lectern.commerce.refunds.service import item_amounts
 from lectern.earnings.split import split_item
+from lectern.models import Order, OrderItem
 
 CENT = Decimal("0.01")
 
@@ -70,3 +74,49 @@ def test_the_parts_always_add_up_to_the_net(
     assert all(share.amount >= 0 for share in split.shares)
     assert split.platform >= 0
     assert all(share.amount == share.amount.quantize(unit) for share in split.shares)
+
+
+@given(
+    cents=st.lists(st.integers(min_value=1, max_value=10**6), min_size=1, max_size=5),
+    percent_off=st.integers(min_value=0, max_value=100),
+    rate=st.decimals(min_value=0, max_value=30, places=3),
+    inclusive=st.booleans(),
+    commission=st.decimals(min_value=0, max_value=100, places=2),
+    co=st.lists(st.decimals(min_value=0, max_value=30, places=2), max_size=3),
+)
+def test_an_order_splits_to_the_cent_from_prices_to_earnings_and_refunds(
+    cents: list[int],
+    percent_off: int,
+    rate: Decimal,
+    inclusive: bool,
+    commission: Decimal,
+    co: list[Decimal],
+) -> None:
+    """Prices, a discount spread over them, tax, each item's worth before tax, its split, and
+    what refunding it gives back: every sum comes out exact, in whole cents."""
+    prices = [Decimal(c) * CENT for c in cents]
+    subtotal = sum(prices, Decimal(0))
+    discount = (subtotal * percent_off / 100).quantize(CENT)
+    discounts = allocate(discount, prices, CENT) if discount else [Decimal(0)] * len(prices)
+    finals = [price - off for price, off in zip(prices, discounts, strict=True)]
+    taxed = tax.apply(tax.TaxRule(rate, inclusive), subtotal - discount, "USD")
+    nets = tax.item_nets(taxed.total, taxed.tax, finals, "USD")
+    order = Order(total=taxed.total, currency="USD")
+    items = [OrderItem(id=n, final_price=final) for n, final in enumerate(finals)]
+    paid_back = item_amounts(order, items)
+
+    assert sum(finals, Decimal(0)) == subtotal - discount
+    assert sum(nets, Decimal(0)) == taxed.total - taxed.tax
+    assert sum(paid_back.values(), Decimal(0)) == taxed.total
+    for net, final in zip(nets, finals, strict=True):
+        assert Decimal(0) <= net <= final
+        split = split_item(
+            net=net,
+            reckoned_on=net,
+            commission_rate=commission,
+            owner_id=1,
+            co_instructors=[(n + 2, share) for n, share in enumerate(co)],
+            unit=CENT,
+        )
+        assert split.instructors + split.platform == net
+        assert all(part == part.quantize(CENT) for part in (split.platform, split.instructors))
