@@ -36,7 +36,7 @@ async def _not_yet_theirs(seeder: DemoSeeder, student: User) -> Course:
 async def carts_and_orders(seeder: DemoSeeder) -> None:
     await _welcome_cart(seeder, seeder.students[0])
     await _scholarship(seeder, seeder.students[1])
-    await _paid_on_the_sandbox(seeder, seeder.students[2])
+    await _paid_on_the_sandbox(seeder, seeder.students[2], with_coupon=True)
     await _refunded(seeder, seeder.students[3])
 
 
@@ -79,14 +79,18 @@ async def _scholarship(seeder: DemoSeeder, student: User) -> None:
     seeder.added["orders"] = seeder.added.get("orders", 0) + 1
 
 
-async def _paid_on_the_sandbox(seeder: DemoSeeder, student: User) -> Order | None:
-    """Cart, checkout (a pending order), and the pay page's "Pay" button: a signed sandbox
-    event settled like a gateway's webhook (the course granted, the receipt mailed)."""
+async def _paid_on_the_sandbox(
+    seeder: DemoSeeder, student: User, *, with_coupon: bool = False
+) -> Order | None:
+    """Cart, coupon, checkout (a pending order), and the pay page's "Pay" button: a signed
+    sandbox event settled like a gateway's webhook (the course granted, the receipt mailed)."""
     session = seeder.session
     if await session.scalar(select(Order.id).where(Order.user_id == student.id)):
         return None
     wanted = await _not_yet_theirs(seeder, student)
     await carts.add_item(session, carts.Shopper(student), wanted.uuid)
+    if with_coupon:
+        await carts.apply_coupon(session, student, "WELCOME10")
     placed = await orders.checkout(session, student, "sandbox")
     await payments.sandbox_payment(session, placed.order, "succeeded")
     seeder.added["orders"] = seeder.added.get("orders", 0) + 1

@@ -103,7 +103,7 @@ async def test_paying_on_the_sandbox_page_grants_the_courses_and_mails_a_receipt
     assert (enrollment.course_id, enrollment.order_id, enrollment.enrollment_type) == (
         course.id,
         placed.id,
-        EnrollmentType.COUPON,
+        EnrollmentType.PAID,  # money was paid, with a discount
     )
     assert enrollment.price_paid == Decimal("39.99")
     assert await payment_events(db) == [("payment.succeeded", PaymentEventOutcome.HANDLED)]

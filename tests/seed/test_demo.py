@@ -283,9 +283,10 @@ async def test_a_student_bought_a_course_through_the_sandbox(db: AsyncSession) -
     assert linus is not None
     order = await db.scalar(select(Order).where(Order.user_id == linus.id))
     assert order is not None
-    assert (order.status, order.payment_gateway, order.total > 0) == (
+    assert (order.status, order.payment_gateway, order.coupon_code, order.total > 0) == (
         OrderStatus.COMPLETED,
         "sandbox",
+        "WELCOME10",
         True,
     )
     settled = await db.scalar(select(PaymentEvent.outcome).where(PaymentEvent.order_id == order.id))

@@ -113,7 +113,9 @@ async def fulfil(session: AsyncSession, order: Order, items: list[OrderItem]) ->
     order.status = OrderStatus.COMPLETED
     order.payment_status = OrderPaymentStatus.PAID
     order.paid_at = utcnow()
-    kind = EnrollmentType.COUPON if order.coupon_id is not None else EnrollmentType.PAID
+    # A coupon that made the order free is how the learner got in; any money paid, a purchase.
+    free_by_coupon = order.coupon_id is not None and order.total == 0
+    kind = EnrollmentType.COUPON if free_by_coupon else EnrollmentType.PAID
     courses = {
         course.id: course
         for course in await session.scalars(
