@@ -15,8 +15,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Header, Response
+from pydantic import BaseModel
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +28,19 @@ from lectern.kit.types import utcnow
 from lectern.models import IdempotencyKey
 
 KEPT = timedelta(hours=24)
+
+# The header, as the routes that take it declare it.
+KeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=8,
+        max_length=255,
+        pattern=r"^[A-Za-z0-9_.:-]+$",
+        description="A key of your choosing (a UUID, say): a retry with the same key and body "
+        "gets the first answer instead of doing the work again (kept 24 hours).",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,33 @@ async def remember(
         .execution_options(synchronize_session=False)
     )
     assert rowcount(kept) == 1
+
+
+async def answered(
+    session: AsyncSession,
+    user_id: int,
+    scope: str,
+    key: str | None,
+    body: Any,
+    response: Response,
+) -> dict[str, Any] | None:
+    """The first answer to a request retried with ``key`` (its status set on ``response``),
+    or None: this request does the work (and ``keep`` its answer)."""
+    if key is None:
+        return None
+    stored = await claim(session, user_id, scope, key, body)
+    if stored is None:
+        return None
+    response.status_code = stored.status_code
+    return stored.response
+
+
+async def keep(
+    session: AsyncSession, user_id: int, scope: str, key: str | None, status: int, out: BaseModel
+) -> None:
+    """Keep the answer of the request that claimed ``key`` (nothing without a key)."""
+    if key is not None:
+        await remember(session, user_id, scope, key, status, out.model_dump(mode="json"))
 
 
 async def forget_expired(session: AsyncSession) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 from fastapi.responses import StreamingResponse
 
 from lectern.commerce import idempotency
@@ -25,19 +25,6 @@ router = ApiRouter(prefix="", tags=["orders"])
 admin_router = ApiRouter(prefix="/admin/orders", tags=["orders"])
 
 OrderUuid = Annotated[uuid.UUID, Path(description="The order's uuid.")]
-IdempotencyKeyHeader = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=255,
-        pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="A key of your choosing (a UUID, say): a retry with the same key and body "
-        "gets the first answer instead of a second order (kept 24 hours).",
-    ),
-]
-
-
 MONEY = ("subtotal", "discount_amount", "tax_amount", "total")
 
 
@@ -91,21 +78,15 @@ async def checkout(
     user: CurrentUser,
     body: CheckoutIn,
     response: Response,
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotency_key: idempotency.KeyHeader = None,
 ) -> Any:
-    if idempotency_key is not None:
-        stored = await idempotency.claim(
-            session, user.id, "checkout", idempotency_key, body.model_dump(mode="json")
-        )
-        if stored is not None:
-            response.status_code = stored.status_code
-            return stored.response
+    request = body.model_dump(mode="json")
+    scope = (user.id, "checkout", idempotency_key)
+    if (first := await idempotency.answered(session, *scope, request, response)) is not None:
+        return first
     billing = body.billing.model_dump(exclude_none=True) if body.billing else {}
     out = await _out(session, await service.checkout(session, user, body.gateway, billing))
-    if idempotency_key is not None:
-        await idempotency.remember(
-            session, user.id, "checkout", idempotency_key, 201, out.model_dump(mode="json")
-        )
+    await idempotency.keep(session, *scope, 201, out)
     return out
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce import idempotency
@@ -31,16 +31,6 @@ router = ApiRouter(prefix="", tags=["refunds"])
 admin_router = ApiRouter(prefix="/admin/refunds", tags=["refunds"])
 
 RefundUuid = Annotated[uuid.UUID, Path(description="The refund request's uuid.")]
-IdempotencyKeyHeader = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=8,
-        max_length=255,
-        pattern=r"^[A-Za-z0-9_.:-]+$",
-        description="A retry with the same key and body gets the first answer (kept 24 hours).",
-    ),
-]
 
 
 async def _out(session: AsyncSession, refunds: list[Refund]) -> list[RefundOut]:
@@ -95,20 +85,15 @@ async def request_refund(
     order_uuid: Annotated[uuid.UUID, Path(description="The order's uuid.")],
     body: RefundRequestIn,
     response: Response,
-    idempotency_key: IdempotencyKeyHeader = None,
+    idempotency_key: idempotency.KeyHeader = None,
 ) -> Any:
-    scope_body = {"order": str(order_uuid), **body.model_dump(mode="json")}
-    if idempotency_key is not None:
-        stored = await idempotency.claim(session, user.id, "refund", idempotency_key, scope_body)
-        if stored is not None:
-            response.status_code = stored.status_code
-            return stored.response
+    request = {"order": str(order_uuid), **body.model_dump(mode="json")}
+    scope = (user.id, "refund", idempotency_key)
+    if (first := await idempotency.answered(session, *scope, request, response)) is not None:
+        return first
     requested = await service.request(session, user, order_uuid, body.items, body.reason)
     [out] = await _out(session, [requested.refund])
-    if idempotency_key is not None:
-        await idempotency.remember(
-            session, user.id, "refund", idempotency_key, 201, out.model_dump(mode="json")
-        )
+    await idempotency.keep(session, *scope, 201, out)
     return out
 
 
