@@ -99,8 +99,12 @@ async def test_a_new_checkout_closes_the_buyers_unpaid_order(
 ) -> None:
     coupon = await limited_coupon(db)
     first = await place(client, db, buyer, course, code="HALF")
+    # The cart keeps its coupon until it is paid; the use the unpaid order holds is the
+    # buyer's own, so the cart still counts on it.
+    cart = (await client.get("/api/v1/cart", headers=bearer(buyer))).json()
+    assert (cart["discount"], cart["coupon_problem"]) == ("25.00", None)
 
-    second = await place(client, db, buyer)  # the cart keeps its coupon until it is paid
+    second = await place(client, db, buyer)
 
     assert (await order(db, first.uuid)).status == OrderStatus.CANCELLED
     assert (second.status, second.total) == (OrderStatus.PENDING, Decimal("24.99"))

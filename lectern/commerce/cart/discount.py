@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.coupons import rules
 from lectern.kit.types import utcnow
-from lectern.models import Coupon, CouponUsage, Order, OrderPaymentStatus, User
+from lectern.models import Coupon, CouponUsage, Order, OrderPaymentStatus, OrderStatus, User
 
 
 @dataclass(frozen=True)
@@ -25,17 +25,21 @@ class Priced:
 
 
 async def buyer(session: AsyncSession, coupon: Coupon, user: User) -> rules.Buyer:
-    """The buyer's uses of ``coupon`` and whether they have paid for an order (one statement)."""
-    uses = (
+    """The buyer's uses of ``coupon`` (and how many their unpaid orders hold) and whether they
+    have paid for an order (one statement)."""
+    mine = (CouponUsage.coupon_id == coupon.id, CouponUsage.user_id == user.id)
+    uses = select(func.count(CouponUsage.id)).where(*mine).scalar_subquery()
+    waiting = (
         select(func.count(CouponUsage.id))
-        .where(CouponUsage.coupon_id == coupon.id, CouponUsage.user_id == user.id)
+        .join(Order, Order.id == CouponUsage.order_id)
+        .where(*mine, Order.status == OrderStatus.PENDING)
         .scalar_subquery()
     )
     purchased = exists().where(
         Order.user_id == user.id, Order.payment_status == OrderPaymentStatus.PAID
     )
-    row = (await session.execute(select(uses, purchased))).one()
-    return rules.Buyer(uses=int(row[0]), has_purchased=bool(row[1]))
+    row = (await session.execute(select(uses, purchased, waiting))).one()
+    return rules.Buyer(uses=int(row[0]), has_purchased=bool(row[1]), waiting=int(row[2]))
 
 
 async def check(

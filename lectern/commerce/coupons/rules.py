@@ -35,6 +35,9 @@ class Buyer:
 
     uses: int  # the buyer's uses of this coupon so far
     has_purchased: bool  # any paid order before
+    # Of those uses, the ones the buyer's own unpaid orders hold: their next checkout closes
+    # those orders and gives the uses back, so they do not count against it.
+    waiting: int = 0
 
 
 class CouponRefused(InvalidInput):
@@ -70,13 +73,15 @@ def check_usable(coupon: Coupon, buyer: Buyer | None, now: datetime) -> None:
         )
     if coupon.expires_at is not None and now >= coupon.expires_at:
         raise CouponRefused("this coupon has expired", "coupon_expired")
-    if coupon.usage_limit is not None and coupon.used_count >= coupon.usage_limit:
+    waiting = buyer.waiting if buyer is not None else 0
+    if coupon.usage_limit is not None and coupon.used_count - waiting >= coupon.usage_limit:
         raise CouponRefused("this coupon has been used up", "coupon_used_up")
     if buyer is None:
         return
-    if coupon.per_user_limit is not None and buyer.uses >= coupon.per_user_limit:
+    used = buyer.uses - buyer.waiting
+    if coupon.per_user_limit is not None and used >= coupon.per_user_limit:
         raise CouponRefused(
-            f"you have used this coupon {buyer.uses} times, as often as it allows",
+            f"you have used this coupon {used} times, as often as it allows",
             "coupon_limit_reached",
         )
     if coupon.first_purchase_only and buyer.has_purchased:
