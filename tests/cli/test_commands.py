@@ -171,7 +171,7 @@ def test_the_money_audit_passes_the_demo_school_and_names_what_breaks(empty_db: 
     assert clean.exit_code == 0, clean.output
     assert "balance" in clean.output
     assert broken.exit_code == 1
-    assert "coupon WELCOME10: used_count is 1, it has 0 uses" in broken.output
+    assert "coupon WELCOME10: used_count is 2, it has 1 uses" in broken.output
     assert "coupon SCHOLARSHIP: used_count is 2, it has 1 uses" in broken.output
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.money import allocate, unit_of
+from lectern.commerce.orders.fulfilment import items_of
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -63,14 +64,6 @@ def item_amounts(order: Order, items: list[OrderItem]) -> dict[int, Decimal]:
         return {item.id: order.total * 0 for item in items}
     parts = allocate(order.total, prices, unit_of(order.currency))
     return {item.id: part for item, part in zip(items, parts, strict=True)}
-
-
-async def _items(session: AsyncSession, order: Order) -> list[OrderItem]:
-    return list(
-        await session.scalars(
-            select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)
-        )
-    )
 
 
 async def _held_items(session: AsyncSession, order: Order) -> set[int]:
@@ -110,7 +103,7 @@ async def request(
         raise InvalidInput(
             f"refunds are given within {days} days of the purchase", code="refund_window_passed"
         )
-    items = await _items(session, order)
+    items = await items_of(session, order)
     chosen = await _chosen(session, order, items, course_uuids)
     amounts = item_amounts(order, items)
     await _check_progress(session, buyer, order, chosen)
