@@ -103,6 +103,9 @@ class RateLimitSettings(BaseSettings):
     # Coupon codes tried, per user and per client address: a shopper mistyping passes, a
     # script guessing codes does not.
     coupon_rate: str = "20/hour"
+    # Certificate lookups per client address: an employer checking a few passes, a script
+    # walking numbers does not.
+    certificate_rate: str = "60/hour"
 
 
 class JobSettings(BaseSettings):

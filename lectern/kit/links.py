@@ -12,7 +12,15 @@ from urllib.parse import quote, urlencode
 
 from lectern.config import app_settings
 
-Page = Literal["home", "verify_email", "reset_password", "quiz", "assignment", "sandbox_payment"]
+Page = Literal[
+    "home",
+    "verify_email",
+    "reset_password",
+    "quiz",
+    "assignment",
+    "sandbox_payment",
+    "certificate",
+]
 
 PATHS: dict[Page, str] = {
     "home": "/",
@@ -21,6 +29,8 @@ PATHS: dict[Page, str] = {
     "quiz": "/learn/{course}/quizzes/{quiz}",
     "assignment": "/learn/{course}/assignments/{assignment}",
     "sandbox_payment": "/payments/sandbox/{order}",
+    # The public verification of a certificate (the API's answer until a page shows it).
+    "certificate": "/api/v1/certificates/{number}",
 }
 
 

@@ -47,7 +47,7 @@ from lectern.models import (
 )
 from lectern.platform import service as settings_service
 from lectern.security.passwords import hash_now
-from lectern.seed import demo_assessments, demo_commerce
+from lectern.seed import demo_assessments, demo_certificates, demo_commerce
 from lectern.seed import demo_content as content
 from lectern.seed.demo_assessments import ASSESSMENTS
 
@@ -387,6 +387,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("quizzes and projects", demo_assessments.assessments),
     ("quiz attempts and graded projects", demo_assessments.coursework),
     ("carts and orders", demo_commerce.carts_and_orders),
+    ("certificates", demo_certificates.certificates),
     ("statistics", DemoSeeder.statistics),
 ]
 

@@ -19,6 +19,7 @@ from lectern.models import (
     AssignmentSubmissionStatus,
     Base,
     Category,
+    Certificate,
     Coupon,
     Course,
     CourseSection,
@@ -313,3 +314,16 @@ async def test_a_student_was_refunded_with_a_credit_note_and_lost_the_course(
     lost = await db.scalar(select(Enrollment).where(Enrollment.order_id == order.id))
     assert lost is not None
     assert lost.status == EnrollmentStatus.REFUNDED
+
+
+async def test_every_finished_course_has_its_certificate(db: AsyncSession) -> None:
+    finished = set(
+        (await db.execute(
+            select(Enrollment.user_id, Enrollment.course_id).where(
+                Enrollment.status == EnrollmentStatus.COMPLETED
+            )
+        )).all()
+    )  # fmt: skip
+    certified = set((await db.execute(select(Certificate.user_id, Certificate.course_id))).all())
+    assert finished
+    assert certified == finished

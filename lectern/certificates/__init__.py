@@ -1,0 +1,1 @@
+"""Certificates: issued once per completed course, verifiable by anyone holding the number."""

@@ -1,0 +1,16 @@
+"""The facts certificates publish (see lectern.events)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lectern.events import Event
+
+
+@dataclass(frozen=True)
+class CertificateIssued(Event):
+    """A learner earned a certificate: notifications tell them."""
+
+    certificate_id: int
+    user_id: int
+    course_id: int

@@ -1,0 +1,81 @@
+"""HTTP routes of certificates: my certificates, and the public verification."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from lectern.certificates import service
+from lectern.certificates.schemas import CertificateOut, VerificationOut
+from lectern.db import SessionDep
+from lectern.errors import problem_responses
+from lectern.kit.ratelimit import limit
+from lectern.kit.routing import ApiRouter
+from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.models import Certificate
+from lectern.security.dependencies import CurrentUser
+
+router = ApiRouter(prefix="", tags=["certificates"])
+
+Number = Annotated[
+    str,
+    Path(
+        min_length=17,
+        max_length=17,
+        pattern=r"^[Ll][Cc]-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}$",
+        description="The number printed on the certificate (LC-XXXX-XXXX-XXXX).",
+    ),
+]
+
+
+def _mine(certificate: Certificate) -> CertificateOut:
+    return CertificateOut.model_validate(
+        {
+            **{
+                name: getattr(certificate, name)
+                for name in CertificateOut.model_fields
+                if name != "status"
+            },
+            "status": service.status_of(certificate),
+        }
+    )
+
+
+@router.get(
+    "/me/certificates",
+    response_model=Page[CertificateOut],
+    summary="My certificates, newest first",
+    responses=problem_responses(401, 422),
+)
+async def my_certificates(
+    session: SessionDep, user: CurrentUser, params: PageParams = Depends(page_params)
+) -> Page[CertificateOut]:
+    certificates, meta = await service.mine(session, user, params)
+    return Page[CertificateOut](items=[_mine(c) for c in certificates], meta=meta)
+
+
+@router.get(
+    "/certificates/{number}",
+    response_model=VerificationOut,
+    summary="Verify a certificate (no sign-in)",
+    description="Whether the certificate of this number is valid, revoked or expired, with "
+    "the holder's name, the course and the dates: nothing else personal. Numbers cannot be "
+    "guessed (60 random bits), and lookups are rate-limited per client address "
+    "(`LECTERN_CERTIFICATE_RATE`): 429 past it, 404 `certificate_not_found` for a number "
+    "not issued.",
+    responses=problem_responses(404, 422, 429),
+)
+async def verify(session: SessionDep, request: Request, number: Number) -> VerificationOut:
+    await limit(request, "certificate", "certificate_rate")
+    found = await service.verify(session, number)
+    certificate = found.certificate
+    return VerificationOut(
+        certificate_number=certificate.certificate_number,
+        status=found.status,
+        holder_name=certificate.student_name,
+        course_uuid=found.course_uuid,
+        course_title=certificate.course_title,
+        issue_date=certificate.issue_date,
+        expiry_date=certificate.expiry_date,
+    )

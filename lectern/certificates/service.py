@@ -1,0 +1,117 @@
+"""Issuing certificates, and reading them.
+
+When ``CourseCompleted`` is heard for a course with ``has_certificate``, a certificate is
+issued once per learner and course (INSERT … ON CONFLICT on that pair: two completions racing
+issue one), with a number nobody can guess (60 random bits in an alphabet read out without
+ambiguity) and the names, title and figures frozen as they were at issue, so it reads the
+same later whatever changes.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern import events
+from lectern.certificates.events import CertificateIssued
+from lectern.errors import NotFound
+from lectern.kit.links import app_link
+from lectern.kit.pagination import paginate
+from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import insert_ignore
+from lectern.kit.types import utcnow
+from lectern.learning.events import CourseCompleted
+from lectern.models import Certificate, Course, Enrollment, User
+
+ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+def new_number() -> str:
+    """LC-XXXX-XXXX-XXXX: 60 random bits, in groups a person can read out."""
+    chars = "".join(secrets.choice(ALPHABET) for _ in range(12))
+    return f"LC-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+async def issue_on_completion(session: AsyncSession, event: CourseCompleted) -> None:
+    course = await session.get_one(Course, event.course_id)
+    if not course.has_certificate:
+        return
+    learner = await session.get_one(User, event.user_id)
+    enrollment = await session.get(Enrollment, event.enrollment_id)
+    instructor = await session.scalar(select(User.name).where(User.id == course.instructor_id))
+    today = utcnow().date()
+    completed = enrollment.completed_at.date() if enrollment and enrollment.completed_at else today
+    number = new_number()
+    values = {
+        "uuid": uuid.uuid4(),
+        "certificate_number": number,
+        "user_id": learner.id,
+        "course_id": course.id,
+        "enrollment_id": event.enrollment_id,
+        "student_name": learner.name,
+        "course_title": course.title,
+        "instructor_name": instructor,
+        "completion_date": completed,
+        "issue_date": today,
+        "verification_url": app_link("certificate", number=number),
+        "course_duration_hours": (Decimal(course.duration_minutes) / 60).quantize(Decimal("0.01")),
+        "is_valid": True,
+        "created_at": utcnow(),
+        "updated_at": utcnow(),
+    }
+    if await insert_ignore(session, Certificate, values, ["user_id", "course_id"]):
+        issued = await session.scalar(
+            select(Certificate.id).where(Certificate.certificate_number == number)
+        )
+        assert issued is not None
+        await events.publish(session, CertificateIssued(issued, learner.id, course.id))
+
+
+@dataclass(frozen=True)
+class Verified:
+    certificate: Certificate
+    course_uuid: uuid.UUID
+    status: str  # valid, revoked, expired
+
+
+def _status(certificate: Certificate, today: date) -> str:
+    if not certificate.is_valid or certificate.deleted_at is not None:
+        return "revoked"
+    if certificate.expiry_date is not None and certificate.expiry_date < today:
+        return "expired"
+    return "valid"
+
+
+async def verify(session: AsyncSession, number: str) -> Verified:
+    """The certificate of ``number``, as anyone may check it (404 for a number not issued)."""
+    row = (
+        await session.execute(
+            select(Certificate, Course.uuid)
+            .join(Course, Course.id == Certificate.course_id)
+            .where(Certificate.certificate_number == number.upper())
+        )
+    ).first()
+    if row is None:
+        raise NotFound("no certificate has this number", code="certificate_not_found")
+    return Verified(row[0], row[1], _status(row[0], utcnow().date()))
+
+
+async def mine(
+    session: AsyncSession, user: User, params: PageParams
+) -> tuple[list[Certificate], PageMeta]:
+    statement = (
+        select(Certificate)
+        .where(Certificate.user_id == user.id, Certificate.deleted_at.is_(None))
+        .order_by(Certificate.issue_date.desc(), Certificate.id.desc())
+    )
+    return await paginate(session, statement, params)
+
+
+def status_of(certificate: Certificate) -> str:
+    return _status(certificate, utcnow().date())
