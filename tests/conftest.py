@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -36,6 +37,14 @@ from lectern.security.tokens import issue_access_token
 from tests.dbs import Databases
 from tests.mailbox import Mailbox
 
+SCRATCH = pytest.StashKey[Path]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch = config.stash.get(SCRATCH, None)
+    if scratch is not None:
+        shutil.rmtree(scratch, ignore_errors=True)
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # The app's periodic-job loop (lectern/schedule.py) stays off: tests run jobs directly.
@@ -48,6 +57,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # demo seeded by a module's fixture, the CLI's subprocesses) go to a throwaway folder,
     # never into the checkout's ./storage.
     scratch = Path(tempfile.mkdtemp(prefix="lectern-tests-"))
+    config.stash[SCRATCH] = scratch
     os.environ["LECTERN_STORAGE_DIR"] = str(scratch / "files")
     os.environ.setdefault("LECTERN_MAIL_DIR", str(scratch / "mail"))
     job_settings.cache_clear()

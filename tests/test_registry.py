@@ -47,6 +47,7 @@ def test_the_app_serves_the_routes_of_the_domains(shared_app: FastAPI) -> None:
 def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
     assert registry.task_modules() == [
         "lectern.auth.tasks",
+        "lectern.certificates.tasks",
         "lectern.curriculum.tasks",
         "lectern.invoices.tasks",
         "lectern.mail.tasks",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
+from fastapi.responses import Response
 
-from lectern.certificates import service
+from lectern.certificates import documents, service
 from lectern.certificates.schemas import CertificateOut, VerificationOut
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
@@ -53,6 +55,33 @@ async def my_certificates(
 ) -> Page[CertificateOut]:
     certificates, meta = await service.mine(session, user, params)
     return Page[CertificateOut](items=[_mine(c) for c in certificates], meta=meta)
+
+
+@router.get(
+    "/me/certificates/{certificate_uuid}/certificate.pdf",
+    summary="One of my certificates as a PDF",
+    description="Rendered once when it was issued (A4 landscape, with a QR code that opens "
+    "its verification) and served as it was from then on.",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The PDF."},
+        **problem_responses(401, 404, 422),
+    },
+)
+async def my_certificate_pdf(
+    session: SessionDep, user: CurrentUser, certificate_uuid: uuid.UUID
+) -> Response:
+    certificate = await service.my_certificate(session, user, certificate_uuid)
+    pdf = await documents.certificate_pdf(session, certificate)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{certificate.certificate_number}.pdf"',
+            "Cache-Control": "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 @router.get(

@@ -18,8 +18,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern import events
+from lectern import events, jobs
 from lectern.certificates.events import CertificateIssued
+from lectern.certificates.tasks import render_certificate
 from lectern.errors import NotFound
 from lectern.kit.links import app_link
 from lectern.kit.pagination import paginate
@@ -70,6 +71,7 @@ async def issue_on_completion(session: AsyncSession, event: CourseCompleted) -> 
             select(Certificate.id).where(Certificate.certificate_number == number)
         )
         assert issued is not None
+        jobs.after_commit(session, render_certificate, certificate_id=issued)
         await events.publish(session, CertificateIssued(issued, learner.id, course.id))
 
 
@@ -115,3 +117,19 @@ async def mine(
 
 def status_of(certificate: Certificate) -> str:
     return _status(certificate, utcnow().date())
+
+
+async def my_certificate(
+    session: AsyncSession, user: User, certificate_uuid: uuid.UUID
+) -> Certificate:
+    """One of the user's certificates (404 for anyone else's)."""
+    certificate = await session.scalar(
+        select(Certificate).where(
+            Certificate.uuid == certificate_uuid,
+            Certificate.user_id == user.id,
+            Certificate.deleted_at.is_(None),
+        )
+    )
+    if certificate is None:
+        raise NotFound("no such certificate")
+    return certificate

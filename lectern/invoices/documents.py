@@ -8,17 +8,15 @@ stored from then on, never rendered again.
 
 from __future__ import annotations
 
-import asyncio
 from decimal import Decimal
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
 from lectern.commerce.money import unit_of
-from lectern.kit.storage import storage
+from lectern.kit import documents
 from lectern.models import CreditNote, Order, OrderItem, Refund, RefundItem
 from lectern.platform.service import get_value
 
@@ -33,13 +31,6 @@ SELLER = {
     "address": ("invoices.seller_address", ""),
     "tax_id": ("invoices.seller_tax_id", ""),
 }
-
-
-def _html_to_pdf(html: str) -> bytes:
-    # Imported here: WeasyPrint loads Pango when imported, which only documents need.
-    from weasyprint import HTML  # type: ignore[import-untyped]
-
-    return bytes(HTML(string=html).write_pdf())
 
 
 async def _seller(session: AsyncSession) -> dict[str, str]:
@@ -67,15 +58,11 @@ def _money(amount: Decimal, currency: str) -> str:
     return f"{amount.quantize(unit_of(currency))} {currency}"
 
 
-async def _read(key: str) -> bytes:
-    return b"".join([chunk async for chunk in storage().open(key)])
-
-
 async def invoice_pdf(session: AsyncSession, order: Order) -> bytes:
     """The order's invoice as stored, rendered and stored first if it was not yet."""
     assert order.invoice_number is not None
     if order.invoice_path:
-        return await _read(order.invoice_path)
+        return await documents.read(order.invoice_path)
     items = list(
         await session.scalars(
             select(OrderItem).where(OrderItem.order_id == order.id).order_by(OrderItem.id)
@@ -105,21 +92,12 @@ async def invoice_pdf(session: AsyncSession, order: Order) -> bytes:
         reference=order.transaction_id or "",
     )
     key = f"invoices/{order.paid_at:%Y}/{order.invoice_number}.pdf"
-    return await _store(
-        session,
-        key,
-        html,
-        update(Order)
-        .where(Order.id == order.id, Order.invoice_path.is_(None))
-        .values(invoice_path=key),
-        order,
-        "invoice_path",
-    )
+    return await documents.render_once(session, order, "invoice_path", key, html)
 
 
 async def credit_note_pdf(session: AsyncSession, note: CreditNote) -> bytes:
     if note.pdf_path:
-        return await _read(note.pdf_path)
+        return await documents.read(note.pdf_path)
     order = await session.get_one(Order, note.order_id)
     refund = await session.get_one(Refund, note.refund_id)
     rows = await session.execute(
@@ -142,27 +120,4 @@ async def credit_note_pdf(session: AsyncSession, note: CreditNote) -> bytes:
         reason=refund.reason or "",
     )
     key = f"credit-notes/{note.issued_at:%Y}/{note.number}.pdf"
-    return await _store(
-        session,
-        key,
-        html,
-        update(CreditNote)
-        .where(CreditNote.id == note.id, CreditNote.pdf_path.is_(None))
-        .values(pdf_path=key),
-        note,
-        "pdf_path",
-    )
-
-
-async def _store(
-    session: AsyncSession, key: str, html: str, claim: Any, row: Any, column: str
-) -> bytes:
-    """Render, store under ``key`` unless a render got there first, and point the row at it."""
-    if await storage().exists(key):
-        pdf = await _read(key)
-    else:
-        pdf = await asyncio.to_thread(_html_to_pdf, html)
-        await storage().save(key, pdf)
-    await session.execute(claim.execution_options(synchronize_session=False))
-    set_committed_value(row, column, key)  # as the row now is, without writing it again
-    return pdf
+    return await documents.render_once(session, note, "pdf_path", key, html)

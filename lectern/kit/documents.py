@@ -1,0 +1,44 @@
+"""PDF documents rendered once and kept (invoices, credit notes, certificates): HTML made
+into a PDF with WeasyPrint, stored in the file storage, and the row pointed at it, so that
+what was handed out once is what is handed out ever after."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lectern.kit.storage import storage
+
+
+def html_to_pdf(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango when imported, which only documents need.
+    from weasyprint import HTML  # type: ignore[import-untyped]
+
+    return bytes(HTML(string=html).write_pdf())
+
+
+async def read(key: str) -> bytes:
+    return b"".join([chunk async for chunk in storage().open(key)])
+
+
+async def render_once(session: AsyncSession, row: Any, column: str, key: str, html: str) -> bytes:
+    """Render ``html``, store it under ``key`` unless a render got there first, and point
+    ``row.<column>`` at it (a conditional update: the first render wins)."""
+    if await storage().exists(key):
+        pdf = await read(key)
+    else:
+        pdf = await asyncio.to_thread(html_to_pdf, html)
+        await storage().save(key, pdf)
+    model = type(row)
+    await session.execute(
+        update(model)
+        .where(model.id == row.id, getattr(model, column).is_(None))
+        .values({column: key})
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(row, column, key)  # as the row now is, without writing it again
+    return pdf
