@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from lectern.certificates import router, tasks
 from lectern.certificates.service import issue_on_completion
+from lectern.certificates.staff import revoke_refunded
+from lectern.commerce.events import OrderRefunded
 from lectern.learning.events import CourseCompleted
 from lectern.registry import Domain
 
 domain = Domain(
     "certificates",
-    routers=[router.router],
+    routers=[router.router, router.studio_router, router.admin_router],
     tasks=[tasks.render_certificate],
-    subscribers=[(CourseCompleted, issue_on_completion)],
+    subscribers=[(CourseCompleted, issue_on_completion), (OrderRefunded, revoke_refunded)],
 )

@@ -5,20 +5,23 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import Response
 
-from lectern.certificates import documents, service
-from lectern.certificates.schemas import CertificateOut, VerificationOut
+from lectern.certificates import documents, service, staff
+from lectern.certificates.schemas import CertificateOut, RevocationIn, VerificationOut
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.client import Client
 from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
-from lectern.kit.schemas import Page, PageParams, page_params
+from lectern.kit.schemas import Page, PageMeta, PageParams, page_params
 from lectern.models import Certificate
-from lectern.security.dependencies import CurrentUser
+from lectern.security.dependencies import CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="", tags=["certificates"])
+studio_router = ApiRouter(prefix="/studio/courses", tags=["certificates"])
+admin_router = ApiRouter(prefix="/admin/certificates", tags=["certificates"])
 
 Number = Annotated[
     str,
@@ -108,3 +111,63 @@ async def verify(session: SessionDep, request: Request, number: Number) -> Verif
         issue_date=certificate.issue_date,
         expiry_date=certificate.expiry_date,
     )
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+
+def _page(certificates: list[Certificate], meta: PageMeta) -> Page[CertificateOut]:
+    return Page[CertificateOut](items=[_mine(c) for c in certificates], meta=meta)
+
+
+@studio_router.get(
+    "/{course_uuid}/certificates",
+    response_model=Page[CertificateOut],
+    summary="The certificates of one of my courses",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def course_certificates(
+    session: SessionDep,
+    user: CurrentUser,
+    course_uuid: uuid.UUID,
+    params: PageParams = Depends(page_params),
+) -> Page[CertificateOut]:
+    return _page(*await staff.of_course(session, user, course_uuid, params))
+
+
+@admin_router.get(
+    "",
+    response_model=Page[CertificateOut],
+    summary="Every certificate, newest first",
+    responses=problem_responses(401, 403, 422),
+)
+async def every_certificate(
+    session: SessionDep,
+    admin: CurrentAdmin,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Part of a number, name or title."),
+    ] = None,
+    params: PageParams = Depends(page_params),
+) -> Page[CertificateOut]:
+    return _page(*await staff.every(session, q, params))
+
+
+@admin_router.post(
+    "/{certificate_uuid}/revoke",
+    response_model=CertificateOut,
+    summary="Revoke a certificate",
+    description="Its verification answers `revoked` from now on. 409 `already_revoked`.",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def revoke(
+    session: SessionDep,
+    request: Request,
+    admin: CurrentAdmin,
+    certificate_uuid: uuid.UUID,
+    body: RevocationIn,
+) -> CertificateOut:
+    certificate = await staff.revoke(
+        session, admin, Client.of(request), certificate_uuid, body.reason
+    )
+    return _mine(certificate)

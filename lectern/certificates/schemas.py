@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from lectern.kit.schemas import Output
+from lectern.kit.schemas import Input, Output
 
 Status = Literal["valid", "revoked", "expired"]
 
@@ -37,3 +37,7 @@ class CertificateOut(Output):
     expiry_date: date | None
     course_duration_hours: Decimal | None
     verification_url: str | None = Field(description="The public page that verifies it.")
+
+
+class RevocationIn(Input):
+    reason: str = Field(min_length=1, max_length=1000)
