@@ -17,6 +17,7 @@ from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageMeta, PageParams, page_params
 from lectern.models import Certificate
+from lectern.platform.service import get_value
 from lectern.security.dependencies import CurrentAdmin, CurrentUser
 
 router = ApiRouter(prefix="", tags=["certificates"])
@@ -34,17 +35,26 @@ Number = Annotated[
 ]
 
 
-def _mine(certificate: Certificate) -> CertificateOut:
+COMPUTED = {"status", "linkedin_url"}
+
+
+def _mine(certificate: Certificate, issuer: str) -> CertificateOut:
+    fields = {
+        name: getattr(certificate, name)
+        for name in CertificateOut.model_fields
+        if name not in COMPUTED
+    }
     return CertificateOut.model_validate(
         {
-            **{
-                name: getattr(certificate, name)
-                for name in CertificateOut.model_fields
-                if name != "status"
-            },
+            **fields,
             "status": service.status_of(certificate),
+            "linkedin_url": service.linkedin_url(certificate, issuer),
         }
     )
+
+
+async def _issuer(session: SessionDep) -> str:
+    return str(await get_value(session, "site.name", "Lectern") or "Lectern")
 
 
 @router.get(
@@ -57,7 +67,8 @@ async def my_certificates(
     session: SessionDep, user: CurrentUser, params: PageParams = Depends(page_params)
 ) -> Page[CertificateOut]:
     certificates, meta = await service.mine(session, user, params)
-    return Page[CertificateOut](items=[_mine(c) for c in certificates], meta=meta)
+    issuer = await _issuer(session)
+    return Page[CertificateOut](items=[_mine(c, issuer) for c in certificates], meta=meta)
 
 
 @router.get(
@@ -116,8 +127,8 @@ async def verify(session: SessionDep, request: Request, number: Number) -> Verif
 # -- staff ------------------------------------------------------------------------------------
 
 
-def _page(certificates: list[Certificate], meta: PageMeta) -> Page[CertificateOut]:
-    return Page[CertificateOut](items=[_mine(c) for c in certificates], meta=meta)
+def _page(certificates: list[Certificate], meta: PageMeta, issuer: str) -> Page[CertificateOut]:
+    return Page[CertificateOut](items=[_mine(c, issuer) for c in certificates], meta=meta)
 
 
 @studio_router.get(
@@ -132,7 +143,7 @@ async def course_certificates(
     course_uuid: uuid.UUID,
     params: PageParams = Depends(page_params),
 ) -> Page[CertificateOut]:
-    return _page(*await staff.of_course(session, user, course_uuid, params))
+    return _page(*await staff.of_course(session, user, course_uuid, params), await _issuer(session))
 
 
 @admin_router.get(
@@ -150,7 +161,7 @@ async def every_certificate(
     ] = None,
     params: PageParams = Depends(page_params),
 ) -> Page[CertificateOut]:
-    return _page(*await staff.every(session, q, params))
+    return _page(*await staff.every(session, q, params), await _issuer(session))
 
 
 @admin_router.post(
@@ -170,4 +181,4 @@ async def revoke(
     certificate = await staff.revoke(
         session, admin, Client.of(request), certificate_uuid, body.reason
     )
-    return _mine(certificate)
+    return _mine(certificate, await _issuer(session))

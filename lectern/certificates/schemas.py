@@ -37,6 +37,7 @@ class CertificateOut(Output):
     expiry_date: date | None
     course_duration_hours: Decimal | None
     verification_url: str | None = Field(description="The public page that verifies it.")
+    linkedin_url: str = Field(description='LinkedIn\'s "Add to profile" link, filled in.')
 
 
 class RevocationIn(Input):

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,7 @@ from lectern.learning.events import CourseCompleted
 from lectern.models import Certificate, Course, Enrollment, User
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
 
 
 def new_number() -> str:
@@ -133,3 +135,21 @@ async def my_certificate(
     if certificate is None:
         raise NotFound("no such certificate")
     return certificate
+
+
+def linkedin_url(certificate: Certificate, issuer: str) -> str:
+    """LinkedIn's "Add to profile" link for ``certificate``: its name, the issuer, the month
+    of issue (and of expiry), its verification address and its number, filled in."""
+    fields: dict[str, object] = {
+        "startTask": "CERTIFICATION_NAME",
+        "name": certificate.course_title,
+        "organizationName": issuer,
+        "issueYear": certificate.issue_date.year,
+        "issueMonth": certificate.issue_date.month,
+    }
+    if certificate.expiry_date is not None:
+        fields["expirationYear"] = certificate.expiry_date.year
+        fields["expirationMonth"] = certificate.expiry_date.month
+    fields["certUrl"] = certificate.verification_url or ""
+    fields["certId"] = certificate.certificate_number
+    return f"{LINKEDIN_ADD}?{urlencode(fields)}"

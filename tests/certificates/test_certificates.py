@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
@@ -181,3 +182,30 @@ async def test_a_learner_lists_their_own_certificates(
         "Operating Systems",
     ]
     assert {c["status"] for c in mine.json()["items"]} == {"valid"}
+
+
+async def test_a_certificate_comes_with_its_linkedin_add_to_profile_link(
+    client: httpx.AsyncClient, db: AsyncSession, learner: User, course: Course
+) -> None:
+    await events.publish(db, await completed(db, learner, course))
+    await db.execute(
+        update(Certificate).values(expiry_date=(utcnow() + timedelta(days=400)).date())
+    )
+
+    [shown] = (await client.get("/api/v1/me/certificates", headers=bearer(learner))).json()["items"]
+
+    link = urlsplit(shown["linkedin_url"])
+    fields = dict(parse_qsl(link.query))
+    expires = (utcnow() + timedelta(days=400)).date()
+    assert (link.netloc, link.path) == ("www.linkedin.com", "/profile/add")
+    assert fields == {
+        "startTask": "CERTIFICATION_NAME",
+        "name": "Compilers",
+        "organizationName": "Lectern",
+        "issueYear": str(utcnow().year),
+        "issueMonth": str(utcnow().month),
+        "expirationYear": str(expires.year),
+        "expirationMonth": str(expires.month),
+        "certUrl": shown["verification_url"],
+        "certId": shown["certificate_number"],
+    }

@@ -7,6 +7,8 @@
   released, so another checkout may take it.
 - **Paid too late** (after it expired or failed): honoured when it still can be (no course
   already bought since, the coupon use taken again), refunded through the gateway otherwise.
+- **Refunded at the gateway** (Stripe's dashboard): the money Lectern had not recorded is
+  recorded as a refund; which courses to take back stays an admin's call.
 
 Every function here expects the order's row to be held by the caller (checkout or the
 settlement), so two of them never act on one order at once.
