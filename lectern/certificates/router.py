@@ -13,6 +13,7 @@ from lectern.certificates.schemas import CertificateOut, RevocationIn, Verificat
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.client import Client
+from lectern.kit.downloads import PDF_RESPONSE, pdf_attachment
 from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageMeta, PageParams, page_params
@@ -77,25 +78,14 @@ async def my_certificates(
     description="Rendered once when it was issued (A4 landscape, with a QR code that opens "
     "its verification) and served as it was from then on.",
     response_class=Response,
-    responses={
-        200: {"content": {"application/pdf": {}}, "description": "The PDF."},
-        **problem_responses(401, 404, 422),
-    },
+    responses={**PDF_RESPONSE, **problem_responses(401, 404, 422)},
 )
 async def my_certificate_pdf(
     session: SessionDep, user: CurrentUser, certificate_uuid: uuid.UUID
 ) -> Response:
     certificate = await service.my_certificate(session, user, certificate_uuid)
     pdf = await documents.certificate_pdf(session, certificate)
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{certificate.certificate_number}.pdf"',
-            "Cache-Control": "private, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return pdf_attachment(pdf, certificate.certificate_number)
 
 
 @router.get(

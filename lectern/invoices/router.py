@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Path
 from fastapi.responses import Response
@@ -11,26 +11,11 @@ from fastapi.responses import Response
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.invoices import documents, service
+from lectern.kit.downloads import PDF_RESPONSE, pdf_attachment
 from lectern.kit.routing import ApiRouter
 from lectern.security.dependencies import CurrentUser
 
 router = ApiRouter(prefix="", tags=["invoices"])
-
-PDF: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}}, "description": "The PDF."}
-}
-
-
-def _pdf(content: bytes, name: str) -> Response:
-    return Response(
-        content,
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.pdf"',
-            "Cache-Control": "private, max-age=3600",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
 
 
 @router.get(
@@ -40,7 +25,7 @@ def _pdf(content: bytes, name: str) -> Response:
     "served as it was from then on. 404 `no_invoice` for an order not paid, or that cost "
     "nothing.",
     response_class=Response,
-    responses={**PDF, **problem_responses(401, 404, 422)},
+    responses={**PDF_RESPONSE, **problem_responses(401, 404, 422)},
 )
 async def invoice(
     session: SessionDep,
@@ -49,7 +34,7 @@ async def invoice(
 ) -> Response:
     order = await service.invoiced_order(session, user, order_uuid)
     pdf = await documents.invoice_pdf(session, order)
-    return _pdf(pdf, order.invoice_number or "invoice")
+    return pdf_attachment(pdf, order.invoice_number or "invoice")
 
 
 @router.get(
@@ -58,7 +43,7 @@ async def invoice(
     description="Issued when the refund was paid back, with its own gapless numbers, citing "
     "the order's invoice. 404 `no_credit_note` before that.",
     response_class=Response,
-    responses={**PDF, **problem_responses(401, 404, 422)},
+    responses={**PDF_RESPONSE, **problem_responses(401, 404, 422)},
 )
 async def credit_note(
     session: SessionDep,
@@ -66,4 +51,4 @@ async def credit_note(
     refund_uuid: Annotated[uuid.UUID, Path(description="The refund's uuid.")],
 ) -> Response:
     note = await service.credit_note_of(session, user, refund_uuid)
-    return _pdf(await documents.credit_note_pdf(session, note), note.number)
+    return pdf_attachment(await documents.credit_note_pdf(session, note), note.number)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 
 @dataclass(frozen=True)
@@ -28,5 +29,25 @@ def attachment(download: Download, headers: dict[str, str] | None = None) -> Str
             "Content-Length": str(download.size),
             "X-Content-Type-Options": "nosniff",
             **(headers or {}),
+        },
+    )
+
+
+# The 200 of a route answering a PDF, as the OpenAPI document shows it.
+PDF_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "The PDF."}
+}
+
+
+def pdf_attachment(content: bytes, name: str) -> Response:
+    """A stored PDF (an invoice, a certificate) as the attachment ``name``.pdf, kept by the
+    browser's cache only (it is someone's own document)."""
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{quote(name)}.pdf"',
+            "Cache-Control": "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
         },
     )
