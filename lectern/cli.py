@@ -23,9 +23,11 @@ db_app = typer.Typer(
 )
 users_app = typer.Typer(help="Manage user accounts.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the data against the rules it must keep.", no_args_is_help=True)
+credentials_app = typer.Typer(help="Open Badges credentials.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(credentials_app, name="credentials")
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -340,6 +342,24 @@ def audit_money() -> None:
         console.print(f"{len(problems)} problem(s) in the books of {_where()}.")
         raise typer.Exit(1)
     console.print(f"The books of {_where()} balance.")
+
+
+@credentials_app.command("rotate-key")
+@reports_errors
+def credentials_rotate_key() -> None:
+    """Retire the key that signs credentials and make a new one; the retired key stays
+    published, so the credentials it signed still verify."""
+    from lectern import db, runtime
+    from lectern.certificates.credentials import keys
+
+    url = database_url()
+    _require_migrated(url)
+
+    async def rotate() -> str:
+        async with runtime.database(url) as sessions, db.unit_of_work(sessions) as session:
+            return (await keys.rotate(session)).kid
+
+    console.print(f"Credentials are signed with key {asyncio.run(rotate())} from now on.")
 
 
 def _require_migrated(url: str) -> None:

@@ -49,6 +49,10 @@ class AppSettings(BaseSettings):
     max_request_bytes: int = 1_048_576
     log_json: bool = True
     log_level: str = "INFO"
+    # Seals secrets kept in the database (the credentials' signing keys). Without it, a key
+    # made once and kept in a file beside the stored files (.secret-key): set it in
+    # production, the same in every process, and keep it safe.
+    secret_key: str | None = None
 
 
 class AuthSettings(BaseSettings):
@@ -106,6 +110,8 @@ class RateLimitSettings(BaseSettings):
     # Certificate lookups per client address: an employer checking a few passes, a script
     # walking numbers does not.
     certificate_rate: str = "60/hour"
+    # Threads and replies one user may post (spam and floods are cheap to send).
+    discussion_post_rate: str = "10/minute;200/day"
 
 
 class JobSettings(BaseSettings):

@@ -49,6 +49,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "lectern.auth.tasks",
         "lectern.certificates.tasks",
         "lectern.curriculum.tasks",
+        "lectern.discussions.tasks",
         "lectern.invoices.tasks",
         "lectern.mail.tasks",
     ]

@@ -5,15 +5,16 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from lectern.certificates import documents, service, staff
-from lectern.certificates.schemas import CertificateOut, RevocationIn, VerificationOut
+from lectern.certificates.schemas import CertificateOut, Number, RevocationIn, VerificationOut
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.client import Client
 from lectern.kit.downloads import PDF_RESPONSE, pdf_attachment
+from lectern.kit.links import app_link
 from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageMeta, PageParams, page_params
@@ -25,18 +26,8 @@ router = ApiRouter(prefix="", tags=["certificates"])
 studio_router = ApiRouter(prefix="/studio/courses", tags=["certificates"])
 admin_router = ApiRouter(prefix="/admin/certificates", tags=["certificates"])
 
-Number = Annotated[
-    str,
-    Path(
-        min_length=17,
-        max_length=17,
-        pattern=r"^[Ll][Cc]-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}$",
-        description="The number printed on the certificate (LC-XXXX-XXXX-XXXX).",
-    ),
-]
 
-
-COMPUTED = {"status", "linkedin_url"}
+COMPUTED = {"status", "linkedin_url", "credential_url"}
 
 
 def _mine(certificate: Certificate, issuer: str) -> CertificateOut:
@@ -50,6 +41,7 @@ def _mine(certificate: Certificate, issuer: str) -> CertificateOut:
             **fields,
             "status": service.status_of(certificate),
             "linkedin_url": service.linkedin_url(certificate, issuer),
+            "credential_url": app_link("credential", number=certificate.certificate_number),
         }
     )
 

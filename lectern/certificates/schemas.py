@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
+from fastapi import Path
 from pydantic import Field
 
 from lectern.kit.schemas import Input, Output
 
 Status = Literal["valid", "revoked", "expired"]
+
+Number = Annotated[
+    str,
+    Path(
+        min_length=17,
+        max_length=17,
+        pattern=r"^[Ll][Cc]-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}-[2-9A-Za-z]{4}$",
+        description="The number printed on the certificate (LC-XXXX-XXXX-XXXX).",
+    ),
+]
 
 
 class VerificationOut(Output):
@@ -38,6 +49,7 @@ class CertificateOut(Output):
     course_duration_hours: Decimal | None
     verification_url: str | None = Field(description="The public page that verifies it.")
     linkedin_url: str = Field(description='LinkedIn\'s "Add to profile" link, filled in.')
+    credential_url: str = Field(description="Its Open Badges 3.0 credential (a VC-JWT).")
 
 
 class RevocationIn(Input):

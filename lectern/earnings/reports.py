@@ -8,9 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.money import unit_of
@@ -114,7 +114,7 @@ async def instructor_sales(
         .where(InstructorEarning.instructor_id == instructor.id)
         .order_by(Order.paid_at.desc(), InstructorEarning.id.desc())
     )
-    return await paginate_rows(session, cast("Select[Any]", statement), params)
+    return await paginate_rows(session, statement, params)
 
 
 MONEY = ("gross", "discounts", "tax", "collected", "refunds", "instructors", "platform")

@@ -17,8 +17,12 @@ from lectern.kit.storage import storage
 def html_to_pdf(html: str) -> bytes:
     # Imported here: WeasyPrint loads Pango when imported, which only documents need.
     from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
-    return bytes(HTML(string=html).write_pdf())
+    # Only data: URLs: documents embed their images, and a template an admin wrote cannot
+    # make the server fetch an address.
+    inline_only = URLFetcher(allowed_protocols={"data"})
+    return bytes(HTML(string=html, url_fetcher=inline_only).write_pdf())
 
 
 async def read(key: str) -> bytes:

@@ -20,6 +20,10 @@ Page = Literal[
     "assignment",
     "sandbox_payment",
     "certificate",
+    "discussion",
+    "credential",
+    "credential_issuer",
+    "credential_status",
 ]
 
 PATHS: dict[Page, str] = {
@@ -31,6 +35,11 @@ PATHS: dict[Page, str] = {
     "sandbox_payment": "/payments/sandbox/{order}",
     # The public verification of a certificate (the API's answer until a page shows it).
     "certificate": "/api/v1/certificates/{number}",
+    "discussion": "/discussions/{discussion}",
+    # Open Badges: a certificate's credential, the issuer's profile, a status list.
+    "credential": "/api/v1/certificates/{number}/credential",
+    "credential_issuer": "/api/v1/credentials/issuer",
+    "credential_status": "/api/v1/credentials/status/{list}",
 }
 
 

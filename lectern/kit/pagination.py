@@ -20,7 +20,7 @@ async def paginate(
 
 
 async def paginate_rows(
-    session: AsyncSession, statement: Select[Any], params: PageParams
+    session: AsyncSession, statement: Select[*tuple[Any, ...]], params: PageParams
 ) -> tuple[list[Any], PageMeta]:
     """The page's rows (whole rows, for statements of several columns) and its metadata."""
     meta = await _meta(session, statement, params)
@@ -28,7 +28,9 @@ async def paginate_rows(
     return list(rows), meta
 
 
-async def _meta(session: AsyncSession, statement: Select[Any], params: PageParams) -> PageMeta:
+async def _meta(
+    session: AsyncSession, statement: Select[*tuple[Any, ...]], params: PageParams
+) -> PageMeta:
     total = await session.scalar(
         select(func.count()).select_from(statement.order_by(None).subquery())
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Date, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lectern.kit.types import ExactDecimal, JSONType
+from lectern.kit.types import ExactDecimal, JSONType, UTCDateTime
 from lectern.models.base import (
     Base,
     IdMixin,
@@ -96,3 +96,17 @@ class Certificate(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
     template: Mapped[CertificateTemplate | None] = relationship(lazy="raise")
+
+
+class CredentialKey(IdMixin, TimestampMixin, Base):
+    """A key that signs the platform's Open Badges credentials. The newest one not retired
+    signs; every key stays published, so credentials signed before a rotation still verify.
+    The private half is sealed (lectern.kit.sealing), never stored in clear."""
+
+    __tablename__ = "credential_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), unique=True)
+    algorithm: Mapped[str] = mapped_column(String(16))
+    public_jwk: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    private_key_sealed: Mapped[str] = mapped_column(Text)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

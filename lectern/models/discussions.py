@@ -151,3 +151,21 @@ class DiscussionFollower(IdMixin, TimestampMixin, Base):
 
     discussion_id: Mapped[int] = fk("discussions.id", ondelete="CASCADE", index=False)
     user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+
+
+class DiscussionReport(IdMixin, TimestampMixin, Base):
+    """A user's report of a thread or a reply (polymorphic like upvotes), once per user;
+    distinct reporters past a threshold flag the post until a moderator decides."""
+
+    __tablename__ = "discussion_reports"
+    __table_args__ = (
+        UniqueConstraint("user_id", "reportable_id", "reportable_type"),
+        Index(None, "reportable_type", "reportable_id"),
+    )
+
+    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE", index=False)
+    # "discussion" or "discussion_reply".
+    reportable_type: Mapped[str] = mapped_column(String(50))
+    reportable_id: Mapped[int] = mapped_column(BigId)
+    reason: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str | None] = mapped_column(Text)

@@ -112,6 +112,10 @@ class ReviewReport(IdMixin, TimestampMixin, Base):
     """A user's report of an abusive or off-topic review, for the moderators."""
 
     __tablename__ = "review_reports"
+    # One report per user and review: distinct reporters are what flag a review.
+    __table_args__ = (
+        Index("uq_review_reports_review_id_user_id", "review_id", "user_id", unique=True),
+    )
 
     review_id: Mapped[int] = fk("reviews.id", ondelete="CASCADE")
     user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")

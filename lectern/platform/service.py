@@ -123,6 +123,23 @@ DEFAULTS: tuple[Default, ...] = (
     Default("payments.manual_instructions", "Transfer the total to our bank account, "
             "quoting the order number.", SettingType.STRING, SettingGroup.PAYMENT,
             "What a buyer paying by bank transfer (the manual gateway) is told to do."),
+    Default("reviews.min_progress_percent", 20, SettingType.INTEGER, SettingGroup.GENERAL,
+            "How much of a course (percent of its lessons done) a learner must have taken "
+            "before they may review it.", is_public=True, check=_between(0, 100)),
+    Default("reviews.auto_approve", True, SettingType.BOOLEAN, SettingGroup.GENERAL,
+            "Whether a review shows at once (true) or waits for an admin to approve it."),
+    Default("reviews.report_threshold", 3, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Reports from distinct users that flag a review, hiding it until an admin "
+            "decides.", check=_between(1, 1000)),
+    Default("reviews.prompt_at_percent", 50, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Share of a course (percent of its lessons) at which a learner is asked for a "
+            "review.", check=_between(1, 100)),
+    Default("discussions.report_threshold", 3, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Reports from distinct users that flag a thread or a reply, hiding it until a "
+            "moderator decides.", check=_between(1, 1000)),
+    Default("discussions.new_account_days", 3, SettingType.INTEGER, SettingGroup.GENERAL,
+            "For how many days a new account's posts with links are held for moderation.",
+            check=_between(0, 365)),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),

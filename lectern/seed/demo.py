@@ -47,7 +47,7 @@ from lectern.models import (
 )
 from lectern.platform import service as settings_service
 from lectern.security.passwords import hash_now
-from lectern.seed import demo_assessments, demo_certificates, demo_commerce
+from lectern.seed import demo_assessments, demo_certificates, demo_commerce, demo_community
 from lectern.seed import demo_content as content
 from lectern.seed.demo_assessments import ASSESSMENTS
 
@@ -388,6 +388,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("quiz attempts and graded projects", demo_assessments.coursework),
     ("carts and orders", demo_commerce.carts_and_orders),
     ("certificates", demo_certificates.certificates),
+    ("questions, answers and review replies", demo_community.community),
     ("statistics", DemoSeeder.statistics),
 ]
 

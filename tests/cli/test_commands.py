@@ -151,11 +151,12 @@ def test_seed_needs_demo_and_a_migrated_database(empty_db: URL) -> None:
     assert "Nothing to add" in second.output
 
 
-async def execute(url: URL, statement: str) -> None:
+async def execute(url: URL, statement: str) -> list[tuple[object, ...]]:
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(sqlalchemy.text(statement))
+            result = await conn.execute(sqlalchemy.text(statement))
+            return [tuple(row) for row in result] if result.returns_rows else []
     finally:
         await engine.dispose()
 
@@ -173,6 +174,18 @@ def test_the_money_audit_passes_the_demo_school_and_names_what_breaks(empty_db: 
     assert broken.exit_code == 1
     assert "coupon WELCOME10: used_count is 2, it has 1 uses" in broken.output
     assert "coupon SCHOLARSHIP: used_count is 2, it has 1 uses" in broken.output
+
+
+def test_rotating_the_credential_key_retires_the_current_one(empty_db: URL) -> None:
+    migrate.upgrade(empty_db)
+
+    first = lectern(empty_db, "credentials", "rotate-key")
+    second = lectern(empty_db, "credentials", "rotate-key")
+
+    assert first.exit_code == 0, first.output
+    assert "signed with key" in second.output
+    kept = asyncio.run(execute(empty_db, "SELECT count(*), count(retired_at) FROM credential_keys"))
+    assert kept == [(2, 1)]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,1 @@
+"""Course reviews: ratings, helpful votes, reports, moderation and the instructor's answer."""

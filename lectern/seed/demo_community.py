@@ -1,0 +1,75 @@
+"""The demo school's community: on a paid course with reviews, a learner's question that its
+instructor answered and the learner marked best, a discussion another learner upvoted, and
+the instructor's answer to the course's most helpful review; each made through the
+discussion and review services themselves."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lectern.discussions import engagement, replies, threads
+from lectern.discussions.schemas import ReplyIn, ThreadIn
+from lectern.discussions.views import THREAD
+from lectern.learning.access import LIVE_STATUSES
+from lectern.models import Discussion, Enrollment, Review, ReviewStatus, User
+from lectern.reviews import feedback
+from lectern.seed.seeder import DemoSeeder
+
+QUESTION = ThreadIn(
+    title="Why does my endpoint answer 422 when the body looks right?",
+    content='I post `{"price": "12"}` to the route from the lesson on request bodies and '
+    "get a 422. The field is declared as `price: float`. What am I missing?",
+)
+ANSWER = (
+    "The 422 is FastAPI telling you the body did not validate; its `detail` names the field. "
+    "Here the model is probably strict, or the field has another name. Compare:\n\n"
+    "```python\nclass Item(BaseModel):\n    price: float\n```\n\n"
+    'and send `{"price": 12}`. Reading the `detail` list first saves a lot of guessing.'
+)
+DISCUSSION = ThreadIn(
+    title="Share the first API you built!",
+    content="Post what you built after the first section. Mine is a tiny to-do list API.",
+    type="discussion",
+)
+
+
+async def community(seeder: DemoSeeder) -> None:
+    session = seeder.session
+    course = seeder.course_rows[1]  # a paid course with learners and reviews
+    if await session.scalar(select(Discussion.id).where(Discussion.course_id == course.id)):
+        return
+    learners = list(
+        await session.scalars(
+            select(User)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .where(Enrollment.course_id == course.id, Enrollment.status.in_(LIVE_STATUSES))
+            .order_by(User.id)
+            .limit(2)
+        )
+    )
+    teacher = await session.get_one(User, course.instructor_id)
+    asker, other = learners[0], learners[-1]
+
+    question, _ = await threads.start(session, asker, course.uuid, QUESTION)
+    answer, _ = await replies.post(session, teacher, question.uuid, ReplyIn(content=ANSWER))
+    await replies.post(
+        session,
+        asker,
+        question.uuid,
+        ReplyIn(content="That makes sense, thank you!", parent_id=answer.id),
+    )
+    await replies.choose_best(session, asker, question.uuid, answer.id)
+    chat, _ = await threads.start(session, other, course.uuid, DISCUSSION)
+    if other.id != asker.id:
+        await engagement.upvote(session, asker, THREAD, chat.uuid)
+    seeder.added["discussions"] = 2
+
+    review = await session.scalar(
+        select(Review)
+        .where(Review.course_id == course.id, Review.status == ReviewStatus.APPROVED)
+        .order_by(Review.rating.desc(), Review.id)
+    )
+    if review is not None:
+        await feedback.respond(
+            session, teacher, course, review.id, "Thank you! The next section goes further."
+        )
