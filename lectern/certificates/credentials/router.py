@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from lectern.certificates.credentials import badge, keys, status_list
@@ -65,9 +65,8 @@ async def certificate_credential(session: SessionDep, request: Request, number: 
     summary="The issuer's Open Badges profile",
     description="The `Profile` every credential names as its issuer (its `id` is this address).",
 )
-async def issuer_profile(session: SessionDep) -> JSONResponse:
-    profile = {"@context": badge.CONTEXT, **await badge.issuer(session)}
-    return JSONResponse(profile, media_type="application/ld+json")
+async def issuer_profile(session: SessionDep) -> dict[str, Any]:
+    return {"@context": badge.CONTEXT, **await badge.issuer(session)}
 
 
 @router.get(
@@ -76,8 +75,8 @@ async def issuer_profile(session: SessionDep) -> JSONResponse:
     description="Every key, the retired ones too: a credential signed before a rotation "
     "still verifies.",
 )
-async def credential_keys(session: SessionDep) -> JSONResponse:
-    return JSONResponse(await keys.key_set(session), media_type="application/jwk-set+json")
+async def credential_keys(session: SessionDep) -> dict[str, Any]:
+    return await keys.key_set(session)
 
 
 @router.get(
