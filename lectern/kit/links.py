@@ -33,8 +33,8 @@ PATHS: dict[Page, str] = {
     "quiz": "/learn/{course}/quizzes/{quiz}",
     "assignment": "/learn/{course}/assignments/{assignment}",
     "sandbox_payment": "/payments/sandbox/{order}",
-    # The public verification of a certificate (the API's answer until a page shows it).
-    "certificate": "/api/v1/certificates/{number}",
+    # The public verification page of a certificate (its QR code opens it).
+    "certificate": "/certificates/{number}",
     "discussion": "/discussions/{discussion}",
     # Open Badges: a certificate's credential, the issuer's profile, a status list.
     "credential": "/api/v1/certificates/{number}/credential",
