@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lectern.certificates import pages, router, tasks
+from lectern.certificates import pages, router, tasks, templates_router
 from lectern.certificates.credentials import router as credentials
 from lectern.certificates.service import issue_on_completion
 from lectern.certificates.staff import revoke_refunded
@@ -12,7 +12,13 @@ from lectern.registry import Domain
 
 domain = Domain(
     "certificates",
-    routers=[router.router, credentials.router, router.studio_router, router.admin_router],
+    routers=[
+        router.router,
+        credentials.router,
+        router.studio_router,
+        router.admin_router,
+        templates_router.router,
+    ],
     pages=[pages.router],
     tasks=[tasks.render_certificate],
     subscribers=[(CourseCompleted, issue_on_completion), (OrderRefunded, revoke_refunded)],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import Path
 from pydantic import Field
 
-from lectern.kit.schemas import Input, Output
+from lectern.kit.schemas import Input, Output, Patch
 
 Status = Literal["valid", "revoked", "expired"]
 
@@ -54,3 +54,71 @@ class CertificateOut(Output):
 
 class RevocationIn(Input):
     reason: str = Field(min_length=1, max_length=1000)
+
+
+Orientation = Literal["landscape", "portrait"]
+PageSize = Literal["A4", "Letter"]
+Colour = Annotated[
+    str,
+    Field(
+        pattern=r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-z]{3,20})$",
+        description="A CSS colour: #rgb, #rrggbb or a name.",
+    ),
+]
+TemplateHtml = Annotated[
+    str,
+    Field(
+        max_length=100_000,
+        description="Jinja2, rendered in a sandbox with these values: student_name, "
+        "course_title, instructor_name, instructor_names, completion_date, issue_date, "
+        "expiry_date, hours, score, grade, certificate_number, verification_url, qr_image "
+        "(a data: URL for an img), site_name.",
+    ),
+]
+TemplateCss = Annotated[str, Field(max_length=50_000, description="CSS (Jinja2 like the HTML).")]
+
+
+class TemplateIn(Input):
+    name: Annotated[str, Field(min_length=1, max_length=255)]
+    description: Annotated[str, Field(max_length=2000)] | None = None
+    orientation: Orientation = "landscape"
+    size: PageSize = "A4"
+    background_color: Colour | None = None
+    background_media: UUID | None = Field(
+        None, description="An image of the media library drawn behind the page."
+    )
+    html_content: TemplateHtml
+    styles: TemplateCss | None = None
+    is_default: bool = False
+    is_active: bool = True
+
+
+class TemplatePatch(Patch):
+    not_null = ("name", "orientation", "size", "html_content", "is_default", "is_active")
+
+    name: Annotated[str, Field(min_length=1, max_length=255)] | None = None
+    description: Annotated[str, Field(max_length=2000)] | None = None
+    orientation: Orientation | None = None
+    size: PageSize | None = None
+    background_color: Colour | None = None
+    background_media: UUID | None = None
+    html_content: TemplateHtml | None = None
+    styles: TemplateCss | None = None
+    is_default: bool | None = None
+    is_active: bool | None = None
+
+
+class TemplateOut(Output):
+    id: int
+    name: str
+    description: str | None
+    orientation: Orientation
+    size: PageSize
+    background_color: str | None
+    has_background_image: bool
+    html_content: str | None
+    styles: str | None
+    is_default: bool
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime

@@ -9,6 +9,7 @@ same later whatever changes.
 
 from __future__ import annotations
 
+import calendar
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -20,9 +21,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events, jobs
+from lectern.certificates import designs
 from lectern.certificates.events import CertificateIssued
 from lectern.certificates.tasks import render_certificate
 from lectern.errors import NotFound
+from lectern.gradebook.service import student_result
 from lectern.kit.links import app_link
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -51,6 +54,7 @@ async def issue_on_completion(session: AsyncSession, event: CourseCompleted) -> 
     today = utcnow().date()
     completed = enrollment.completed_at.date() if enrollment and enrollment.completed_at else today
     number = new_number()
+    result = await student_result(session, course, learner.id)
     values = {
         "uuid": uuid.uuid4(),
         "certificate_number": number,
@@ -64,6 +68,10 @@ async def issue_on_completion(session: AsyncSession, event: CourseCompleted) -> 
         "issue_date": today,
         "verification_url": app_link("certificate", number=number),
         "course_duration_hours": (Decimal(course.duration_minutes) / 60).quantize(Decimal("0.01")),
+        "expiry_date": expiry_of(today, course.certificate_valid_months),
+        "final_score": result.percentage,
+        "grade": letter_grade(result.percentage),
+        "template_id": await designs.default_template_id(session),
         "is_valid": True,
         "created_at": utcnow(),
         "updated_at": utcnow(),
@@ -75,6 +83,27 @@ async def issue_on_completion(session: AsyncSession, event: CourseCompleted) -> 
         assert issued is not None
         jobs.after_commit(session, render_certificate, certificate_id=issued)
         await events.publish(session, CertificateIssued(issued, learner.id, course.id))
+
+
+# The letter a final score (percent) earns: the first whose floor it reaches.
+GRADES = ((Decimal(90), "A"), (Decimal(80), "B"), (Decimal(70), "C"), (Decimal(60), "D"))
+
+
+def letter_grade(percentage: Decimal | None) -> str | None:
+    """The course's graded items as a letter (None when it has none graded)."""
+    if percentage is None:
+        return None
+    return next((letter for floor, letter in GRADES if percentage >= floor), "F")
+
+
+def expiry_of(issued: date, months: int | None) -> date | None:
+    """The day a certificate issued on ``issued`` stops being valid (the same day of the
+    month ``months`` later, or the month's last day)."""
+    if months is None:
+        return None
+    month_index = issued.month - 1 + months
+    year, month = issued.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(issued.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

@@ -71,6 +71,7 @@ CONTENT_FIELDS = frozenset(
         "captions",
         "drip_content",
         "has_certificate",
+        "certificate_valid_months",
         "allow_qa",
         "allow_reviews",
         "allow_discussions",
@@ -121,6 +122,9 @@ class _CourseFields(Patch):
 
     access_days: Annotated[int, Field(ge=1, le=36_500)] | None = Field(
         None, description="Required when access_type is limited, and only then."
+    )
+    certificate_valid_months: Annotated[int, Field(ge=1, le=600)] | None = Field(
+        None, description="How long its certificates stay valid; null: for good."
     )
 
     meta_title: Title | None = None
@@ -255,6 +259,7 @@ class CourseOut(Output):
     is_new: bool
     drip_content: bool
     has_certificate: bool
+    certificate_valid_months: int | None
     allow_qa: bool
     allow_reviews: bool
     allow_discussions: bool

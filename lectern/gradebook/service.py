@@ -256,3 +256,26 @@ async def gradebook(session: AsyncSession, course: Course, params: PageParams | 
         session, [c.id for c in columns if c.kind is Kind.ASSIGNMENT], user_ids
     )
     return Gradebook(columns, _pivot(students, columns, quiz, work), meta)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A student's overall result in a course (see the module's docstring)."""
+
+    percentage: Decimal | None
+    passed: bool | None
+    graded_items: int
+
+
+async def student_result(session: AsyncSession, course: Course, user_id: int) -> Result:
+    """The overall result of one student (four statements)."""
+    students = list(await session.execute(_students(course).where(User.id == user_id)))
+    columns = await _columns(session, course)
+    if not students or not columns:
+        return Result(None, None, len(columns))
+    quiz = await _quiz_results(session, [c.id for c in columns if c.kind is Kind.QUIZ], [user_id])
+    work = await _assignment_results(
+        session, [c.id for c in columns if c.kind is Kind.ASSIGNMENT], [user_id]
+    )
+    [row] = _pivot(students, columns, quiz, work)
+    return Result(row.percentage, row.passed, len(columns))

@@ -147,6 +147,8 @@ class Course(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     is_new: Mapped[bool] = flag(False)
     drip_content: Mapped[bool] = flag(False)
     has_certificate: Mapped[bool] = flag(True)
+    # Months its certificates stay valid (their expiry_date); NULL: they never expire.
+    certificate_valid_months: Mapped[int | None] = mapped_column(Integer)
     allow_qa: Mapped[bool] = flag(True)
     allow_reviews: Mapped[bool] = flag(True)
     allow_discussions: Mapped[bool] = flag(True)
