@@ -56,6 +56,16 @@ def visible(participant: Participant, status: str, author_id: int) -> bool:
     return status != "flagged" or participant.is_staff or author_id == participant.user.id
 
 
+def require_open_for(participant: Participant, thread_type: str) -> None:
+    """403 when the course has turned off what is posted: questions (``allow_qa``) or
+    discussions (``allow_discussions``). Staff announcements are always open."""
+    course = participant.course
+    if thread_type == "question" and not course.allow_qa:
+        raise Forbidden("this course takes no questions", code="qa_closed")
+    if thread_type == "discussion" and not course.allow_discussions:
+        raise Forbidden("this course has its discussions turned off", code="discussions_closed")
+
+
 def require_staff(participant: Participant) -> None:
     if not participant.is_staff:
         raise Forbidden("only the course's instructors moderate its discussions", code="not_staff")

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events, jobs
 from lectern.discussions import mentions, spam
-from lectern.discussions.access import Participant, in_thread, require_staff
+from lectern.discussions.access import Participant, in_thread, require_open_for, require_staff
 from lectern.discussions.events import BestAnswerChosen, ReplyPosted
 from lectern.discussions.reports import settle
 from lectern.discussions.schemas import ReplyIn, ReplyOut
@@ -98,6 +98,7 @@ async def post(
 ) -> tuple[ReplyOut, bool]:
     """A reply, and whether the spam rules held it."""
     participant, discussion = await in_thread(session, user, discussion_uuid)
+    require_open_for(participant, discussion.type.value)
     if discussion.status is DiscussionStatus.CLOSED:
         raise Conflict("this thread is closed", code="thread_closed")
     if body.parent_id is not None:

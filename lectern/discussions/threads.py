@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern import events
 from lectern.courses.policy import editable_by
 from lectern.discussions import mentions, spam
-from lectern.discussions.access import in_course, in_thread, require_staff
+from lectern.discussions.access import in_course, in_thread, require_open_for, require_staff
 from lectern.discussions.events import QuestionAsked
 from lectern.discussions.reports import settle
 from lectern.discussions.schemas import Filter, Sort, ThreadIn, ThreadOut, ThreadPatch, ThreadState
@@ -73,6 +73,7 @@ async def start(
 ) -> tuple[ThreadOut, bool]:
     """A new thread, and whether the spam rules held it."""
     participant = await in_course(session, user, course_uuid)
+    require_open_for(participant, body.type)
     if body.type == "announcement":
         require_staff(participant)
     lesson_id = None

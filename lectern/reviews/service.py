@@ -84,6 +84,8 @@ async def public(session: AsyncSession, review: Review, **extra: Any) -> CourseR
 
 async def _reviewable(session: AsyncSession, user: User, course_uuid: uuid.UUID) -> Any:
     course, access = await learner_course(session, user, course_uuid)
+    if not course.allow_reviews:
+        raise Forbidden("this course takes no reviews", code="reviews_closed")
     if access.standing is Standing.STAFF:
         raise Forbidden("the course's own staff may not review it", code="course_staff")
     access.require()

@@ -233,3 +233,22 @@ async def test_the_unanswered_queue_spans_the_instructors_courses(
 
     assert [item["uuid"] for item in queue.json()["items"]] == [waiting]
     assert outsider.json()["items"] == []
+
+
+async def test_a_course_that_turned_off_questions_or_discussions_refuses_them(
+    client: httpx.AsyncClient, db: AsyncSession, school: School
+) -> None:
+    question = (await ask(client, school, school.ada)).json()["uuid"]
+    school.course.allow_qa = False
+    school.course.allow_discussions = False
+    await db.flush()
+
+    asked = await ask(client, school, school.alan, content="Another")
+    talk = await ask(client, school, school.alan, content="Chat", type="discussion")
+    answered = await reply(client, question, school.alan)
+    announced = await ask(client, school, school.teacher, content="News", type="announcement")
+
+    assert (asked.status_code, code(asked)) == (403, "qa_closed")
+    assert (talk.status_code, code(talk)) == (403, "discussions_closed")
+    assert (answered.status_code, code(answered)) == (403, "qa_closed")
+    assert announced.status_code == 201

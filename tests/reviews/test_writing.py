@@ -262,3 +262,14 @@ async def test_reviews_of_an_unknown_course_are_404(client: httpx.AsyncClient) -
     answer = await client.get("/api/v1/courses/00000000-0000-0000-0000-000000000000/reviews")
 
     assert answer.status_code == 404
+
+
+async def test_a_course_that_takes_no_reviews_refuses_one(
+    client: httpx.AsyncClient, db: AsyncSession, course: Course
+) -> None:
+    course.allow_reviews = False
+    learner, _ = await learner_at(db, course)
+
+    answer = await post_review(client, learner, course)
+
+    assert (answer.status_code, code(answer)) == (403, "reviews_closed")
