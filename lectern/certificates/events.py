@@ -14,3 +14,13 @@ class CertificateIssued(Event):
     certificate_id: int
     user_id: int
     course_id: int
+
+
+@dataclass(frozen=True)
+class CertificateReissued(Event):
+    """A certificate got a new number and the holder's current name (its old number is
+    revoked): notifications tell the holder."""
+
+    certificate_id: int
+    user_id: int
+    course_id: int

@@ -9,7 +9,13 @@ from fastapi import Depends, Query, Request
 from fastapi.responses import Response
 
 from lectern.certificates import documents, service, staff
-from lectern.certificates.schemas import CertificateOut, Number, RevocationIn, VerificationOut
+from lectern.certificates.schemas import (
+    CertificateOut,
+    Number,
+    ReissueIn,
+    RevocationIn,
+    VerificationOut,
+)
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.client import Client
@@ -96,9 +102,10 @@ async def verify(session: SessionDep, request: Request, number: Number) -> Verif
     found = await service.verify(session, number)
     certificate = found.certificate
     return VerificationOut(
-        certificate_number=certificate.certificate_number,
+        certificate_number=found.number,
         status=found.status,
-        holder_name=certificate.student_name,
+        reissued=found.reissued,
+        holder_name=found.holder_name,
         course_uuid=found.course_uuid,
         course_title=certificate.course_title,
         issue_date=certificate.issue_date,
@@ -161,6 +168,28 @@ async def revoke(
     body: RevocationIn,
 ) -> CertificateOut:
     certificate = await staff.revoke(
+        session, admin, Client.of(request), certificate_uuid, body.reason
+    )
+    return _mine(certificate, await _issuer(session))
+
+
+@admin_router.post(
+    "/{certificate_uuid}/reissue",
+    response_model=CertificateOut,
+    summary="Reissue a certificate",
+    description="A new number and uuid, the holder's name, the course's title and its "
+    "instructor as they are now, valid again (a revoked one too); the old number verifies "
+    "as revoked (`reissued`), and so do the credentials made under it. Logged.",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def reissue(
+    session: SessionDep,
+    request: Request,
+    admin: CurrentAdmin,
+    certificate_uuid: uuid.UUID,
+    body: ReissueIn,
+) -> CertificateOut:
+    certificate = await staff.reissue(
         session, admin, Client.of(request), certificate_uuid, body.reason
     )
     return _mine(certificate, await _issuer(session))

@@ -30,6 +30,9 @@ class VerificationOut(Output):
 
     certificate_number: str
     status: Status
+    reissued: bool = Field(
+        description="True when this number was replaced by a reissue (it is revoked)."
+    )
     holder_name: str
     course_uuid: UUID
     course_title: str
@@ -54,6 +57,10 @@ class CertificateOut(Output):
 
 class RevocationIn(Input):
     reason: str = Field(min_length=1, max_length=1000)
+
+
+class ReissueIn(Input):
+    reason: str = Field(min_length=1, max_length=500)
 
 
 Orientation = Literal["landscape", "portrait"]

@@ -32,7 +32,7 @@ from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import insert_ignore
 from lectern.kit.types import utcnow
 from lectern.learning.events import CourseCompleted
-from lectern.models import Certificate, Course, Enrollment, User
+from lectern.models import Certificate, CertificateReissue, Course, Enrollment, User
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
 LINKEDIN_ADD = "https://www.linkedin.com/profile/add"
@@ -111,6 +111,10 @@ class Verified:
     certificate: Certificate
     course_uuid: uuid.UUID
     status: str  # valid, revoked, expired
+    number: str
+    holder_name: str
+    # The number asked about was the certificate's before it was reissued.
+    reissued: bool = False
 
 
 def _status(certificate: Certificate, today: date) -> str:
@@ -122,17 +126,32 @@ def _status(certificate: Certificate, today: date) -> str:
 
 
 async def verify(session: AsyncSession, number: str) -> Verified:
-    """The certificate of ``number``, as anyone may check it (404 for a number not issued)."""
+    """The certificate of ``number``, as anyone may check it (404 for a number not issued);
+    a number replaced by a reissue is revoked."""
+    number = number.upper()
     row = (
         await session.execute(
             select(Certificate, Course.uuid)
             .join(Course, Course.id == Certificate.course_id)
-            .where(Certificate.certificate_number == number.upper())
+            .where(Certificate.certificate_number == number)
         )
     ).first()
-    if row is None:
+    if row is not None:
+        certificate, course_uuid = row
+        status = _status(certificate, utcnow().date())
+        return Verified(certificate, course_uuid, status, number, certificate.student_name)
+    replaced = (
+        await session.execute(
+            select(Certificate, Course.uuid, CertificateReissue.old_student_name)
+            .join(Course, Course.id == Certificate.course_id)
+            .join(CertificateReissue, CertificateReissue.certificate_id == Certificate.id)
+            .where(CertificateReissue.old_number == number)
+        )
+    ).first()
+    if replaced is None:
         raise NotFound("no certificate has this number", code="certificate_not_found")
-    return Verified(row[0], row[1], _status(row[0], utcnow().date()))
+    certificate, course_uuid, old_name = replaced
+    return Verified(certificate, course_uuid, "revoked", number, old_name, reissued=True)
 
 
 async def mine(

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.certificates import reissue as reissues
 from lectern.commerce.events import OrderRefunded
 from lectern.courses.policy import Access, course_for
 from lectern.errors import Conflict, NotFound
@@ -75,6 +76,31 @@ async def revoke(
         client=client,
     )
     await session.flush()
+    return certificate
+
+
+async def reissue(
+    session: AsyncSession, admin: User, client: Client, certificate_uuid: uuid.UUID, reason: str
+) -> Certificate:
+    certificate = await session.scalar(
+        select(Certificate).where(
+            Certificate.uuid == certificate_uuid, Certificate.deleted_at.is_(None)
+        )
+    )
+    if certificate is None:
+        raise NotFound("no such certificate")
+    old_number = certificate.certificate_number
+    await reissues.reissue(session, certificate, reason)
+    log_activity(
+        session,
+        log_name=ADMIN,
+        event="certificate.reissued",
+        description=f"Reissued certificate {old_number} as {certificate.certificate_number}",
+        causer=admin,
+        subject=certificate,
+        properties={"reason": reason, "old_number": old_number},
+        client=client,
+    )
     return certificate
 
 

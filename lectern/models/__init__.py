@@ -33,6 +33,7 @@ from lectern.models.catalog import (
 )
 from lectern.models.certificates import (
     Certificate,
+    CertificateReissue,
     CertificateTemplate,
     CertificateTemplateOrientation,
     CertificateTemplateSize,
@@ -216,6 +217,7 @@ __all__ = [
     "CartItem",
     "Category",
     "Certificate",
+    "CertificateReissue",
     "CertificateTemplate",
     "CertificateTemplateOrientation",
     "CertificateTemplateSize",

@@ -110,3 +110,16 @@ class CredentialKey(IdMixin, TimestampMixin, Base):
     public_jwk: Mapped[dict[str, Any]] = mapped_column(JSONType)
     private_key_sealed: Mapped[str] = mapped_column(Text)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CertificateReissue(IdMixin, TimestampMixin, Base):
+    """A number a certificate had before it was reissued (a name corrected, an admin's
+    reissue): it verifies as revoked, and the credentials made under it show revoked too.
+    The row's id is the status-list bit of the credential of the issue that replaced it."""
+
+    __tablename__ = "certificate_reissues"
+
+    certificate_id: Mapped[int] = fk("certificates.id", ondelete="CASCADE")
+    old_number: Mapped[str] = mapped_column(String(64), unique=True)
+    old_student_name: Mapped[str] = mapped_column(String(255))
+    reason: Mapped[str] = mapped_column(String(500))

@@ -10,11 +10,13 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import events
 from lectern.errors import LecternError
 from lectern.kit.sql import dialect_insert
 from lectern.kit.types import utcnow
 from lectern.models import NotificationPreference, User, UserProfile, UserRole, UserStatus
 from lectern.security.passwords import check_strength, hash_password
+from lectern.users.events import NameChanged
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,49}$")
 # What a user may change on their own account (never role, status or e-mail).
@@ -140,9 +142,12 @@ async def update_account(session: AsyncSession, user: User, changes: dict[str, A
     refused = sorted(changes.keys() - ACCOUNT_FIELDS)
     if refused:
         raise InvalidUserError(f"{', '.join(refused)} cannot be changed here")
+    old_name = user.name
     for field, value in changes.items():
         setattr(user, field, value)
     await session.flush()
+    if user.name != old_name:
+        await events.publish(session, NameChanged(user.id, old_name, user.name))
     return user
 
 

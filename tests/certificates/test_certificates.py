@@ -110,6 +110,7 @@ async def test_anyone_verifies_a_certificate_and_sees_nothing_else_personal(
     assert valid.json() == {
         "certificate_number": number,
         "status": "valid",
+        "reissued": False,
         "holder_name": "Ada Lovelace",
         "course_uuid": str(course.uuid),
         "course_title": "Compilers",

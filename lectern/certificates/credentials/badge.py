@@ -56,7 +56,11 @@ def _iso(moment: datetime) -> str:
 
 
 def credential(
-    certificate: Certificate, course: Course, learner_uuid: uuid.UUID, profile: dict[str, Any]
+    certificate: Certificate,
+    course: Course,
+    learner_uuid: uuid.UUID,
+    reissue_id: int | None,
+    profile: dict[str, Any],
 ) -> dict[str, Any]:
     valid_from = _instant(certificate.issue_date, certificate.created_at)
     subject_id = f"urn:uuid:{uuid.uuid5(LEARNERS, str(learner_uuid))}"
@@ -82,7 +86,7 @@ def credential(
                 "criteria": {"narrative": narrative},
             },
         },
-        "credentialStatus": status_list.entry(certificate.id),
+        "credentialStatus": status_list.entry(certificate.id, reissue_id),
     }
     if certificate.expiry_date is not None:
         body["validUntil"] = _iso(_instant(certificate.expiry_date))

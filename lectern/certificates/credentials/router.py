@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import Path, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lectern.certificates.credentials import badge, keys, status_list
 from lectern.certificates.schemas import Number
@@ -15,7 +15,7 @@ from lectern.db import SessionDep
 from lectern.errors import NotFound, problem_responses
 from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
-from lectern.models import Certificate, Course, User
+from lectern.models import Certificate, CertificateReissue, Course, User
 
 router = ApiRouter(prefix="", tags=["credentials"])
 
@@ -45,9 +45,14 @@ def _jwt(token: str, *, cache: str) -> Response:
 )
 async def certificate_credential(session: SessionDep, request: Request, number: Number) -> Response:
     await limit(request, "certificate", "certificate_rate")
+    latest_reissue = (
+        select(func.max(CertificateReissue.id))
+        .where(CertificateReissue.certificate_id == Certificate.id)
+        .scalar_subquery()
+    )
     row = (
         await session.execute(
-            select(Certificate, Course, User.uuid)
+            select(Certificate, Course, User.uuid, latest_reissue)
             .join(Course, Course.id == Certificate.course_id)
             .join(User, User.id == Certificate.user_id)
             .where(Certificate.certificate_number == number.upper())
@@ -55,8 +60,9 @@ async def certificate_credential(session: SessionDep, request: Request, number: 
     ).first()
     if row is None:
         raise NotFound("no certificate has this number", code="certificate_not_found")
-    certificate, course, learner = row
-    body = badge.credential(certificate, course, learner, await badge.issuer(session))
+    certificate, course, learner, reissue_id = row
+    profile = await badge.issuer(session)
+    body = badge.credential(certificate, course, learner, reissue_id, profile)
     return _jwt(await badge.sign(session, body), cache="no-store")
 
 
@@ -89,8 +95,7 @@ async def credential_keys(session: SessionDep) -> dict[str, Any]:
     responses={**JWT_ANSWER, **problem_responses(404, 422)},
 )
 async def status(session: SessionDep, list_number: ListNumber) -> Response:
-    highest = await session.scalar(select(Certificate.id).order_by(Certificate.id.desc()).limit(1))
-    if highest is None or list_number > status_list.place(highest)[0]:
+    if not await status_list.exists_list(session, list_number):
         raise NotFound("no such status list")
     revoked = await status_list.revoked_in(session, list_number)
     body = status_list.status_list_credential(list_number, revoked, await badge.issuer(session))
