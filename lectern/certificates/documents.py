@@ -67,6 +67,17 @@ async def certificate_pdf(session: AsyncSession, certificate: Certificate) -> by
     return await documents.render_once(session, certificate, "pdf_path", key, html)
 
 
+async def certificate_png(session: AsyncSession, certificate: Certificate) -> bytes:
+    """The certificate's PNG preview: its PDF's page, drawn once and kept."""
+    if certificate.image_path:
+        return await documents.read(certificate.image_path)
+    pdf = await certificate_pdf(session, certificate)
+    key = f"certificates/{certificate.certificate_number}.png"
+    return await documents.keep_once(
+        session, certificate, "image_path", key, lambda: documents.pdf_to_png(pdf)
+    )
+
+
 async def preview_pdf(template: CertificateTemplate) -> bytes:
     """``template`` drawn with the sample values (not stored)."""
     html = await designs.html_of(template, dict(designs.SAMPLE))

@@ -87,6 +87,24 @@ async def my_certificate_pdf(
 
 
 @router.get(
+    "/me/certificates/{certificate_uuid}/certificate.png",
+    summary="One of my certificates as a PNG preview",
+    description="Its PDF's page as an image 1200 pixels wide, drawn once and kept.",
+    response_class=Response,
+    responses={
+        200: {"content": {"image/png": {}}, "description": "The image."},
+        **problem_responses(401, 404, 422),
+    },
+)
+async def my_certificate_png(
+    session: SessionDep, user: CurrentUser, certificate_uuid: uuid.UUID
+) -> Response:
+    certificate = await service.my_certificate(session, user, certificate_uuid)
+    png = await documents.certificate_png(session, certificate)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.get(
     "/certificates/{number}",
     response_model=VerificationOut,
     summary="Verify a certificate (no sign-in)",

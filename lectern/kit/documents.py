@@ -5,6 +5,8 @@ what was handed out once is what is handed out ever after."""
 from __future__ import annotations
 
 import asyncio
+import io
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import update
@@ -29,14 +31,32 @@ async def read(key: str) -> bytes:
     return b"".join([chunk async for chunk in storage().open(key)])
 
 
-async def render_once(session: AsyncSession, row: Any, column: str, key: str, html: str) -> bytes:
-    """Render ``html``, store it under ``key`` unless a render got there first, and point
-    ``row.<column>`` at it (a conditional update: the first render wins)."""
+def pdf_to_png(pdf: bytes, width: int = 1200) -> bytes:
+    """The PDF's first page as a PNG ``width`` pixels wide (PDFium draws it)."""
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=width / page.get_width()).to_pil()
+    finally:
+        document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+async def keep_once(
+    session: AsyncSession, row: Any, column: str, key: str, make: Callable[[], bytes]
+) -> bytes:
+    """Make a document with ``make`` (in a thread), store it under ``key`` unless a maker
+    got there first, and point ``row.<column>`` at it (a conditional update: the first
+    wins)."""
     if await storage().exists(key):
-        pdf = await read(key)
+        content = await read(key)
     else:
-        pdf = await asyncio.to_thread(html_to_pdf, html)
-        await storage().save(key, pdf)
+        content = await asyncio.to_thread(make)
+        await storage().save(key, content)
     model = type(row)
     await session.execute(
         update(model)
@@ -45,4 +65,9 @@ async def render_once(session: AsyncSession, row: Any, column: str, key: str, ht
         .execution_options(synchronize_session=False)
     )
     set_committed_value(row, column, key)  # as the row now is, without writing it again
-    return pdf
+    return content
+
+
+async def render_once(session: AsyncSession, row: Any, column: str, key: str, html: str) -> bytes:
+    """Render ``html`` as a PDF and keep it (``keep_once``)."""
+    return await keep_once(session, row, column, key, lambda: html_to_pdf(html))

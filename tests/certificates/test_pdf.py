@@ -7,6 +7,7 @@ import io
 
 import httpx
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,3 +74,25 @@ async def test_nobody_else_downloads_a_certificate(
     )
 
     assert answer.status_code == 404
+
+
+async def test_the_png_preview_is_the_pdfs_page_kept_once(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    learner = await create_user(db, name="Ada Lovelace")
+    certificate = await certified(client, db, learner)
+    url = f"/api/v1/me/certificates/{certificate.uuid}/certificate.png"
+
+    png = await client.get(url, headers=bearer(learner))
+    other = await client.get(url, headers=bearer(await create_user(db)))
+
+    assert png.status_code == 200, png.text
+    assert png.headers["content-type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert image.width == 1200
+    assert image.height < image.width  # A4 landscape
+    # Not a blank page: the drawing has dark ink somewhere.
+    assert image.convert("L").getextrema()[0] < 100
+    await db.refresh(certificate)
+    assert certificate.image_path == f"certificates/{certificate.certificate_number}.png"
+    assert other.status_code == 404
