@@ -38,7 +38,7 @@ async def certified(client: httpx.AsyncClient, db: AsyncSession, learner: User) 
     return certificate
 
 
-@pytest.mark.parametrize("name", ["Ada Lovelace", "山田 太郎", "Ольга Иванова"])
+@pytest.mark.parametrize("name", ["Ada Lovelace", "山田 太郎", "Ольга Иванова", "ليلى حداد"])
 async def test_a_holder_downloads_their_certificate(
     client: httpx.AsyncClient, db: AsyncSession, name: str
 ) -> None:
