@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,10 @@ from lectern.config import (
 from lectern.db import bind_sessions, create_engine, session_factory
 from lectern.kit.ratelimit import RateLimiter
 from lectern.kit.storage import storage
-from lectern.models import User
+from lectern.models import Course, CourseStatus, Enrollment, User, UserRole
 from lectern.security.tokens import issue_access_token
 from tests.dbs import Databases
+from tests.factories import PASSWORD_HASH
 from tests.mailbox import Mailbox
 
 SCRATCH = pytest.StashKey[Path]()
@@ -208,6 +210,41 @@ class Live:
             session.add_all(rows)
             await session.commit()
         self._rows.extend(rows)
+
+    async def school(self, learners: int, **enrollment: Any) -> tuple[User, Course, list[User]]:
+        """A published course, its instructor and ``learners`` enrolled in it (each
+        enrollment with ``enrollment``'s values), committed, for racing requests."""
+        n = uuid.uuid4().hex[:8]
+        teacher = User(
+            name="Teacher",
+            username=f"t{n}",
+            email=f"t{n}@x.test",
+            password_hash=PASSWORD_HASH,
+            role=UserRole.INSTRUCTOR,
+        )
+        students = [
+            User(
+                name=f"Learner {i}",
+                username=f"l{i}{n}",
+                email=f"l{i}{n}@x.test",
+                password_hash=PASSWORD_HASH,
+            )
+            for i in range(learners)
+        ]
+        await self.add(teacher, *students)
+        course = Course(
+            instructor_id=teacher.id,
+            title="Race",
+            slug=f"race-{n}",
+            status=CourseStatus.PUBLISHED,
+            is_published=True,
+            is_approved=True,
+        )
+        await self.add(course)
+        await self.add(
+            *(Enrollment(user_id=s.id, course_id=course.id, **enrollment) for s in students)
+        )
+        return teacher, course, students
 
     async def cleanup(self) -> None:
         await jobs.wait_for_jobs()

@@ -3,46 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 from sqlalchemy import delete, select
 
 from lectern import events
 from lectern.learning.events import CourseCompleted
-from lectern.models import (
-    Certificate,
-    Course,
-    CourseStatus,
-    Enrollment,
-    User,
-    UserRole,
-)
+from lectern.models import Certificate, Enrollment
 from tests.conftest import Live
-from tests.factories import PASSWORD_HASH
 
 
 async def test_parallel_completions_issue_one_certificate(live: Live) -> None:
-    n = uuid.uuid4().hex[:8]
-    teacher = User(
-        name="T",
-        username=f"t{n}",
-        email=f"t{n}@x.test",
-        password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )
-    learner = User(name="L", username=f"l{n}", email=f"l{n}@x.test", password_hash=PASSWORD_HASH)
-    await live.add(teacher, learner)
-    course = Course(
-        instructor_id=teacher.id,
-        title="Race",
-        slug=f"race-cert-{n}",
-        status=CourseStatus.PUBLISHED,
-        is_published=True,
-        is_approved=True,
-    )
-    await live.add(course)
-    enrollment = Enrollment(user_id=learner.id, course_id=course.id)
-    await live.add(enrollment)  # fmt: skip
+    _, course, [learner] = await live.school(1)
+    async with live.sessions() as session:
+        enrollment = await session.scalar(
+            select(Enrollment).where(Enrollment.user_id == learner.id)
+        )
+    assert enrollment is not None
     fact = CourseCompleted(enrollment.id, learner.id, course.id)
 
     async def complete() -> None:

@@ -9,48 +9,19 @@ import uuid
 from sqlalchemy import func, select
 
 from lectern.models import (
-    Course,
-    CourseStatus,
     Discussion,
     DiscussionFollower,
     DiscussionReply,
     DiscussionUpvote,
-    Enrollment,
     User,
-    UserRole,
 )
 from tests.conftest import Live, bearer
-from tests.factories import PASSWORD_HASH
 
 N = 12
 
 
 async def test_parallel_replies_upvotes_and_follows_keep_the_counters_exact(live: Live) -> None:
-    n = uuid.uuid4().hex[:8]
-    teacher = User(
-        name="T",
-        username=f"t{n}",
-        email=f"t{n}@x.test",
-        password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )
-    learners = [
-        User(
-            name=f"L {i}", username=f"l{i}{n}", email=f"l{i}{n}@x.test", password_hash=PASSWORD_HASH
-        )
-        for i in range(N)
-    ]
-    await live.add(teacher, *learners)
-    course = Course(
-        instructor_id=teacher.id,
-        title="Race",
-        slug=f"race-talk-{n}",
-        status=CourseStatus.PUBLISHED,
-        is_published=True,
-        is_approved=True,
-    )
-    await live.add(course)
-    await live.add(*(Enrollment(user_id=learner.id, course_id=course.id) for learner in learners))
+    _, course, learners = await live.school(N)
     asker, others = learners[0], learners[1:]
     asked = await live.client.post(
         f"/api/v1/courses/{course.uuid}/discussions",

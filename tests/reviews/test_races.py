@@ -4,61 +4,27 @@ instructor's rating and the vote counters come out exact."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 
 from lectern.models import (
     Course,
-    CourseStatus,
-    Enrollment,
     InstructorProfile,
     InstructorProfileStatus,
     Review,
     ReviewVote,
     ReviewVoteValue,
     User,
-    UserRole,
 )
 from tests.conftest import Live, bearer
-from tests.factories import PASSWORD_HASH
 
 N = 20
 
 
 async def school(live: Live) -> tuple[Course, list[User]]:
-    n = uuid.uuid4().hex[:8]
-    teacher = User(
-        name="T",
-        username=f"t{n}",
-        email=f"t{n}@x.test",
-        password_hash=PASSWORD_HASH,
-        role=UserRole.INSTRUCTOR,
-    )
-    learners = [
-        User(
-            name=f"L {i}", username=f"l{i}{n}", email=f"l{i}{n}@x.test", password_hash=PASSWORD_HASH
-        )
-        for i in range(N)
-    ]
-    await live.add(teacher, *learners)
+    teacher, course, learners = await live.school(N, progress_percentage=Decimal(100))
     await live.add(InstructorProfile(user_id=teacher.id, status=InstructorProfileStatus.APPROVED))
-    course = Course(
-        instructor_id=teacher.id,
-        title="Race",
-        slug=f"race-review-{n}",
-        status=CourseStatus.PUBLISHED,
-        is_published=True,
-        is_approved=True,
-    )
-    await live.add(course)
-    await live.add(
-        *(
-            Enrollment(user_id=learner.id, course_id=course.id, progress_percentage=Decimal(100))
-            for learner in learners
-        )
-    )
     return course, learners
 
 
