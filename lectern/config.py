@@ -141,6 +141,9 @@ class MailSettings(BaseSettings):
     smtp_starttls: bool = False
     smtp_tls: bool = False
     mail_dir: Path = Path("./storage/mail")
+    # The secret the mail provider's bounce and complaint webhooks present (the password of
+    # their basic auth, or a bearer token); without it they are not received.
+    mail_webhook_secret: str | None = None
 
 
 Environment = Literal["development", "production"]

@@ -46,6 +46,7 @@ def test_the_app_serves_the_routes_of_the_domains(shared_app: FastAPI) -> None:
 
 def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
     assert registry.task_modules() == [
+        "lectern.announcements.tasks",
         "lectern.auth.tasks",
         "lectern.certificates.tasks",
         "lectern.curriculum.tasks",
@@ -54,6 +55,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "lectern.mail.tasks",
     ]
     assert sorted(registry.periodic_jobs()) == [
+        "announcements.deliver_due",
         "commerce.expire_pending_orders",
         "commerce.forget_idempotency_keys",
         "commerce.reconcile_payments",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -31,16 +32,22 @@ async def read(key: str) -> bytes:
     return b"".join([chunk async for chunk in storage().open(key)])
 
 
+# PDFium is not thread-safe: one drawing at a time in the process (renders run in threads).
+_pdfium = threading.Lock()
+
+
 def pdf_to_png(pdf: bytes, width: int = 1200) -> bytes:
     """The PDF's first page as a PNG ``width`` pixels wide (PDFium draws it)."""
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
-    document = pdfium.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=width / page.get_width()).to_pil()
-    finally:
-        document.close()
+    with _pdfium:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            page = document[0]
+            image = page.render(scale=width / page.get_width()).to_pil()
+            page.close()
+        finally:
+            document.close()
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()

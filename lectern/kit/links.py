@@ -24,6 +24,7 @@ Page = Literal[
     "credential",
     "credential_issuer",
     "credential_status",
+    "unsubscribe",
 ]
 
 PATHS: dict[Page, str] = {
@@ -40,6 +41,8 @@ PATHS: dict[Page, str] = {
     "credential": "/api/v1/certificates/{number}/credential",
     "credential_issuer": "/api/v1/credentials/issuer",
     "credential_status": "/api/v1/credentials/status/{list}",
+    # One click turns a kind of e-mail off (served by Lectern: no session needed).
+    "unsubscribe": "/unsubscribe/{token}",
 }
 
 

@@ -40,12 +40,17 @@ def _stored_secret() -> str:
 
 
 @lru_cache
-def _fernet() -> Fernet:
+def derived_key(purpose: bytes) -> bytes:
+    """A 32-byte key for ``purpose`` (HKDF-SHA256 of the secret): sealing, signing links..."""
     secret = app_settings().secret_key or _stored_secret()
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"lectern sealing").derive(
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose).derive(
         secret.encode()
     )
-    return Fernet(base64.urlsafe_b64encode(key))
+
+
+@lru_cache
+def _fernet() -> Fernet:
+    return Fernet(base64.urlsafe_b64encode(derived_key(b"lectern sealing")))
 
 
 def seal(plain: bytes) -> str:
@@ -65,3 +70,4 @@ def unseal(sealed: str) -> bytes:
 def forget_key() -> None:
     """Read the key again (after the settings changed, in tests)."""
     _fernet.cache_clear()
+    derived_key.cache_clear()

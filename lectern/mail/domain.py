@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lectern.mail import tasks
+from lectern.mail import router, tasks
 from lectern.registry import Domain
 
-domain = Domain("mail", tasks=[tasks.send_email])
+domain = Domain("mail", routers=[router.router, router.admin_router], tasks=[tasks.send_email])

@@ -28,10 +28,14 @@ SITE_DEFAULTS: dict[str, Any] = {"site_name": "Lectern", "support_email": ""}
 
 
 def render(
-    template: str, context: dict[str, Any], settings: MailSettings | None = None
+    template: str,
+    context: dict[str, Any],
+    settings: MailSettings | None = None,
+    headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``); the plain
-    text ends with the site's footer, as the HTML layout does."""
+    text ends with the site's footer, as the HTML layout does. ``headers`` are added as
+    they are (List-Unsubscribe ...)."""
     settings = settings or mail_settings()
     context = {"site_url": app_url(), **SITE_DEFAULTS, **context}
     subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
@@ -43,6 +47,8 @@ def render(
     message["To"] = context["to"]
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="lectern.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message

@@ -118,6 +118,11 @@ class Announcement(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     views_count: Mapped[int] = counter()
+    # A promotion (an offer, a coupon): limited per instructor and month, and e-mailed only
+    # to those who opted in to promotions.
+    is_promotional: Mapped[bool] = flag(False)
+    # When its delivery (notifications, e-mails) started: set once, so it is sent once.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     author: Mapped[User | None] = relationship(lazy="raise")
     reads: Mapped[list[AnnouncementRead]] = relationship(
@@ -138,3 +143,31 @@ class AnnouncementRead(IdMixin, TimestampMixin, Base):
     user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
 
     announcement: Mapped[Announcement] = relationship(back_populates="reads", lazy="raise")
+
+
+class AnnouncementRecipient(IdMixin, TimestampMixin, Base):
+    """A user an announcement with audience ``specific`` is addressed to."""
+
+    __tablename__ = "announcement_recipients"
+    __table_args__ = (UniqueConstraint("announcement_id", "user_id"),)
+
+    announcement_id: Mapped[int] = fk("announcements.id", ondelete="CASCADE", index=False)
+    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+
+
+class EmailSuppressionReason(enum.StrEnum):
+    BOUNCE = "bounce"
+    COMPLAINT = "complaint"
+
+
+class EmailSuppression(IdMixin, TimestampMixin, Base):
+    """An address mail is no longer sent to: it bounced for good (nothing goes), or its
+    owner marked our mail as spam (only transactional mail goes)."""
+
+    __tablename__ = "email_suppressions"
+
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    reason: Mapped[EmailSuppressionReason] = choice(EmailSuppressionReason)
+    # Who told: "postmark", "generic".
+    source: Mapped[str] = mapped_column(String(50))
+    detail: Mapped[str | None] = mapped_column(Text)

@@ -140,6 +140,9 @@ DEFAULTS: tuple[Default, ...] = (
     Default("discussions.new_account_days", 3, SettingType.INTEGER, SettingGroup.GENERAL,
             "For how many days a new account's posts with links are held for moderation.",
             check=_between(0, 365)),
+    Default("announcements.promotional_per_month", 2, SettingType.INTEGER,
+            SettingGroup.GENERAL, "Promotional announcements an instructor may post in a "
+            "calendar month (UTC).", check=_between(0, 100)),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),

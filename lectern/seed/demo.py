@@ -388,7 +388,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("quiz attempts and graded projects", demo_assessments.coursework),
     ("carts and orders", demo_commerce.carts_and_orders),
     ("certificates", demo_certificates.certificates),
-    ("questions, answers and review replies", demo_community.community),
+    ("questions, answers, announcements", demo_community.community),
     ("statistics", DemoSeeder.statistics),
 ]
 

@@ -1,12 +1,14 @@
 """The demo school's community: on a paid course with reviews, a learner's question that its
-instructor answered and the learner marked best, a discussion another learner upvoted, and
-the instructor's answer to the course's most helpful review; each made through the
-discussion and review services themselves."""
+instructor answered and the learner marked best, a discussion another learner upvoted, an
+announcement to its students (in their notifications and mailboxes), and the instructor's
+answer to the course's most helpful review; each made through the services themselves."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from lectern.announcements import service as announcements
+from lectern.announcements.schemas import AnnouncementIn
 from lectern.discussions import engagement, replies, threads
 from lectern.discussions.schemas import ReplyIn, ThreadIn
 from lectern.discussions.views import THREAD
@@ -25,6 +27,13 @@ ANSWER = (
     "Here the model is probably strict, or the field has another name. Compare:\n\n"
     "```python\nclass Item(BaseModel):\n    price: float\n```\n\n"
     'and send `{"price": 12}`. Reading the `detail` list first saves a lot of guessing.'
+)
+WELCOME = AnnouncementIn(
+    title="Live Q&A on Thursday",
+    content="<p>Bring your questions about request bodies and validation: I will answer them "
+    "live on <b>Thursday at 17:00 UTC</b>. The recording goes up the day after.</p>",
+    send_email=True,
+    is_pinned=True,
 )
 DISCUSSION = ThreadIn(
     title="Share the first API you built!",
@@ -63,6 +72,9 @@ async def community(seeder: DemoSeeder) -> None:
     if other.id != asker.id:
         await engagement.upvote(session, asker, THREAD, chat.uuid)
     seeder.added["discussions"] = 2
+
+    await announcements.post(session, teacher, course, WELCOME)
+    seeder.added["announcements"] = 1
 
     review = await session.scalar(
         select(Review)

@@ -20,10 +20,14 @@ from tests.queries import count_queries
 CHECKOUT_STATEMENTS = 13
 # The order (found, held with its buyer's row), the event kept, the lines, the courses, the
 # course's grant, the cart emptied, the order paid, the earnings, the invoice number; then the
-# invoice's job renders it (the order, its lines, the seller's settings, the path).
-SETTLE_STATEMENTS = 32
-# Granting one more course: its enrollment (looked for, inserted, read), its counter.
-PER_COURSE = 4
+# invoice's job renders it (the order, its lines, the seller's settings, the path); the
+# instructor told of a new student (the course and the student, their choice, the
+# notification); the mail jobs of the receipt and of that notification (each: the site's
+# two settings, the address's suppression).
+SETTLE_STATEMENTS = 39
+# Granting one more course: its enrollment (looked for, inserted, read), its counter, and
+# its instructor told as above.
+PER_COURSE = 10
 
 
 async def test_checkout_and_settling_run_a_fixed_number_of_statements(

@@ -1,0 +1,53 @@
+"""The kinds of notification, each with the preference that governs its e-mail.
+
+In-app notifications are always kept (the bell is where a user looks); an e-mail goes only
+when the kind's preference column of ``notification_preferences`` is on (a user without a
+row has the columns' defaults). ``promotions`` is off unless chosen. Transactional mail
+(receipts, password, security) does not pass through here: it is never suppressible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+KindName = Literal[
+    "course_updates",
+    "new_lessons",
+    "announcements",
+    "promotions",
+    "qa_replies",
+    "review_replies",
+    "assignment_feedback",
+    "certificate_issued",
+    "new_enrollments",
+    "new_reviews",
+    "new_questions",
+    "payout_updates",
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: KindName
+    # The column of notification_preferences that turns its e-mail on or off.
+    email_preference: str
+    # What the unsubscribe page calls it ("replies to your questions").
+    described: str
+
+
+_ALL = (
+    Kind("course_updates", "email_course_updates", "updates of your courses"),
+    Kind("new_lessons", "email_new_lessons", "new lessons in your courses"),
+    Kind("announcements", "email_announcements", "announcements"),
+    Kind("promotions", "email_promotions", "offers and promotions"),
+    Kind("qa_replies", "email_qa_replies", "answers in the Q&A"),
+    Kind("review_replies", "email_review_replies", "answers to your reviews"),
+    Kind("assignment_feedback", "email_assignment_feedback", "feedback on your work"),
+    Kind("certificate_issued", "email_certificate_issued", "your new certificates"),
+    Kind("new_enrollments", "instructor_new_enrollments", "new students in your courses"),
+    Kind("new_reviews", "instructor_new_reviews", "new reviews of your courses"),
+    Kind("new_questions", "instructor_new_questions", "new questions in your courses"),
+    Kind("payout_updates", "instructor_payout_updates", "your payouts"),
+)
+KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}

@@ -1,0 +1,220 @@
+"""Telling a user something: a notification in the app, and an e-mail when their
+preference for its kind allows.
+
+``notify`` is the one way other domains' facts reach people (through this domain's
+subscribers): it adds the in-app row and, in the same unit of work, queues the e-mail with
+its one-click unsubscribe headers; nothing is sent when the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern import jobs
+from lectern.errors import NotFound
+from lectern.kit.pagination import paginate
+from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.sql import rowcount
+from lectern.kit.types import utcnow
+from lectern.mail.tasks import send_email
+from lectern.models import Notification, NotificationPreference, User
+from lectern.notifications import unsubscribe
+from lectern.notifications.kinds import KINDS, Kind
+from lectern.users.service import ensure_row
+
+
+@dataclass(frozen=True)
+class About:
+    """What a notification is about (an entity of another table, by type and id)."""
+
+    type: str
+    id: int
+
+
+def _default(column: str) -> bool:
+    default: Any = NotificationPreference.__table__.c[column].default
+    return bool(default.arg) if default is not None else False
+
+
+async def notify(
+    session: AsyncSession,
+    user_id: int,
+    kind_name: str,
+    *,
+    title: str,
+    message: str,
+    action_url: str | None = None,
+    action_text: str | None = None,
+    about: About | None = None,
+    data: dict[str, Any] | None = None,
+    email: bool = True,
+) -> Notification:
+    """Tell ``user_id``: in the app always, by e-mail when ``email`` and their preference
+    for the kind allows."""
+    [notification] = await notify_many(
+        session,
+        [user_id],
+        kind_name,
+        title=title,
+        message=message,
+        action_url=action_url,
+        action_text=action_text,
+        about=about,
+        data=data,
+        email=email,
+    )
+    return notification
+
+
+async def notify_many(
+    session: AsyncSession,
+    user_ids: Sequence[int],
+    kind_name: str,
+    *,
+    title: str,
+    message: str,
+    action_url: str | None = None,
+    action_text: str | None = None,
+    about: About | None = None,
+    data: dict[str, Any] | None = None,
+    email: bool = True,
+) -> list[Notification]:
+    """Tell each of ``user_ids`` the same thing: two statements whatever their number (the
+    rows in one INSERT, then their addresses and choices in one SELECT)."""
+    kind = KINDS[kind_name]
+    willing = await _willing(session, user_ids, kind) if email else {}
+    now = utcnow()
+    notifications = [
+        Notification(
+            uuid=uuid.uuid4(),
+            user_id=user_id,
+            type=kind.name,
+            title=title[:255],
+            message=message,
+            action_url=action_url,
+            action_text=action_text,
+            notifiable_type=about.type if about else None,
+            notifiable_id=about.id if about else None,
+            data=data,
+            sent_at=now if user_id in willing else None,
+        )
+        for user_id in user_ids
+    ]
+    session.add_all(notifications)
+    await session.flush()
+    for user_id, (address, name) in willing.items():
+        jobs.after_commit(
+            session,
+            send_email,
+            to=address,
+            template="notification",
+            context={
+                "name": name,
+                "title": title,
+                "message": message,
+                "action_url": action_url or "",
+                "action_text": action_text or "",
+                "reason": kind.described,
+                "unsubscribe_url": unsubscribe.link(user_id, kind),
+            },
+            headers=unsubscribe.headers(user_id, kind),
+        )
+    return notifications
+
+
+async def _willing(
+    session: AsyncSession, user_ids: Sequence[int], kind: Kind
+) -> dict[int, tuple[str, str]]:
+    """Of ``user_ids``, who wants the kind's e-mail (their choice, or the default while they
+    have made none): their address and name."""
+    if not user_ids:
+        return {}
+    choice = getattr(NotificationPreference, kind.email_preference)
+    rows = await session.execute(
+        select(User.id, User.email, User.name, choice)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.id.in_(list(user_ids)), User.deleted_at.is_(None))
+    )
+    default = _default(kind.email_preference)
+    return {
+        user_id: (address, name)
+        for user_id, address, name, chosen in rows
+        if (default if chosen is None else chosen)
+    }
+
+
+# -- the user's notifications ----------------------------------------------------------------
+
+
+async def mine(
+    session: AsyncSession, user: User, params: PageParams, *, unread_only: bool
+) -> tuple[list[Notification], PageMeta, int]:
+    """A page of the user's notifications, newest first, and how many are unread."""
+    statement = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        statement = statement.where(Notification.read_at.is_(None))
+    items, meta = await paginate(
+        session, statement.order_by(Notification.created_at.desc(), Notification.uuid), params
+    )
+    unread = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+    return items, meta, int(unread or 0)
+
+
+async def mark_read(
+    session: AsyncSession, user: User, notification_uuid: uuid.UUID
+) -> Notification:
+    notification = await session.scalar(
+        select(Notification).where(
+            Notification.uuid == notification_uuid, Notification.user_id == user.id
+        )
+    )
+    if notification is None:
+        raise NotFound("no such notification")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        await session.flush()
+    return notification
+
+
+async def mark_all_read(session: AsyncSession, user: User) -> int:
+    done = await session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return rowcount(done)
+
+
+async def remove(session: AsyncSession, user: User, notification_uuid: uuid.UUID) -> None:
+    gone = await session.execute(
+        delete(Notification).where(
+            Notification.uuid == notification_uuid, Notification.user_id == user.id
+        )
+    )
+    if not rowcount(gone):
+        raise NotFound("no such notification")
+
+
+async def turn_off(session: AsyncSession, user_id: int, kind: Kind) -> None:
+    """The unsubscribe link's effect: the kind's e-mail preference off."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return
+    await ensure_row(session, NotificationPreference, user)
+    await session.execute(
+        update(NotificationPreference)
+        .where(NotificationPreference.user_id == user_id)
+        .values({kind.email_preference: False, "updated_at": utcnow()})
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,216 @@
+"""Other domains' facts, told to the people they concern (see ``service.notify``).
+
+Each handler runs in the publisher's transaction and reads what its message needs in one
+or two statements; e-mails leave only after that transaction commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.certificates.events import CertificateIssued, CertificateReissued
+from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
+from lectern.kit.links import app_link
+from lectern.learner_tools.events import PriceDropped
+from lectern.learning.events import EnrollmentCreated
+from lectern.models import (
+    Certificate,
+    Course,
+    CourseInstructor,
+    Discussion,
+    DiscussionReply,
+    Review,
+    User,
+)
+from lectern.notifications.service import About, notify, notify_many
+from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
+
+
+async def _title(session: AsyncSession, course_id: int) -> str:
+    return str(await session.scalar(select(Course.title).where(Course.id == course_id)))
+
+
+async def _name(session: AsyncSession, user_id: int) -> str:
+    return str(await session.scalar(select(User.name).where(User.id == user_id)))
+
+
+def _thread_link(discussion_uuid: object) -> str:
+    return app_link("discussion", discussion=discussion_uuid)
+
+
+async def new_enrollment(session: AsyncSession, event: EnrollmentCreated) -> None:
+    owner, title, student = (
+        await session.execute(
+            select(Course.instructor_id, Course.title, User.name)
+            .join(User, User.id == event.user_id)
+            .where(Course.id == event.course_id)
+        )
+    ).one()
+    if owner == event.user_id:
+        return
+    await notify(
+        session,
+        owner,
+        "new_enrollments",
+        title=f"New student in {title}",
+        message=f"{student} enrolled in {title}.",
+        about=About("course", event.course_id),
+    )
+
+
+async def certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
+    await _certificate(session, event.certificate_id, "Your certificate for {} is ready")
+
+
+async def certificate_reissued(session: AsyncSession, event: CertificateReissued) -> None:
+    await _certificate(session, event.certificate_id, "Your certificate for {} was reissued")
+
+
+async def _certificate(session: AsyncSession, certificate_id: int, title: str) -> None:
+    certificate = await session.get_one(Certificate, certificate_id)
+    await notify(
+        session,
+        certificate.user_id,
+        "certificate_issued",
+        title=title.format(certificate.course_title),
+        message=f"Certificate {certificate.certificate_number} for “{certificate.course_title}”: "
+        "download it from your certificates, share its link, or add it to your profile.",
+        action_url=certificate.verification_url,
+        action_text="See it",
+        about=About("certificate", certificate.id),
+    )
+
+
+async def review_posted(session: AsyncSession, event: ReviewPosted) -> None:
+    if not event.approved:  # a held review is told when it shows
+        return
+    owner, title = (
+        await session.execute(
+            select(Course.instructor_id, Course.title).where(Course.id == event.course_id)
+        )
+    ).one()
+    rating = await session.scalar(select(Review.rating).where(Review.id == event.review_id))
+    await notify(
+        session,
+        owner,
+        "new_reviews",
+        title=f"A new {rating}-star review of {title}",
+        message=f"A student reviewed {title}. You may answer it once, publicly.",
+        about=About("review", event.review_id),
+    )
+
+
+async def review_answered(session: AsyncSession, event: ReviewAnswered) -> None:
+    title = await _title(session, event.course_id)
+    await notify(
+        session,
+        event.user_id,
+        "review_replies",
+        title=f"The instructor answered your review of {title}",
+        message=str(
+            await session.scalar(
+                select(Review.instructor_response).where(Review.id == event.review_id)
+            )
+        ),
+        about=About("review", event.review_id),
+    )
+
+
+async def review_invited(session: AsyncSession, event: ReviewInvited) -> None:
+    title = await _title(session, event.course_id)
+    await notify(
+        session,
+        event.user_id,
+        "course_updates",
+        title=f"How is {title} going?",
+        message=f"You are halfway through {title}: a review helps other learners choose.",
+        about=About("course", event.course_id),
+        email=False,
+    )
+
+
+async def question_asked(session: AsyncSession, event: QuestionAsked) -> None:
+    if event.type != "question":
+        return
+    course = await session.get_one(Course, event.course_id)
+    thread = await session.get_one(Discussion, event.discussion_id)
+    team = set(
+        await session.scalars(
+            select(CourseInstructor.instructor_id).where(CourseInstructor.course_id == course.id)
+        )
+    ) | {course.instructor_id}
+    await notify_many(
+        session,
+        sorted(team - {event.user_id}),
+        "new_questions",
+        title=f"New question in {course.title}",
+        message=thread.title,
+        action_url=_thread_link(thread.uuid),
+        action_text="Answer it",
+        about=About("discussion", thread.id),
+    )
+
+
+async def reply_posted(session: AsyncSession, event: ReplyPosted) -> None:
+    """The thread's author, in the app (its followers, the author too, are e-mailed by
+    discussions' own job)."""
+    thread = await session.get_one(Discussion, event.discussion_id)
+    if thread.user_id == event.user_id:
+        return
+    replier = await _name(session, event.user_id)
+    await notify(
+        session,
+        thread.user_id,
+        "qa_replies",
+        title=f"{replier} replied to “{thread.title}”",
+        message=str(
+            await session.scalar(
+                select(DiscussionReply.content).where(DiscussionReply.id == event.reply_id)
+            )
+        )[:500],
+        action_url=_thread_link(thread.uuid),
+        about=About("discussion_reply", event.reply_id),
+        email=False,
+    )
+
+
+async def best_answer(session: AsyncSession, event: BestAnswerChosen) -> None:
+    thread = await session.get_one(Discussion, event.discussion_id)
+    if thread.user_id == event.reply_user_id:
+        return
+    await notify(
+        session,
+        event.reply_user_id,
+        "qa_replies",
+        title=f"Your answer was marked best in “{thread.title}”",
+        message="Thank you for helping.",
+        action_url=_thread_link(thread.uuid),
+        about=About("discussion_reply", event.reply_id),
+    )
+
+
+async def mentioned(session: AsyncSession, event: UserMentioned) -> None:
+    thread = await session.get_one(Discussion, event.discussion_id)
+    by = await _name(session, event.by_user_id)
+    await notify(
+        session,
+        event.user_id,
+        "qa_replies",
+        title=f"{by} mentioned you in “{thread.title}”",
+        message=f"{by} mentioned you in a discussion of your course.",
+        action_url=_thread_link(thread.uuid),
+        about=About("discussion", thread.id),
+    )
+
+
+async def price_dropped(session: AsyncSession, event: PriceDropped) -> None:
+    title = await _title(session, event.course_id)
+    await notify_many(
+        session,
+        event.user_ids,
+        "course_updates",
+        title=f"{title} costs less now",
+        message=f"A course on your wishlist went from {event.old_price} to {event.new_price}.",
+        about=About("course", event.course_id),
+    )
