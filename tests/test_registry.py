@@ -62,6 +62,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "earnings.clear_pending",
         "learning.expire_enrollments",
         "quizzes.close_overdue_attempts",
+        "support.close_resolved",
     ]
 
 

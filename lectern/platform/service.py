@@ -143,6 +143,9 @@ DEFAULTS: tuple[Default, ...] = (
     Default("announcements.promotional_per_month", 2, SettingType.INTEGER,
             SettingGroup.GENERAL, "Promotional announcements an instructor may post in a "
             "calendar month (UTC).", check=_between(0, 100)),
+    Default("support.auto_close_days", 7, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Days after which a resolved support ticket closes itself.",
+            check=_between(1, 365)),
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),

@@ -1,7 +1,8 @@
 """The demo school's community: on a paid course with reviews, a learner's question that its
 instructor answered and the learner marked best, a discussion another learner upvoted, an
-announcement to its students (in their notifications and mailboxes), and the instructor's
-answer to the course's most helpful review; each made through the services themselves."""
+announcement to its students (in their notifications and mailboxes), the instructor's
+answer to the course's most helpful review, and the learner's support ticket that the admin
+answered; each made through the services themselves."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from lectern.discussions import engagement, replies, threads
 from lectern.discussions.schemas import ReplyIn, ThreadIn
 from lectern.discussions.views import THREAD
 from lectern.learning.access import LIVE_STATUSES
-from lectern.models import Discussion, Enrollment, Review, ReviewStatus, User
+from lectern.models import Discussion, Enrollment, Review, ReviewStatus, User, UserRole
 from lectern.reviews import feedback
 from lectern.seed.seeder import DemoSeeder
+from lectern.support import service as tickets
+from lectern.support import staff as support_staff
+from lectern.support.schemas import TicketIn
 
 QUESTION = ThreadIn(
     title="Why does my endpoint answer 422 when the body looks right?",
@@ -34,6 +38,11 @@ WELCOME = AnnouncementIn(
     "live on <b>Thursday at 17:00 UTC</b>. The recording goes up the day after.</p>",
     send_email=True,
     is_pinned=True,
+)
+TICKET = TicketIn(
+    subject="The video of a lesson stops playing",
+    message="The lesson on request bodies stops at 0:42 every time, in two browsers.",
+    category="technical",
 )
 DISCUSSION = ThreadIn(
     title="Share the first API you built!",
@@ -76,6 +85,8 @@ async def community(seeder: DemoSeeder) -> None:
     await announcements.post(session, teacher, course, WELCOME)
     seeder.added["announcements"] = 1
 
+    await _support(seeder, asker)
+
     review = await session.scalar(
         select(Review)
         .where(Review.course_id == course.id, Review.status == ReviewStatus.APPROVED)
@@ -85,3 +96,24 @@ async def community(seeder: DemoSeeder) -> None:
         await feedback.respond(
             session, teacher, course, review.id, "Thank you! The next section goes further."
         )
+
+
+async def _support(seeder: DemoSeeder, student: User) -> None:
+    """A student's ticket about a video, answered by the admin (with a note for staff)."""
+    session = seeder.session
+    admin = await session.scalar(select(User).where(User.role == UserRole.ADMIN).limit(1))
+    if admin is None:
+        return
+    ticket = await tickets.open_ticket(session, student, TICKET)
+    row = await support_staff.ticket(session, ticket.uuid)
+    await support_staff.reply(
+        session, admin, row, "Checked the player logs: a CDN node was slow.", internal=True
+    )
+    await support_staff.reply(
+        session,
+        admin,
+        row,
+        "Thanks for telling us: the video plays again. Reply here if it stops.",
+        internal=False,
+    )
+    seeder.added["support_tickets"] = 1
