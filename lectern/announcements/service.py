@@ -45,6 +45,10 @@ def _month_start(now: datetime) -> datetime:
 
 
 async def _check_promotion_allowance(session: AsyncSession, author: User) -> None:
+    # The author's row held: two promotions posted at once are counted one after the other.
+    await session.execute(
+        select(User.id).where(User.id == author.id).with_for_update(key_share=True)
+    )
     allowed = int(await get_value(session, "announcements.promotional_per_month", 2))
     used = await session.scalar(
         select(func.count(Announcement.id)).where(
@@ -96,7 +100,7 @@ async def post(
         raise InvalidInput("the platform's announcements are for all users", field="audience")
     if course is not None and body.is_promotional:
         await _check_promotion_allowance(session, author)
-    if body.expires_at and body.published_at and body.expires_at <= body.published_at:
+    if body.expires_at and body.expires_at <= (body.published_at or utcnow()):
         raise InvalidInput("it must expire after it appears", field="expires_at")
     recipient_ids: list[int] = []
     if course is not None and body.audience == "specific":

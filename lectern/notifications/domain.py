@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from lectern.assignments.events import AssignmentGraded
 from lectern.certificates.events import CertificateIssued, CertificateReissued
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
 from lectern.notifications import pages, router, subscribers
+from lectern.quizzes.events import QuizGraded
 from lectern.registry import Domain
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
 
@@ -26,5 +28,7 @@ domain = Domain(
         (BestAnswerChosen, subscribers.best_answer),
         (UserMentioned, subscribers.mentioned),
         (PriceDropped, subscribers.price_dropped),
+        (QuizGraded, subscribers.quiz_graded),
+        (AssignmentGraded, subscribers.assignment_graded),
     ],
 )

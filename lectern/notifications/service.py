@@ -54,6 +54,8 @@ async def notify(
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
+    template: str = "notification",
+    context: dict[str, Any] | None = None,
 ) -> Notification:
     """Tell ``user_id``: in the app always, by e-mail when ``email`` and their preference
     for the kind allows."""
@@ -68,6 +70,8 @@ async def notify(
         about=about,
         data=data,
         email=email,
+        template=template,
+        context=context,
     )
     return notification
 
@@ -84,9 +88,13 @@ async def notify_many(
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
+    template: str = "notification",
+    context: dict[str, Any] | None = None,
 ) -> list[Notification]:
-    """Tell each of ``user_ids`` the same thing: two statements whatever their number (the
-    rows in one INSERT, then their addresses and choices in one SELECT)."""
+    """Tell each of ``user_ids`` the same thing: two statements whatever their number (their
+    addresses and choices in one SELECT, the rows in one INSERT). The e-mail is ``template``
+    (the generic one unless a kind has its own), given the notification's values, ``context``
+    and the unsubscribe link and its reason (every template shows them)."""
     kind = KINDS[kind_name]
     willing = await _willing(session, user_ids, kind) if email else {}
     now = utcnow()
@@ -113,13 +121,14 @@ async def notify_many(
             session,
             send_email,
             to=address,
-            template="notification",
+            template=template,
             context={
                 "name": name,
                 "title": title,
                 "message": message,
                 "action_url": action_url or "",
                 "action_text": action_text or "",
+                **(context or {}),
                 "reason": kind.described,
                 "unsubscribe_url": unsubscribe.link(user_id, kind),
             },

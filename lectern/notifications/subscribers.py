@@ -9,21 +9,27 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.assignments.events import AssignmentGraded
 from lectern.certificates.events import CertificateIssued, CertificateReissued
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.kit.links import app_link
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
 from lectern.models import (
+    Assignment,
+    AssignmentSubmission,
     Certificate,
     Course,
     CourseInstructor,
     Discussion,
     DiscussionReply,
+    Quiz,
+    QuizAttempt,
     Review,
     User,
 )
 from lectern.notifications.service import About, notify, notify_many
+from lectern.quizzes.events import QuizGraded
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
 
 
@@ -213,4 +219,80 @@ async def price_dropped(session: AsyncSession, event: PriceDropped) -> None:
         title=f"{title} costs less now",
         message=f"A course on your wishlist went from {event.old_price} to {event.new_price}.",
         about=About("course", event.course_id),
+    )
+
+
+async def quiz_graded(session: AsyncSession, event: QuizGraded) -> None:
+    attempt, quiz, course = (
+        await session.execute(
+            select(QuizAttempt, Quiz, Course)
+            .join(Quiz, Quiz.id == QuizAttempt.quiz_id)
+            .join(Course, Course.id == Quiz.course_id)
+            .where(QuizAttempt.id == event.attempt_id)
+        )
+    ).one()
+    outcome = "passed" if attempt.is_passed else "not passed"
+    await notify(
+        session,
+        event.user_id,
+        "assignment_feedback",
+        title=f"Your attempt at {quiz.title} was graded",
+        message=f"{attempt.score_earned} / {attempt.score_total} points, {outcome}.",
+        action_url=app_link("quiz", course=course.uuid, quiz=quiz.uuid),
+        about=About("quiz_attempt", attempt.id),
+        template="quiz_graded",
+        context={
+            "course": course.title,
+            "quiz": quiz.title,
+            "points": str(attempt.score_earned),
+            "total": str(attempt.score_total),
+            "percentage": str(attempt.percentage),
+            "passed": attempt.is_passed,
+            "feedback": attempt.feedback or "",
+            "link": app_link("quiz", course=course.uuid, quiz=quiz.uuid),
+        },
+    )
+
+
+async def assignment_graded(session: AsyncSession, event: AssignmentGraded) -> None:
+    row, assignment, course = (
+        await session.execute(
+            select(AssignmentSubmission, Assignment, Course)
+            .join(Assignment, Assignment.id == AssignmentSubmission.assignment_id)
+            .join(Course, Course.id == Assignment.course_id)
+            .where(AssignmentSubmission.id == event.submission_id)
+        )
+    ).one()
+    link = app_link("assignment", course=course.uuid, assignment=assignment.uuid)
+    passed = row.points_earned >= assignment.passing_points
+    if event.returned:
+        title, message = (
+            f"Your work on {assignment.title} was returned",
+            "Your instructor returned it for resubmission.",
+        )
+    else:
+        title = f"Your work on {assignment.title} was graded"
+        message = f"{row.points_earned} / {assignment.total_points} points, " + (
+            "passed." if passed else "not passed."
+        )
+    await notify(
+        session,
+        event.user_id,
+        "assignment_feedback",
+        title=title,
+        message=message,
+        action_url=link,
+        about=About("assignment_submission", row.id),
+        template="assignment_graded",
+        context={
+            "course": course.title,
+            "assignment": assignment.title,
+            "returned": event.returned,
+            "points": str(row.points_earned),
+            "total": str(assignment.total_points),
+            "passed": passed,
+            "late_penalty": str(row.late_penalty_applied) if row.late_penalty_applied else "",
+            "feedback": row.feedback or "",
+            "link": link,
+        },
     )

@@ -246,3 +246,17 @@ async def test_ten_thousand_students_are_told_in_batches(
 
     assert batches == [tasks.BATCH] * 20 + [0]
     assert await db.scalar(select(func.count()).select_from(Notification)) == 10_000
+
+
+async def test_an_announcement_that_would_never_show_is_refused(
+    client: httpx.AsyncClient, db: AsyncSession, teacher: User, course: Course
+) -> None:
+    past = (utcnow() - timedelta(days=1)).isoformat()
+
+    answer = await announce(client, teacher, course, expires_at=past)
+    bad_type = await announce(client, teacher, course, type="party", views_count=9)
+
+    assert answer.status_code == 422
+    assert answer.json()["errors"][0]["loc"] == ["expires_at"]
+    assert bad_type.status_code == 422
+    assert await db.scalar(select(func.count(Announcement.id))) == 0

@@ -3,16 +3,22 @@ learners of their certificates, answers to their reviews and questions, mentions
 
 from __future__ import annotations
 
+from decimal import Decimal
+from pathlib import Path
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern import events
+from lectern import events, jobs
+from lectern.assignments.events import AssignmentGraded
 from lectern.learning.events import CourseCompleted, EnrollmentCreated
-from lectern.models import Certificate, Notification, User
+from lectern.models import AssignmentSubmissionStatus, Certificate, Notification, User
+from tests.assignments.test_grading import mails
 from tests.conftest import bearer
 from tests.discussions.conftest import School, ask, reply
 from tests.factories import create_enrollment, create_user
+from tests.factories.assignments import create_assignment, create_submission
 from tests.factories.courses import create_instructor
 from tests.factories.learning import create_published_course
 from tests.reviews.helpers import learner_at, post_review
@@ -114,3 +120,29 @@ async def test_a_certificate_tells_its_holder(db: AsyncSession) -> None:
     [note] = await told(db, learner, "certificate_issued")
     assert note.title == "Your certificate for Compilers is ready"
     assert note.action_url == certificate.verification_url
+
+
+async def test_graded_work_is_told_in_the_app_and_mailed_with_its_unsubscribe_link(
+    db: AsyncSession, mail_dir: Path
+) -> None:
+    course = await create_published_course(db, await create_instructor(db), title="Essays")
+    learner = await create_user(db)
+    essay = await create_assignment(db, course, title="On parsing", total_points=Decimal(100))
+    graded = await create_submission(
+        db, essay, learner, status=AssignmentSubmissionStatus.GRADED, points_earned=Decimal("84")
+    )
+
+    fact = AssignmentGraded(graded.id, learner.id, course.id, False)
+    db.expire_all()  # the figures as stored (two decimals), as a request reads them
+
+    await events.publish(db, fact)
+    await jobs.dispatch_pending(db)
+
+    [note] = await told(db, await db.get_one(User, fact.user_id), "assignment_feedback")
+    assert (note.title, note.message) == (
+        "Your work on On parsing was graded",
+        "84.00 / 100.00 points, passed.",
+    )
+    [mail] = await mails(mail_dir)
+    assert "84.00 / 100.00" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert str(mail["List-Unsubscribe-Post"]).strip() == "List-Unsubscribe=One-Click"

@@ -1,6 +1,6 @@
 """Instructors grading submissions: the queue, starting to grade, grading with the late
-penalty, returning for resubmission, the lesson completion a grade earns and the e-mail
-telling the student.
+penalty, returning for resubmission, and the lesson completion a grade earns; a grade or a
+return publishes ``AssignmentGraded`` (notifications tell the student).
 
 Every function takes a course the caller may edit (lectern.courses.policy.course_for).
 Drafts are the learner's own: graders never see them. Flushes, never commits.
@@ -17,25 +17,23 @@ from sqlalchemy import Select, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
-from lectern import jobs
+from lectern import events
 from lectern.assignments import files
+from lectern.assignments.events import AssignmentGraded
 from lectern.assignments.grading.schemas import InlineComment, ReturnIn, SubmissionGradeIn
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.links import app_link
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.learning.access import is_live
 from lectern.learning.progress.service import complete_lesson
-from lectern.mail.tasks import send_email
 from lectern.models import (
     Assignment,
     AssignmentSubmission,
     AssignmentSubmissionStatus,
     Course,
     Enrollment,
-    NotificationPreference,
     User,
 )
 
@@ -186,7 +184,7 @@ async def grade(
     is_passed = earned >= assignment.passing_points
     if assignment.lesson_id is not None and (is_passed or not assignment.is_required):
         await _complete(session, row, assignment.lesson_id)
-    await _notify(session, course, row, returned=False)
+    await events.publish(session, AssignmentGraded(row.id, row.user_id, course.id, False))
     return row
 
 
@@ -212,7 +210,7 @@ async def return_for_resubmission(
     if rowcount(done) != 1:
         raise Conflict(f"this submission is {row.status.value}", code="not_returnable")
     row = await get_submission(session, course, submission_uuid)
-    await _notify(session, course, row, returned=True)
+    await events.publish(session, AssignmentGraded(row.id, row.user_id, course.id, True))
     return row
 
 
@@ -226,35 +224,3 @@ async def _complete(session: AsyncSession, row: AssignmentSubmission, lesson_id:
         and is_live(enrollment, utcnow())
     ):
         await complete_lesson(session, enrollment, lesson_id)
-
-
-async def _notify(
-    session: AsyncSession, course: Course, row: AssignmentSubmission, *, returned: bool
-) -> None:
-    """E-mail the student unless they turned off ``email_assignment_feedback``."""
-    wanted = await session.scalar(
-        select(NotificationPreference.email_assignment_feedback).where(
-            NotificationPreference.user_id == row.user_id
-        )
-    )
-    if wanted is False:
-        return
-    assignment = row.assignment
-    jobs.after_commit(
-        session,
-        send_email,
-        to=row.user.email,
-        template="assignment_graded",
-        context={
-            "name": row.user.name,
-            "course": course.title,
-            "assignment": assignment.title,
-            "returned": returned,
-            "points": str(row.points_earned),
-            "total": str(assignment.total_points),
-            "passed": row.points_earned >= assignment.passing_points,
-            "late_penalty": str(row.late_penalty_applied) if row.late_penalty_applied else "",
-            "feedback": row.feedback or "",
-            "link": app_link("assignment", course=course.uuid, assignment=assignment.uuid),
-        },
-    )

@@ -7,8 +7,9 @@ course is a 404. Manual grades follow ``grading``'s contract: an essay / long an
 graded once its ``graded_at`` is set (``grading.record_manual_grade``), and
 ``grading.finish_attempt`` then recomputes the attempt (status ``graded`` once nothing is
 left to grade, ``is_passed``, the lesson's completion). The grading that completes an
-attempt (submitted → graded) e-mails the learner (``quiz_graded``), unless they turned off
-``email_assignment_feedback``; changing a grade later, or a regrade, mails nobody.
+attempt (submitted → graded) publishes ``QuizGraded``: notifications tell the learner (in
+the app, and by e-mail unless they turned off ``email_assignment_feedback``); changing a
+grade later, or a regrade, tells nobody.
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lectern import jobs
+from lectern import events
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.links import app_link
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.types import utcnow
-from lectern.mail.tasks import send_email
-from lectern.models import Course, NotificationPreference, User
+from lectern.models import Course, User
 from lectern.models.quizzes import (
     Quiz,
     QuizAnswer,
@@ -38,6 +37,7 @@ from lectern.models.quizzes import (
     QuizQuestion,
 )
 from lectern.quizzes import scoring as grading
+from lectern.quizzes.events import QuizGraded
 
 
 @dataclass(frozen=True)
@@ -258,37 +258,8 @@ async def grade_answer(
     await grading.finish_attempt(session, attempt, now)
     await session.flush()
     if was == QuizAttemptStatus.SUBMITTED and attempt.status == QuizAttemptStatus.GRADED:
-        await _notify(session, course, attempt)
+        await events.publish(session, QuizGraded(attempt.id, attempt.user_id, course.id))
     return await _view(session, attempt)
-
-
-async def _notify(session: AsyncSession, course: Course, attempt: QuizAttempt) -> None:
-    """E-mail the learner that their attempt's grading is complete, unless they turned off
-    ``email_assignment_feedback`` (the preference for feedback on their assessed work)."""
-    wanted = await session.scalar(
-        select(NotificationPreference.email_assignment_feedback).where(
-            NotificationPreference.user_id == attempt.user_id
-        )
-    )
-    if wanted is False:
-        return
-    jobs.after_commit(
-        session,
-        send_email,
-        to=attempt.user.email,
-        template="quiz_graded",
-        context={
-            "name": attempt.user.name,
-            "course": course.title,
-            "quiz": attempt.quiz.title,
-            "points": str(attempt.score_earned),
-            "total": str(attempt.score_total),
-            "percentage": str(attempt.percentage),
-            "passed": attempt.is_passed,
-            "feedback": attempt.feedback or "",
-            "link": app_link("quiz", course=course.uuid, quiz=attempt.quiz.uuid),
-        },
-    )
 
 
 async def set_feedback(
