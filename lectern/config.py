@@ -112,6 +112,8 @@ class RateLimitSettings(BaseSettings):
     certificate_rate: str = "60/hour"
     # Threads and replies one user may post (spam and floods are cheap to send).
     discussion_post_rate: str = "10/minute;200/day"
+    # Private messages one user may send.
+    message_rate: str = "30/minute;500/day"
 
 
 class JobSettings(BaseSettings):

@@ -1,8 +1,9 @@
 """The demo school's community: on a paid course with reviews, a learner's question that its
 instructor answered and the learner marked best, a discussion another learner upvoted, an
 announcement to its students (in their notifications and mailboxes), the instructor's
-answer to the course's most helpful review, and the learner's support ticket that the admin
-answered; each made through the services themselves."""
+answer to the course's most helpful review, a learner's message that the instructor
+answered, and the learner's support ticket that the admin answered; each made through the
+services themselves."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from lectern.discussions import engagement, replies, threads
 from lectern.discussions.schemas import ReplyIn, ThreadIn
 from lectern.discussions.views import THREAD
 from lectern.learning.access import LIVE_STATUSES
+from lectern.messaging import service as messages
+from lectern.messaging.schemas import ConversationIn
 from lectern.models import Discussion, Enrollment, Review, ReviewStatus, User, UserRole
 from lectern.reviews import feedback
 from lectern.seed.seeder import DemoSeeder
@@ -86,6 +89,19 @@ async def community(seeder: DemoSeeder) -> None:
     seeder.added["announcements"] = 1
 
     await _support(seeder, asker)
+    await messages.start(
+        session,
+        asker,
+        ConversationIn(
+            recipient=teacher.uuid,
+            message="Could you look at my project before Friday? I am not sure about the routes.",
+        ),
+    )
+    await messages.start(
+        session,
+        teacher,
+        ConversationIn(recipient=asker.uuid, message="Of course: send the link and I will."),
+    )
 
     review = await session.scalar(
         select(Review)

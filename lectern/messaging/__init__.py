@@ -1,0 +1,1 @@
+"""Private messages between learners and their instructors, and course inquiries."""

@@ -1,0 +1,60 @@
+"""Who may write to whom: no cold messages between strangers.
+
+- An admin may write to anyone.
+- A learner may write to the staff (owner, co-instructors, assistants) of a course they take
+  (a live enrollment), and that staff to them.
+- Anyone may ask a published course's owner about it (a course inquiry), before enrolling.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lectern.errors import Forbidden
+from lectern.learning.access import LIVE_STATUSES
+from lectern.models import Course, CourseInstructor, CourseStatus, Enrollment, User, UserRole
+
+
+def _teaches(user_id: int) -> Any:
+    """A WHERE clause on Course: ``user_id`` is on its staff."""
+    return or_(
+        Course.instructor_id == user_id,
+        exists().where(
+            CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == user_id
+        ),
+    )
+
+
+def _takes(user_id: int) -> Any:
+    """A WHERE clause on Course: ``user_id`` has a live enrollment in it."""
+    return exists().where(
+        Enrollment.course_id == Course.id,
+        Enrollment.user_id == user_id,
+        Enrollment.status.in_(LIVE_STATUSES),
+        Enrollment.is_active.is_(True),
+        Enrollment.deleted_at.is_(None),
+    )
+
+
+async def may_write(session: AsyncSession, sender: User, recipient: User) -> bool:
+    """Whether ``sender`` may start a direct conversation with ``recipient``."""
+    if UserRole.ADMIN in (sender.role, recipient.role):
+        return True
+    shared = select(Course.id).where(
+        Course.deleted_at.is_(None),
+        or_(
+            and_(_takes(sender.id), _teaches(recipient.id)),
+            and_(_teaches(sender.id), _takes(recipient.id)),
+        ),
+    )
+    return await session.scalar(select(exists(shared))) is True
+
+
+async def inquiry_course(session: AsyncSession, recipient: User, course: Course) -> None:
+    """403 unless ``course`` is published and ``recipient`` is its owner."""
+    public = course.status == CourseStatus.PUBLISHED and course.is_approved
+    if not public or course.instructor_id != recipient.id:
+        raise Forbidden("ask a published course's instructor about it", code="not_allowed")
