@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -50,14 +51,20 @@ async def require_author(session: AsyncSession, user: User) -> None:
         )
 
 
+def on_team(user_id: Any) -> ColumnElement[bool]:
+    """A WHERE clause on Course: ``user_id`` (a value or a users.id column) is its owner or
+    on its team (co-instructor, assistant)."""
+    member = exists().where(
+        CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == user_id
+    )
+    return or_(Course.instructor_id == user_id, member)
+
+
 def editable_by(user: User) -> ColumnElement[bool]:
     """A WHERE clause: the courses ``user`` may see in the studio."""
     if user.role == UserRole.ADMIN:
         return Course.deleted_at.is_(None)
-    co_instructor = exists().where(
-        CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == user.id
-    )
-    return (Course.deleted_at.is_(None)) & or_(Course.instructor_id == user.id, co_instructor)
+    return (Course.deleted_at.is_(None)) & on_team(user.id)
 
 
 async def course_for(

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from lectern.courses.policy import on_team
 from lectern.discussions.schemas import PostAuthor, ReplyOut, ThreadOut
 from lectern.discussions.text import to_html
 from lectern.models import (
     Course,
-    CourseInstructor,
     Discussion,
     DiscussionFollower,
     DiscussionReply,
@@ -30,15 +30,7 @@ REPLY = "discussion_reply"
 LessonOfThread = aliased(Lesson)
 
 
-def by_staff(author: Any, course: Any) -> Any:
-    """Whether ``author`` (a users.id column) is the owner or on the team of ``course``."""
-    on_team = exists().where(
-        CourseInstructor.course_id == course.id, CourseInstructor.instructor_id == author
-    )
-    return (course.instructor_id == author) | on_team
-
-
-def threads_statement() -> Select[Any]:
+def threads_statement() -> Select[*tuple[Any, ...]]:
     """Threads with their author, course uuid, lesson uuid and whether staff wrote them."""
     return (
         select(
@@ -47,7 +39,7 @@ def threads_statement() -> Select[Any]:
             User.username,
             Course.uuid,
             LessonOfThread.uuid,
-            by_staff(Discussion.user_id, Course).label("by_staff"),
+            on_team(Discussion.user_id).label("by_staff"),
         )
         .join(User, User.id == Discussion.user_id)
         .join(Course, Course.id == Discussion.course_id)

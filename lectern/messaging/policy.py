@@ -13,19 +13,10 @@ from typing import Any
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.courses.policy import on_team
 from lectern.errors import Forbidden
 from lectern.learning.access import LIVE_STATUSES
-from lectern.models import Course, CourseInstructor, CourseStatus, Enrollment, User, UserRole
-
-
-def _teaches(user_id: int) -> Any:
-    """A WHERE clause on Course: ``user_id`` is on its staff."""
-    return or_(
-        Course.instructor_id == user_id,
-        exists().where(
-            CourseInstructor.course_id == Course.id, CourseInstructor.instructor_id == user_id
-        ),
-    )
+from lectern.models import Course, CourseStatus, Enrollment, User, UserRole
 
 
 def _takes(user_id: int) -> Any:
@@ -46,8 +37,8 @@ async def may_write(session: AsyncSession, sender: User, recipient: User) -> boo
     shared = select(Course.id).where(
         Course.deleted_at.is_(None),
         or_(
-            and_(_takes(sender.id), _teaches(recipient.id)),
-            and_(_teaches(sender.id), _takes(recipient.id)),
+            and_(_takes(sender.id), on_team(recipient.id)),
+            and_(on_team(sender.id), _takes(recipient.id)),
         ),
     )
     return await session.scalar(select(exists(shared))) is True
