@@ -10,7 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from lectern import __version__, db, health, jobs, registry, schedule
+from lectern import __version__, channel, db, health, jobs, registry, schedule
 from lectern.config import (
     app_settings,
     job_settings,
@@ -85,6 +85,7 @@ def create_app(
         finally:
             await _stop_scheduler(scheduler)
             await jobs.wait_for_jobs()
+            await channel.close()
             if not jobs.broker.is_worker_process:
                 await jobs.broker.shutdown()
             db.bind_sessions(previous_sessions)

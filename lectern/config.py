@@ -129,6 +129,15 @@ class JobSettings(BaseSettings):
     scheduler: bool = True
     # How often the scheduler looks for due jobs, in seconds.
     scheduler_tick_seconds: float = Field(default=30.0, gt=0, le=3600)
+    # The live channel (notifications and messages as Server-Sent Events) goes through this
+    # Redis when ``redis_url`` is set: the name of its keys, one per site sharing a Redis.
+    live_channel: str = Field(default="lectern:live", min_length=1, max_length=200)
+    # The last events kept per user for a stream that reconnects with Last-Event-ID, and
+    # for how long.
+    live_replay_events: int = Field(default=100, ge=1, le=10_000)
+    live_replay_seconds: int = Field(default=86_400, ge=60)
+    # A comment line on an idle stream, so proxies and browsers keep it open.
+    live_heartbeat_seconds: float = Field(default=15.0, gt=0, le=300)
 
 
 class MailSettings(BaseSettings):

@@ -10,7 +10,9 @@ that needs the database opens its own ``db.unit_of_work()``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,7 +53,16 @@ def after_commit(
     session: AsyncSession, task: AsyncTaskiqDecoratedTask[Any, Any], /, **kwargs: Any
 ) -> None:
     """Queue ``task`` to be sent when ``session`` commits; dropped if it rolls back."""
-    session.info.setdefault(_PENDING, []).append((task, kwargs))
+    call_after_commit(session, task.task_name, functools.partial(task.kiq, **kwargs))
+
+
+def call_after_commit(
+    session: AsyncSession, what: str, send: Callable[[], Awaitable[object]]
+) -> None:
+    """Run ``send`` once ``session`` has committed (never if it rolls back): for what must
+    not leave the process before the facts it tells are in the database, like a job or an
+    event on the live channel. ``what`` names it in the log if it fails."""
+    session.info.setdefault(_PENDING, []).append((what, send))
 
 
 def discard_pending(session: AsyncSession) -> None:
@@ -59,13 +70,13 @@ def discard_pending(session: AsyncSession) -> None:
 
 
 async def dispatch_pending(session: AsyncSession) -> None:
-    """Send the jobs queued on ``session``; call right after a successful commit."""
+    """Send what was queued on ``session``; call right after a successful commit."""
     pending = session.info.pop(_PENDING, [])
-    for task, kwargs in pending:
+    for what, send in pending:
         try:
-            await task.kiq(**kwargs)
+            await send()
         except Exception:  # the commit stands; a lost job is logged, not a failed request
-            log.exception("could not enqueue job %s", task.task_name)
+            log.exception("could not send %s", what)
 
 
 async def wait_for_jobs() -> None:

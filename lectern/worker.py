@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from taskiq import TaskiqEvents, TaskiqState
 
-from lectern import db, jobs, registry
+from lectern import channel, db, jobs, registry
 
 registry.load()
 broker = jobs.broker
@@ -24,3 +24,4 @@ async def open_database(state: TaskiqState) -> None:
 async def close_database(state: TaskiqState) -> None:
     db.bind_sessions(None)
     await state.engine.dispose()
+    await channel.close()

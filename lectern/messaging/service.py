@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from lectern import channel
 from lectern.errors import Conflict, Forbidden, InvalidInput, NotFound
 from lectern.kit.pagination import paginate_rows
 from lectern.kit.schemas import PageMeta, PageParams
@@ -118,15 +119,27 @@ async def send(
     )
     session.add(message)
     await session.flush()
-    await session.execute(
+    recipients = await session.scalars(
         update(ConversationParticipant)
         .where(
             ConversationParticipant.conversation_id == conversation.id,
             ConversationParticipant.user_id != sender.id,
         )
         .values(unread_count=ConversationParticipant.unread_count + 1, updated_at=now)
+        .returning(ConversationParticipant.user_id)
         .execution_options(synchronize_session=False)
     )
+    told = {
+        "conversation_uuid": str(conversation.uuid),
+        "message": MessageOut(
+            uuid=message.uuid,
+            sender=Person(uuid=sender.uuid, name=sender.name),
+            content=message.content,
+            is_system_message=False,
+            created_at=message.created_at,
+        ).model_dump(mode="json"),
+    }
+    channel.publish_after_commit(session, "message", [(user_id, told) for user_id in recipients])
     await session.execute(
         update(Conversation)
         .where(Conversation.id == conversation.id)

@@ -7,14 +7,14 @@ from lectern.certificates.events import CertificateIssued, CertificateReissued
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
-from lectern.notifications import pages, router, subscribers
+from lectern.notifications import pages, router, stream, subscribers
 from lectern.quizzes.events import QuizGraded
 from lectern.registry import Domain
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
 
 domain = Domain(
     "notifications",
-    routers=[router.router],
+    routers=[router.router, stream.router],
     pages=[pages.router],
     subscribers=[
         (EnrollmentCreated, subscribers.new_enrollment),

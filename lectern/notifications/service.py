@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern import jobs
+from lectern import channel, jobs
 from lectern.errors import NotFound
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
@@ -26,6 +26,7 @@ from lectern.mail.tasks import send_email
 from lectern.models import Notification, NotificationPreference, User
 from lectern.notifications import unsubscribe
 from lectern.notifications.kinds import KINDS, Kind
+from lectern.notifications.schemas import NotificationOut
 from lectern.users.service import ensure_row
 
 
@@ -116,6 +117,14 @@ async def notify_many(
     ]
     session.add_all(notifications)
     await session.flush()
+    channel.publish_after_commit(
+        session,
+        "notification",
+        [
+            (item.user_id, NotificationOut.model_validate(item).model_dump(mode="json"))
+            for item in notifications
+        ],
+    )
     for user_id, (address, name) in willing.items():
         jobs.after_commit(
             session,

@@ -43,6 +43,8 @@ async def optional_user(
     if signed_out_since(user, claims.issued_at):
         raise Unauthorized("this session has been signed out", code="session_revoked")
     request.state.user = user
+    # A stream that outlives the request ends when its token does (the live channel).
+    request.state.token_expires_at = claims.expires_at
     return user
 
 
