@@ -2,8 +2,8 @@
 planted violation, so a check that cannot fail would show here.
 
 - Layers: a module imports only its own layer or lower ones. From the bottom: the base
-  (config, errors, logs), kit, the models, the core (engines, jobs, events, the live channel, the registry,
-  security ...), the domains (every package with a domain.py), the entry points.
+  (config, errors, logs), kit, the models, the core (engines, jobs, events, the live channel,
+  the registry, security ...), the domains (every package with a domain.py), the entry points.
 - A domain's routers are imported by its own domain.py alone: nobody calls into another
   domain's HTTP layer.
 - No cycle between the packages (or modules) of any one package, at every depth; the models

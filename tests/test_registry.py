@@ -53,6 +53,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "lectern.discussions.tasks",
         "lectern.invoices.tasks",
         "lectern.mail.tasks",
+        "lectern.notifications.tasks",
     ]
     assert sorted(registry.periodic_jobs()) == [
         "announcements.deliver_due",
@@ -61,6 +62,8 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "commerce.reconcile_payments",
         "earnings.clear_pending",
         "learning.expire_enrollments",
+        "live.close_finished",
+        "live.send_reminders",
         "quizzes.close_overdue_attempts",
         "support.close_resolved",
     ]

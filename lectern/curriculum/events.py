@@ -13,3 +13,12 @@ class CurriculumChanged(Event):
     published, moved ...); the course's totals are already recomputed."""
 
     course_id: int
+
+
+@dataclass(frozen=True)
+class LessonPublished(Event):
+    """Lesson ``lesson_id`` of course ``course_id`` became visible to its learners: added
+    published, or published later."""
+
+    course_id: int
+    lesson_id: int

@@ -16,6 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from lectern import events
+from lectern.curriculum.events import LessonPublished
 from lectern.curriculum.schemas import (
     LessonCreate,
     LessonMove,
@@ -329,6 +331,8 @@ async def create_lesson(
     )
     session.add(lesson)
     await refresh_totals(session, course.id)
+    if lesson.is_published:
+        await events.publish(session, LessonPublished(course.id, lesson.id))
     return await lesson_view(session, lesson)
 
 
@@ -336,6 +340,7 @@ async def update_lesson(
     session: AsyncSession, course: Course, lesson_uuid: uuid.UUID, data: LessonUpdate
 ) -> LessonView:
     lesson = await get_lesson(session, course, lesson_uuid)
+    was_published = lesson.is_published
     changes = data.changes()
     for name, value in changes.items():
         if name != "drip_after_lesson":
@@ -343,6 +348,8 @@ async def update_lesson(
     _check_lesson_type(lesson)
     await _apply_lesson_drip(session, course, lesson, changes)
     await refresh_totals(session, course.id)
+    if lesson.is_published and not was_published:
+        await events.publish(session, LessonPublished(course.id, lesson.id))
     return await lesson_view(session, lesson)
 
 

@@ -16,6 +16,7 @@ Page = Literal[
     "home",
     "verify_email",
     "reset_password",
+    "lesson",
     "quiz",
     "assignment",
     "sandbox_payment",
@@ -25,12 +26,15 @@ Page = Literal[
     "credential_issuer",
     "credential_status",
     "unsubscribe",
+    "live_class",
+    "calendar_feed",
 ]
 
 PATHS: dict[Page, str] = {
     "home": "/",
     "verify_email": "/verify-email",
     "reset_password": "/reset-password",
+    "lesson": "/learn/{course}/lessons/{lesson}",
     "quiz": "/learn/{course}/quizzes/{quiz}",
     "assignment": "/learn/{course}/assignments/{assignment}",
     "sandbox_payment": "/payments/sandbox/{order}",
@@ -43,6 +47,9 @@ PATHS: dict[Page, str] = {
     "credential_status": "/api/v1/credentials/status/{list}",
     # One click turns a kind of e-mail off (served by Lectern: no session needed).
     "unsubscribe": "/unsubscribe/{token}",
+    # A live class in the web app; a user's calendar feed (signed: no session needed).
+    "live_class": "/learn/{course}/live-classes/{live_class}",
+    "calendar_feed": "/api/v1/calendar/{token}.ics",
 }
 
 

@@ -32,10 +32,12 @@ def render(
     context: dict[str, Any],
     settings: MailSettings | None = None,
     headers: dict[str, str] | None = None,
+    calendar: str | None = None,
 ) -> EmailMessage:
     """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``); the plain
     text ends with the site's footer, as the HTML layout does. ``headers`` are added as
-    they are (List-Unsubscribe ...)."""
+    they are (List-Unsubscribe ...); ``calendar``, an iCalendar document, is attached as
+    ``invite.ics`` with its METHOD, which mail clients offer to add or update."""
     settings = settings or mail_settings()
     context = {"site_url": app_url(), **SITE_DEFAULTS, **context}
     subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
@@ -51,7 +53,21 @@ def render(
         message[name] = value
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        message.add_attachment(
+            calendar,
+            subtype="calendar",
+            filename="invite.ics",
+            params={"method": _calendar_method(calendar)},
+        )
     return message
+
+
+def _calendar_method(calendar: str) -> str:
+    for line in calendar.splitlines():
+        if line.startswith("METHOD:"):
+            return line.removeprefix("METHOD:").strip()
+    return "PUBLISH"
 
 
 async def deliver(message: EmailMessage, settings: MailSettings | None = None) -> None:

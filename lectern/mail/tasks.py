@@ -19,7 +19,11 @@ SITE_SETTINGS = {"site_name": "site.name", "support_email": "site.support_email"
 
 @broker.task(task_name="lectern.mail.send")
 async def send_email(
-    to: str, template: str, context: dict[str, Any], headers: dict[str, str] | None = None
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    headers: dict[str, str] | None = None,
+    calendar: str | None = None,
 ) -> None:
     """Send ``template`` to ``to``, unless the address is suppressed for it (a bounce, a
     complaint: ``suppression``). Context values must be JSON-serialisable; the site's name
@@ -28,7 +32,8 @@ async def send_email(
     if blocked:
         log.info("mail %s to a suppressed address not sent", template)
         return
-    await deliver(render(template, {**site, **context, "to": to}, headers=headers))
+    context = {**site, **context, "to": to}
+    await deliver(render(template, context, headers=headers, calendar=calendar))
 
 
 async def _site_and_suppression(to: str, template: str) -> tuple[dict[str, Any], bool]:

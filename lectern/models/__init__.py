@@ -108,6 +108,7 @@ from lectern.models.live import (
     LiveClassPlatform,
     LiveClassRegistration,
     LiveClassStatus,
+    LiveRegistrationStatus,
 )
 from lectern.models.messaging import (
     Conversation,
@@ -283,6 +284,7 @@ __all__ = [
     "LiveClassPlatform",
     "LiveClassRegistration",
     "LiveClassStatus",
+    "LiveRegistrationStatus",
     "Media",
     "MediaType",
     "Message",

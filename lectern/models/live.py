@@ -43,6 +43,11 @@ class LiveClassStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class LiveRegistrationStatus(enum.StrEnum):
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+
+
 class LiveClass(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     """A scheduled live session, part of a course or (course_id null) standalone."""
 
@@ -82,6 +87,8 @@ class LiveClass(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
     registered_count: Mapped[int] = counter()
     attended_count: Mapped[int] = counter()
     peak_viewers: Mapped[int] = counter()
+    # iCalendar's SEQUENCE: raised by every change of time, so calendars replace the event.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     instructor: Mapped[User] = relationship(lazy="raise")
     registrations: Mapped[list[LiveClassRegistration]] = relationship(
@@ -103,7 +110,13 @@ class LiveClassRegistration(IdMixin, TimestampMixin, Base):
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Seconds spent in the session.
     watch_time: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A seat, or a place in the waitlist (by id: first come, first seated).
+    status: Mapped[LiveRegistrationStatus] = choice(
+        LiveRegistrationStatus, LiveRegistrationStatus.REGISTERED
+    )
+    # The reminder a day before; final_reminder_sent, the one an hour before.
     reminder_sent: Mapped[bool] = flag(False)
+    final_reminder_sent: Mapped[bool] = flag(False)
 
     live_class: Mapped[LiveClass] = relationship(back_populates="registrations", lazy="raise")
     user: Mapped[User] = relationship(lazy="raise")

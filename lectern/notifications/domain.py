@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from lectern.assignments.events import AssignmentGraded
 from lectern.certificates.events import CertificateIssued, CertificateReissued
+from lectern.curriculum.events import LessonPublished
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
-from lectern.notifications import pages, router, stream, subscribers
+from lectern.notifications import pages, router, stream, subscribers, tasks
 from lectern.quizzes.events import QuizGraded
 from lectern.registry import Domain
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
@@ -16,6 +17,7 @@ domain = Domain(
     "notifications",
     routers=[router.router, stream.router],
     pages=[pages.router],
+    tasks=[tasks.tell_new_lesson],
     subscribers=[
         (EnrollmentCreated, subscribers.new_enrollment),
         (CertificateIssued, subscribers.certificate_issued),
@@ -30,5 +32,6 @@ domain = Domain(
         (PriceDropped, subscribers.price_dropped),
         (QuizGraded, subscribers.quiz_graded),
         (AssignmentGraded, subscribers.assignment_graded),
+        (LessonPublished, subscribers.lesson_published),
     ],
 )

@@ -24,6 +24,7 @@ KindName = Literal[
     "new_reviews",
     "new_questions",
     "payout_updates",
+    "live_classes",
 ]
 
 
@@ -49,5 +50,7 @@ _ALL = (
     Kind("new_reviews", "instructor_new_reviews", "new reviews of your courses"),
     Kind("new_questions", "instructor_new_questions", "new questions in your courses"),
     Kind("payout_updates", "instructor_payout_updates", "your payouts"),
+    # Seats, changes and reminders of the classes one registered for: a course update.
+    Kind("live_classes", "email_course_updates", "updates of your courses and their live classes"),
 )
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}

@@ -57,6 +57,7 @@ async def notify(
     email: bool = True,
     template: str = "notification",
     context: dict[str, Any] | None = None,
+    calendar: str | None = None,
 ) -> Notification:
     """Tell ``user_id``: in the app always, by e-mail when ``email`` and their preference
     for the kind allows."""
@@ -73,6 +74,7 @@ async def notify(
         email=email,
         template=template,
         context=context,
+        calendar=calendar,
     )
     return notification
 
@@ -91,11 +93,13 @@ async def notify_many(
     email: bool = True,
     template: str = "notification",
     context: dict[str, Any] | None = None,
+    calendar: str | None = None,
 ) -> list[Notification]:
     """Tell each of ``user_ids`` the same thing: two statements whatever their number (their
     addresses and choices in one SELECT, the rows in one INSERT). The e-mail is ``template``
     (the generic one unless a kind has its own), given the notification's values, ``context``
-    and the unsubscribe link and its reason (every template shows them)."""
+    and the unsubscribe link and its reason (every template shows them); ``calendar``, an
+    iCalendar document the e-mail carries (a live class)."""
     kind = KINDS[kind_name]
     willing = await _willing(session, user_ids, kind) if email else {}
     now = utcnow()
@@ -142,6 +146,7 @@ async def notify_many(
                 "unsubscribe_url": unsubscribe.link(user_id, kind),
             },
             headers=unsubscribe.headers(user_id, kind),
+            calendar=calendar,
         )
     return notifications
 

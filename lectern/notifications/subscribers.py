@@ -9,8 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern import jobs
 from lectern.assignments.events import AssignmentGraded
 from lectern.certificates.events import CertificateIssued, CertificateReissued
+from lectern.curriculum.events import LessonPublished
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.kit.links import app_link
 from lectern.learner_tools.events import PriceDropped
@@ -28,6 +30,7 @@ from lectern.models import (
     Review,
     User,
 )
+from lectern.notifications import tasks
 from lectern.notifications.service import About, notify, notify_many
 from lectern.quizzes.events import QuizGraded
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
@@ -296,3 +299,8 @@ async def assignment_graded(session: AsyncSession, event: AssignmentGraded) -> N
             "link": link,
         },
     )
+
+
+async def lesson_published(session: AsyncSession, event: LessonPublished) -> None:
+    """The course's learners hear of it from jobs, in batches, once the lesson is saved."""
+    jobs.after_commit(session, tasks.tell_new_lesson, lesson_id=event.lesson_id, after_user_id=0)

@@ -149,6 +149,9 @@ DEFAULTS: tuple[Default, ...] = (
     Default("learning.completion_threshold", 90, SettingType.INTEGER, SettingGroup.GENERAL,
             "Share of a video or audio lesson (percent, 1-100) a learner must watch for the "
             "lesson to complete.", check=_between(1, 100)),
+    Default("live.join_opens_minutes", 10, SettingType.INTEGER, SettingGroup.GENERAL,
+            "Minutes before a live class starts when its registrants get the join link.",
+            check=_between(0, 120)),
 )  # fmt: skip
 KNOWN = {default.key: default for default in DEFAULTS}
 

@@ -47,7 +47,13 @@ from lectern.models import (
 )
 from lectern.platform import service as settings_service
 from lectern.security.passwords import hash_now
-from lectern.seed import demo_assessments, demo_certificates, demo_commerce, demo_community
+from lectern.seed import (
+    demo_assessments,
+    demo_certificates,
+    demo_commerce,
+    demo_community,
+    demo_live,
+)
 from lectern.seed import demo_content as content
 from lectern.seed.demo_assessments import ASSESSMENTS
 
@@ -389,6 +395,7 @@ STEPS: list[tuple[str, Callable[[DemoSeeder], Coroutine[Any, Any, None]]]] = [
     ("carts and orders", demo_commerce.carts_and_orders),
     ("certificates", demo_certificates.certificates),
     ("questions, answers, announcements", demo_community.community),
+    ("live classes", demo_live.live_classes),
     ("statistics", DemoSeeder.statistics),
 ]
 

@@ -32,6 +32,10 @@ from lectern.models import (
     InstructorProfileStatus,
     Lesson,
     LessonProgress,
+    LiveClass,
+    LiveClassRegistration,
+    LiveClassStatus,
+    Notification,
     Order,
     OrderPaymentStatus,
     OrderStatus,
@@ -99,6 +103,7 @@ def test_first_run_adds_a_whole_school(seeded: tuple[URL, dict[str, int], dict[s
         "coupons",
         "orders",
         "refunds",
+        "live_classes",
     ):
         assert first.get(table, 0) > 0, table
 
@@ -327,3 +332,29 @@ async def test_every_finished_course_has_its_certificate(db: AsyncSession) -> No
     certified = set((await db.execute(select(Certificate.user_id, Certificate.course_id))).all())
     assert finished
     assert certified == finished
+
+
+async def test_a_live_class_is_coming_with_seats_taken_and_another_can_be_replayed(
+    db: AsyncSession,
+) -> None:
+    classes = {
+        live_class.status: live_class
+        for live_class in await db.scalars(select(LiveClass).order_by(LiveClass.scheduled_at))
+    }
+    upcoming, past = classes[LiveClassStatus.SCHEDULED], classes[LiveClassStatus.ENDED]
+    seated = list(
+        await db.scalars(
+            select(LiveClassRegistration.user_id).where(
+                LiveClassRegistration.live_class_id == upcoming.id
+            )
+        )
+    )
+    told = set(
+        await db.scalars(select(Notification.user_id).where(Notification.type == "live_classes"))
+    )
+    assert upcoming.registered_count == len(seated) == 2
+    assert set(seated) <= told
+    assert (upcoming.scheduled_at.weekday(), upcoming.scheduled_at.hour) == (3, 17)
+    assert past.recording_url is not None
+    assert past.enable_replay
+    assert past.attended_count == 2
