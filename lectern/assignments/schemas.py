@@ -3,26 +3,17 @@ in a path, and the problems the routes answer."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
-from fastapi import Path
+from typing import Any
 
 from lectern.errors import problem_responses
-from lectern.kit.schemas import Output
+from lectern.kit.attachments import FileId, FileOut
 
-
-class FileOut(Output):
-    id: str
-    name: str
-    size: int
-    type: str
-
-
-FileId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 422)
 ACT = problem_responses(401, 403, 404, 409, 422)
 UPLOAD = problem_responses(401, 403, 404, 409, 413, 415, 422)
+__all__ = ["ACT", "FILE_RESPONSE", "READ", "UPLOAD", "WRITE", "FileId", "FileOut"]
+
 FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/octet-stream": {}}, "description": "The file."},
     **READ,

@@ -5,4 +5,4 @@ from __future__ import annotations
 from lectern.messaging import router
 from lectern.registry import Domain
 
-domain = Domain("messaging", routers=[router.router])
+domain = Domain("messaging", routers=[router.router, router.me_router, router.admin_router])

@@ -4,6 +4,8 @@
 - A learner may write to the staff (owner, co-instructors, assistants) of a course they take
   (a live enrollment), and that staff to them.
 - Anyone may ask a published course's owner about it (a course inquiry), before enrolling.
+- No one writes to someone who blocked them; no one starts a conversation with an
+  instructor who turned direct messages off (those under way go on). Admins pass both.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern.courses.policy import on_team
 from lectern.errors import Forbidden
 from lectern.learning.access import LIVE_STATUSES
-from lectern.models import Course, CourseStatus, Enrollment, User, UserRole
+from lectern.models import (
+    ConversationParticipant,
+    Course,
+    CourseStatus,
+    Enrollment,
+    InstructorProfile,
+    User,
+    UserBlock,
+    UserRole,
+)
 
 
 def _takes(user_id: int) -> Any:
@@ -49,3 +60,41 @@ async def inquiry_course(session: AsyncSession, recipient: User, course: Course)
     public = course.status == CourseStatus.PUBLISHED and course.is_approved
     if not public or course.instructor_id != recipient.id:
         raise Forbidden("ask a published course's instructor about it", code="not_allowed")
+
+
+async def refuse_new(session: AsyncSession, sender: User, recipient_id: int) -> None:
+    """403 before a new conversation with someone who blocked the sender or, an
+    instructor, takes no direct messages."""
+    if sender.role == UserRole.ADMIN:
+        return
+    blocked = exists().where(
+        UserBlock.blocker_id == recipient_id, UserBlock.blocked_id == sender.id
+    )
+    closed = exists().where(
+        InstructorProfile.user_id == recipient_id, InstructorProfile.accepts_messages.is_(False)
+    )
+    is_blocked, is_closed = (await session.execute(select(blocked, closed))).one()
+    if is_blocked:
+        raise _blocked()
+    if is_closed:
+        raise Forbidden(
+            "this instructor does not take direct messages: ask in the course's Q&A",
+            code="messages_off",
+        )
+
+
+async def refuse_blocked(session: AsyncSession, sender: User, conversation_id: int) -> None:
+    """403 when another participant of the conversation blocked the sender."""
+    if sender.role == UserRole.ADMIN:
+        return
+    others = select(ConversationParticipant.user_id).where(
+        ConversationParticipant.conversation_id == conversation_id,
+        ConversationParticipant.user_id != sender.id,
+    )
+    blocked = exists().where(UserBlock.blocker_id.in_(others), UserBlock.blocked_id == sender.id)
+    if await session.scalar(select(blocked)):
+        raise _blocked()
+
+
+def _blocked() -> Forbidden:
+    return Forbidden("this person does not take your messages", code="blocked")

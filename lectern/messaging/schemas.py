@@ -6,9 +6,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
+from fastapi import UploadFile
 from pydantic import Field, StringConstraints
 
-from lectern.kit.schemas import Input, Output, PageMeta
+from lectern.kit.attachments import FileOut
+from lectern.kit.schemas import Input, Output, PageMeta, UploadForm
 
 Content = Annotated[str, StringConstraints(min_length=1, max_length=5000)]
 
@@ -39,6 +41,7 @@ class MessageOut(Output):
     uuid: UUID
     sender: Person | None
     content: str
+    attachments: list[FileOut] = Field(default_factory=list)
     is_system_message: bool
     created_at: datetime
 
@@ -60,3 +63,43 @@ class Inbox(Output):
     items: list[ConversationOut]
     meta: PageMeta
     unread_total: int = Field(description="Unread messages in all my conversations.")
+
+
+class MessageUpload(UploadForm):
+    """A message with files (multipart): the text is optional when files come."""
+
+    content: str | None = Field(None, max_length=5000)
+    files: list[UploadFile] = Field(description="Files (repeatable, at most 10).")
+
+
+class ReportIn(Input):
+    reason: Annotated[str, StringConstraints(min_length=3, max_length=500)]
+    block: bool = Field(False, description="Also block the sender.")
+
+
+class ReportOut(Output):
+    id: int
+    reason: str
+    created_at: datetime
+    message_uuid: UUID
+    message: str = Field(description="The reported message's text.")
+    sender: Person | None
+    reporter: Person
+    resolution: Literal["dismissed", "removed"] | None
+    resolved_at: datetime | None
+
+
+class ResolutionIn(Input):
+    resolution: Literal["dismissed", "removed"] = Field(
+        description="`removed` takes the message down for everyone; `dismissed` leaves it."
+    )
+
+
+class MessagingSettings(Input):
+    accepts_messages: bool = Field(
+        description="Off: no one but admins starts a conversation with me (those under way go on)."
+    )
+
+
+class MessagingSettingsOut(Output):
+    accepts_messages: bool

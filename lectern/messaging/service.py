@@ -8,14 +8,18 @@ zero and ``last_read_at``. A direct conversation between two people is reused, n
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
+from fastapi import UploadFile
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from lectern import channel
 from lectern.errors import Conflict, Forbidden, InvalidInput, NotFound
+from lectern.kit import attachments as files
+from lectern.kit.downloads import Download
 from lectern.kit.pagination import paginate_rows
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.types import utcnow
@@ -29,6 +33,14 @@ from lectern.models import (
     Message,
     User,
 )
+from lectern.platform.service import get_value
+
+# What may be sent: documents, images, archives, audio and video, plain text; never a program.
+FILE_TYPES = [
+    "pdf", "jpg", "png", "gif", "webp", "heic", "docx", "xlsx", "pptx", "odt", "ods", "odp",
+    "zip", "mp3", "m4a", "wav", "mp4", "mov", "webm", "txt", "md", "csv",
+]  # fmt: skip
+MAX_FILE_MB = 25
 
 Mine = aliased(ConversationParticipant)
 Other = aliased(ConversationParticipant)
@@ -76,6 +88,7 @@ async def start(session: AsyncSession, sender: User, body: ConversationIn) -> Me
             code="not_allowed",
         )
     if conversation is None:
+        await policy.refuse_new(session, sender, recipient.id)
         conversation = Conversation(
             uuid=uuid.uuid4(),
             type=kind,
@@ -108,14 +121,58 @@ async def mine(session: AsyncSession, user: User, conversation_uuid: uuid.UUID) 
     return conversation
 
 
+async def _may_send(session: AsyncSession, sender: User, conversation: Conversation) -> None:
+    if conversation.is_closed:
+        raise Conflict("this conversation is closed", code="conversation_closed")
+    await policy.refuse_blocked(session, sender, conversation.id)
+
+
 async def send(
     session: AsyncSession, sender: User, conversation: Conversation, content: str
 ) -> Message:
-    if conversation.is_closed:
-        raise Conflict("this conversation is closed", code="conversation_closed")
+    await _may_send(session, sender, conversation)
+    return await _post(session, sender, conversation, content, None)
+
+
+async def send_files(
+    session: AsyncSession,
+    sender: User,
+    conversation: Conversation,
+    content: str | None,
+    uploads: Sequence[UploadFile],
+) -> Message:
+    """A message with files: each checked (size, a type of ``FILE_TYPES``, sniffed) and
+    stored before the message is written."""
+    await _may_send(session, sender, conversation)
+    if not uploads or len(uploads) > files.MAX_FILES:
+        raise InvalidInput(f"send 1 to {files.MAX_FILES} files", field="files")
+    megabytes = min(int(await get_value(session, "uploads.max_file_mb", 512)), MAX_FILE_MB)
+    stored = [
+        await files.store(
+            "messages",
+            await files.check_file(upload, max_bytes=megabytes << 20, allowed=FILE_TYPES),
+        )
+        for upload in uploads
+    ]
+    return await _post(session, sender, conversation, content or "", stored)
+
+
+async def _post(
+    session: AsyncSession,
+    sender: User,
+    conversation: Conversation,
+    content: str,
+    attachments: list[dict[str, Any]] | None,
+) -> Message:
+    """Write the message: every other participant's unread count up by one, theirs to hear
+    on the live channel."""
     now = utcnow()
     message = Message(
-        uuid=uuid.uuid4(), conversation_id=conversation.id, sender_id=sender.id, content=content
+        uuid=uuid.uuid4(),
+        conversation_id=conversation.id,
+        sender_id=sender.id,
+        content=content,
+        attachments=attachments or None,
     )
     session.add(message)
     await session.flush()
@@ -135,6 +192,7 @@ async def send(
             uuid=message.uuid,
             sender=Person(uuid=sender.uuid, name=sender.name),
             content=message.content,
+            attachments=files.public(message.attachments),
             is_system_message=False,
             created_at=message.created_at,
         ).model_dump(mode="json"),
@@ -188,6 +246,7 @@ def message_out(message: Message, sender: User) -> MessageOut:
         uuid=message.uuid,
         sender=Person(uuid=sender.uuid, name=sender.name),
         content=message.content,
+        attachments=files.public(message.attachments),
         is_system_message=message.is_system_message,
         created_at=message.created_at,
     )
@@ -277,9 +336,24 @@ async def messages(
             uuid=message.uuid,
             sender=_person(sender_uuid, name),
             content=message.content,
+            attachments=files.public(message.attachments),
             is_system_message=message.is_system_message,
             created_at=message.created_at,
         )
         for message, sender_uuid, name in rows
     ]
     return items, meta
+
+
+async def attachment(
+    session: AsyncSession, conversation: Conversation, message_uuid: uuid.UUID, file_id: str
+) -> Download:
+    """A file of a message of the conversation (404 for anything else)."""
+    entries = await session.scalar(
+        select(Message.attachments).where(
+            Message.uuid == message_uuid,
+            Message.conversation_id == conversation.id,
+            Message.deleted_at.is_(None),
+        )
+    )
+    return files.download(entries, file_id)

@@ -115,6 +115,9 @@ from lectern.models.messaging import (
     ConversationParticipant,
     ConversationType,
     Message,
+    MessageReport,
+    MessageReportResolution,
+    UserBlock,
 )
 from lectern.models.notifications import (
     Announcement,
@@ -288,6 +291,8 @@ __all__ = [
     "Media",
     "MediaType",
     "Message",
+    "MessageReport",
+    "MessageReportResolution",
     "Notification",
     "NotificationPreference",
     "NumberSequence",
@@ -339,6 +344,7 @@ __all__ = [
     "SupportTicketStatus",
     "Tag",
     "User",
+    "UserBlock",
     "UserProfile",
     "UserProfileGender",
     "UserRole",

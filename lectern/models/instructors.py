@@ -18,6 +18,7 @@ from lectern.models.base import (
     choice,
     counter,
     fk,
+    flag,
     money,
     percent,
     score,
@@ -59,5 +60,7 @@ class InstructorProfile(IdMixin, TimestampMixin, SoftDeleteMixin, Base):
     )
     certifications: Mapped[list[Any] | None] = mapped_column(JSONType)
     achievements: Mapped[list[Any] | None] = mapped_column(JSONType)
+    # Off: no one but admins starts a conversation with the instructor (those under way go on).
+    accepts_messages: Mapped[bool] = flag(True)
 
     user: Mapped[User] = relationship(lazy="raise")

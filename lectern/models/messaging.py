@@ -86,3 +86,34 @@ class Message(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):
 
     conversation: Mapped[Conversation] = relationship(back_populates="messages", lazy="raise")
     sender: Mapped[User | None] = relationship(lazy="raise")
+
+
+class UserBlock(IdMixin, TimestampMixin, Base):
+    """``blocker`` takes no messages from ``blocked``."""
+
+    __tablename__ = "user_blocks"
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
+
+    blocker_id: Mapped[int] = fk("users.id", ondelete="CASCADE", index=False)
+    blocked_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+
+
+class MessageReportResolution(enum.StrEnum):
+    DISMISSED = "dismissed"
+    REMOVED = "removed"  # the message was taken down
+
+
+class MessageReport(IdMixin, TimestampMixin, Base):
+    """A participant's report of a message to the admins, once per reporter."""
+
+    __tablename__ = "message_reports"
+    __table_args__ = (UniqueConstraint("message_id", "reporter_id"),)
+
+    message_id: Mapped[int] = fk("messages.id", ondelete="CASCADE", index=False)
+    reporter_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+    reason: Mapped[str] = mapped_column(String(500))
+    resolution: Mapped[MessageReportResolution | None] = choice(
+        MessageReportResolution, nullable=True
+    )
+    resolved_by: Mapped[int | None] = fk("users.id", ondelete="SET NULL", nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -10,7 +10,6 @@ from uuid import UUID
 from fastapi import Depends, Query
 from fastapi.responses import StreamingResponse
 
-from lectern.assignments import files
 from lectern.assignments.grading import service as grading
 from lectern.assignments.grading.schemas import (
     AssignmentRef,
@@ -24,6 +23,7 @@ from lectern.assignments.schemas import ACT, FILE_RESPONSE, READ, FileId
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit import attachments as files
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import contains_eager
 
 from lectern import events
-from lectern.assignments import files
 from lectern.assignments.events import AssignmentGraded
 from lectern.assignments.grading.schemas import InlineComment, ReturnIn, SubmissionGradeIn
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit import attachments as files
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import rowcount

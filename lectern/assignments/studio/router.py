@@ -11,7 +11,6 @@ from uuid import UUID
 from fastapi import Depends, Form, Response
 from fastapi.responses import StreamingResponse
 
-from lectern.assignments import files
 from lectern.assignments.schemas import FILE_RESPONSE, READ, UPLOAD, WRITE, FileId
 from lectern.assignments.studio import service as studio
 from lectern.assignments.studio.schemas import (
@@ -22,6 +21,7 @@ from lectern.assignments.studio.schemas import (
 )
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
+from lectern.kit import attachments as files
 from lectern.kit.downloads import attachment
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params

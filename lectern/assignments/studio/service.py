@@ -14,11 +14,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
-from lectern.assignments import files
 from lectern.assignments.studio.schemas import AssignmentCreate, AssignmentUpdate
 from lectern.curriculum.files import RESOURCE_TYPES, max_upload_bytes
 from lectern.curriculum.tasks import delete_stored_file
 from lectern.errors import InvalidInput, NotFound
+from lectern.kit import attachments as files
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.types import utcnow

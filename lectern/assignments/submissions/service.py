@@ -24,10 +24,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
-from lectern.assignments import files
 from lectern.curriculum.files import max_upload_bytes
 from lectern.curriculum.tasks import delete_stored_file
 from lectern.errors import Conflict, InvalidInput, NotFound
+from lectern.kit import attachments as files
 from lectern.kit.sql import insert_ignore, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning.access import CourseAccess, learner_course, lesson_plan, require_open

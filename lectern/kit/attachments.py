@@ -1,15 +1,15 @@
-"""Files of assignments: instructors' attachments and learners' submitted files.
-
-Both are stored through lectern.kit.storage and listed in a JSON column as
+"""Files attached to rows (an assignment's, a submission's, a message's): stored through
+lectern.kit.storage and listed in the row's JSON column as
 ``{"id", "name", "path", "size", "type"}``; ``id`` is a short random token that addresses
 the file in URLs (the storage key never leaves the server).
 
-A learner's file is checked against the assignment's ``allowed_file_types`` (extensions):
-its type is sniffed from the content, never trusted from the name — a recognised type
-counts by its usual extension (``jpg`` also matches ``jpeg``…); content that is not
+A file is checked against the allowed types (extensions: an assignment's
+``allowed_file_types``, messaging's list): its type is sniffed from the content, never
+trusted from the name — a recognised type counts by its usual extension (``jpg`` also
+matches ``jpeg``…); content that is not
 recognised is accepted only as plain UTF-8 text whose file name has an allowed extension
-(``txt``, ``md``, ``py``, ``csv``…). Anything else is a 415. The size limit (413) is the
-assignment's ``max_file_size`` MB, capped by the platform's ``uploads.max_file_mb``.
+(``txt``, ``md``, ``py``, ``csv``…). Anything else is a 415. The size limit is the caller's
+(413): an assignment's ``max_file_size`` MB, capped by the platform's ``uploads.max_file_mb``.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import UploadFile
+from fastapi import Path, UploadFile
 
 from lectern.errors import LecternError, NotFound
 from lectern.kit.downloads import Download
+from lectern.kit.schemas import Output
 from lectern.kit.storage import new_key, storage
 from lectern.kit.uploads import UnsupportedMediaType, read_upload, sniff
 
@@ -33,7 +34,21 @@ ALIASES: dict[str, frozenset[str]] = {
     "mp4": frozenset({"mp4", "m4v"}),
     "mid": frozenset({"mid", "midi"}),
 }
-# Files per submission.
+
+
+class FileOut(Output):
+    """A file as its row lists it (its storage key stays on the server)."""
+
+    id: str
+    name: str
+    size: int
+    type: str
+
+
+# A file's id in a path.
+FileId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[0-9a-f]+$")]
+
+# Files per submission or message.
 MAX_FILES = 10
 
 
