@@ -53,6 +53,9 @@ class AppSettings(BaseSettings):
     # made once and kept in a file beside the stored files (.secret-key): set it in
     # production, the same in every process, and keep it safe.
     secret_key: str | None = None
+    # Web Push subscriptions must name an https push service; this lets a plain http one
+    # through, for a push service run locally in development and tests.
+    push_allow_http: bool = False
 
 
 class AuthSettings(BaseSettings):

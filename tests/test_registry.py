@@ -53,6 +53,7 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "lectern.discussions.tasks",
         "lectern.invoices.tasks",
         "lectern.mail.tasks",
+        "lectern.notifications.push",
         "lectern.notifications.tasks",
     ]
     assert sorted(registry.periodic_jobs()) == [
@@ -64,6 +65,8 @@ def test_the_worker_knows_every_task_and_the_scheduler_every_job() -> None:
         "learning.expire_enrollments",
         "live.close_finished",
         "live.send_reminders",
+        "notifications.release_held_pushes",
+        "notifications.send_digests",
         "quizzes.close_overdue_attempts",
         "support.close_resolved",
     ]

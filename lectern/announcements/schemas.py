@@ -34,6 +34,9 @@ class AnnouncementIn(Input):
         "those who opted in to promotions.",
     )
     send_email: bool = False
+    send_push: bool = Field(
+        False, description="Also push it to the devices of those who take announcements by push."
+    )
     published_at: Instant | None = Field(
         None, description="When it appears (and is delivered); now when left out."
     )
@@ -50,6 +53,7 @@ class AnnouncementOut(Output):
     is_pinned: bool
     is_promotional: bool
     send_email: bool
+    send_push: bool
     published_at: datetime | None
     expires_at: datetime | None
     delivered_at: datetime | None

@@ -118,6 +118,7 @@ async def post(
         is_pinned=body.is_pinned,
         is_promotional=body.is_promotional,
         send_email=body.send_email,
+        send_push=body.send_push,
         published_at=body.published_at or utcnow(),
         expires_at=body.expires_at,
     )

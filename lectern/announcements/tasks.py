@@ -55,6 +55,7 @@ async def deliver(announcement_id: int, after_user_id: int) -> None:
             action_url=app_link("home"),
             about=About("announcement", announcement.id),
             email=announcement.send_email,
+            push=announcement.send_push,
         )
         if len(batch) == BATCH:
             jobs.after_commit(

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from lectern.kit.schemas import Input, Instant, Output, PageMeta, Patch
 from lectern.models import LiveClassPlatform
@@ -15,7 +15,21 @@ from lectern.users.schemas import TimeZone
 Title = Annotated[str, StringConstraints(min_length=3, max_length=255)]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 Link = Annotated[str, StringConstraints(min_length=8, max_length=2048)]
-Secret = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+def _at_most_bytes(limit: int) -> AfterValidator:
+    """Text kept sealed grows (a third, and a header): so much fits its column."""
+
+    def check(value: str) -> str:
+        if len(value.encode()) > limit:
+            raise ValueError(f"at most {limit} bytes")
+        return value
+
+    return AfterValidator(check)
+
+
+SealedLink = Annotated[str, StringConstraints(min_length=8), _at_most_bytes(1400)]
+Secret = Annotated[str, StringConstraints(min_length=1, max_length=64), _at_most_bytes(100)]
 MeetingId = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Minutes = Annotated[int, Field(ge=5, le=720)]
 Seats = Annotated[int, Field(ge=1, le=100_000)]
@@ -34,7 +48,7 @@ class LiveClassIn(Input):
     meeting_url: Link = Field(description="The meeting's https link on its platform.")
     meeting_id: MeetingId | None = None
     meeting_password: Secret | None = Field(None, description="Kept encrypted.")
-    host_url: Link | None = Field(None, description="The host's own link; kept encrypted.")
+    host_url: SealedLink | None = Field(None, description="The host's own link; kept encrypted.")
     max_attendees: Seats | None = Field(
         None, description="Seats; registrations past them join the waitlist. None: no limit."
     )
@@ -59,7 +73,7 @@ class LiveClassEdit(Patch):
     meeting_url: Link | None = None
     meeting_id: MeetingId | None = None
     meeting_password: Secret | None = None
-    host_url: Link | None = None
+    host_url: SealedLink | None = None
     max_attendees: Seats | None = None
     enable_chat: bool | None = None
     enable_qa: bool | None = None

@@ -125,10 +125,12 @@ from lectern.models.notifications import (
     AnnouncementRead,
     AnnouncementRecipient,
     AnnouncementType,
+    EmailCadence,
     EmailSuppression,
     EmailSuppressionReason,
     Notification,
     NotificationPreference,
+    PushSubscription,
 )
 from lectern.models.payouts import (
     InstructorEarning,
@@ -259,6 +261,7 @@ __all__ = [
     "DiscussionStatus",
     "DiscussionType",
     "DiscussionUpvote",
+    "EmailCadence",
     "EmailSuppression",
     "EmailSuppressionReason",
     "Enrollment",
@@ -307,6 +310,7 @@ __all__ = [
     "PaymentEventOutcome",
     "PayoutMethod",
     "PayoutMethodType",
+    "PushSubscription",
     "Quiz",
     "QuizAnswer",
     "QuizAttempt",

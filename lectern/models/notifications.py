@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Index, String, Text, UniqueConstraint, Uuid
+from sqlalchemy import Index, SmallInteger, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lectern.kit.types import JSONType, UTCDateTime
@@ -69,6 +69,12 @@ class Notification(TimestampMixin, Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class EmailCadence(enum.StrEnum):
+    INSTANT = "instant"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
 class NotificationPreference(IdMixin, TimestampMixin, Base):
     """One row per user: which notifications they want, per channel."""
 
@@ -95,6 +101,31 @@ class NotificationPreference(IdMixin, TimestampMixin, Base):
     instructor_new_reviews: Mapped[bool] = flag(True)
     instructor_new_questions: Mapped[bool] = flag(True)
     instructor_payout_updates: Mapped[bool] = flag(True)
+
+    # E-mail at once, or gathered in a daily or weekly digest (sent_at: the last one).
+    email_cadence: Mapped[EmailCadence] = choice(EmailCadence, EmailCadence.INSTANT)
+    digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # No push between these times of day (minutes after midnight, in the user's zone; the
+    # end may be past midnight); what comes meanwhile is pushed as one when they end.
+    quiet_hours_start: Mapped[int | None] = mapped_column(SmallInteger)
+    quiet_hours_end: Mapped[int | None] = mapped_column(SmallInteger)
+    push_held_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PushSubscription(IdMixin, TimestampMixin, Base):
+    """A browser or device that takes Web Push for its user (RFC 8030, keys of RFC 8291)."""
+
+    __tablename__ = "push_subscriptions"
+    __table_args__ = (UniqueConstraint("endpoint"),)
+
+    user_id: Mapped[int] = fk("users.id", ondelete="CASCADE")
+    # The push service's URL for this subscription.
+    endpoint: Mapped[str] = mapped_column(String(2048))
+    # The browser's public key and authentication secret (base64url), to encrypt for it.
+    p256dh: Mapped[str] = mapped_column(String(255))
+    auth: Mapped[str] = mapped_column(String(255))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    last_pushed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Announcement(IdMixin, UuidMixin, TimestampMixin, SoftDeleteMixin, Base):

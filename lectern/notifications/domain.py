@@ -8,7 +8,7 @@ from lectern.curriculum.events import LessonPublished
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
-from lectern.notifications import pages, router, stream, subscribers, tasks
+from lectern.notifications import pages, push, router, stream, subscribers, tasks
 from lectern.quizzes.events import QuizGraded
 from lectern.registry import Domain
 from lectern.reviews.events import ReviewAnswered, ReviewInvited, ReviewPosted
@@ -17,7 +17,8 @@ domain = Domain(
     "notifications",
     routers=[router.router, stream.router],
     pages=[pages.router],
-    tasks=[tasks.tell_new_lesson],
+    tasks=[tasks.tell_new_lesson, push.deliver],
+    periodic_jobs=[push.release_held, tasks.send_digests],
     subscribers=[
         (EnrollmentCreated, subscribers.new_enrollment),
         (CertificateIssued, subscribers.certificate_issued),

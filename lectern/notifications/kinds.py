@@ -25,6 +25,7 @@ KindName = Literal[
     "new_questions",
     "payout_updates",
     "live_classes",
+    "digest",
 ]
 
 
@@ -35,14 +36,20 @@ class Kind:
     email_preference: str
     # What the unsubscribe page calls it ("replies to your questions").
     described: str
+    # The column that turns its push on or off; None: never pushed (the spec has no column).
+    push_preference: str | None = None
+    # Whether a user who chose daily or weekly e-mail gets it in the digest (False: at once,
+    # for what cannot wait).
+    digest: bool = True
 
 
 _ALL = (
-    Kind("course_updates", "email_course_updates", "updates of your courses"),
-    Kind("new_lessons", "email_new_lessons", "new lessons in your courses"),
-    Kind("announcements", "email_announcements", "announcements"),
-    Kind("promotions", "email_promotions", "offers and promotions"),
-    Kind("qa_replies", "email_qa_replies", "answers in the Q&A"),
+    Kind("course_updates", "email_course_updates", "updates of your courses",
+         "push_course_updates"),
+    Kind("new_lessons", "email_new_lessons", "new lessons in your courses", "push_new_lessons"),
+    Kind("announcements", "email_announcements", "announcements", "push_announcements"),
+    Kind("promotions", "email_promotions", "offers and promotions", "push_promotions"),
+    Kind("qa_replies", "email_qa_replies", "answers in the Q&A", "push_qa_replies"),
     Kind("review_replies", "email_review_replies", "answers to your reviews"),
     Kind("assignment_feedback", "email_assignment_feedback", "feedback on your work"),
     Kind("certificate_issued", "email_certificate_issued", "your new certificates"),
@@ -51,6 +58,11 @@ _ALL = (
     Kind("new_questions", "instructor_new_questions", "new questions in your courses"),
     Kind("payout_updates", "instructor_payout_updates", "your payouts"),
     # Seats, changes and reminders of the classes one registered for: a course update.
-    Kind("live_classes", "email_course_updates", "updates of your courses and their live classes"),
-)
+    Kind("live_classes", "email_course_updates", "updates of your courses and their live classes",
+         "push_course_updates", digest=False),
+)  # fmt: skip
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _ALL}
+# The digest e-mail: not a kind of notification, but its unsubscribe link turns off every
+# kind's e-mail it gathers.
+DIGEST = Kind("digest", "", "notification digests")
+GATHERED = tuple(kind for kind in _ALL if kind.digest)

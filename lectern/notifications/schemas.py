@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
-from lectern.kit.schemas import Output, PageMeta
+from lectern.config import app_settings
+from lectern.kit.schemas import Input, Output, PageMeta
 
 
 class NotificationOut(Output):
@@ -33,3 +37,59 @@ class NotificationPage(Output):
 
 class MarkedOut(Output):
     marked: int
+
+
+def _base64url(length: int) -> Any:
+    def check(value: str) -> str:
+        try:
+            decoded = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        except (binascii.Error, ValueError):
+            raise ValueError("not base64url") from None
+        if len(decoded) != length:
+            raise ValueError(f"not {length} bytes")
+        return value
+
+    return AfterValidator(check)
+
+
+class PushKeys(Input):
+    p256dh: Annotated[str, StringConstraints(max_length=120), _base64url(65)] = Field(
+        description="The browser's public key (P-256, uncompressed), base64url."
+    )
+    auth: Annotated[str, StringConstraints(max_length=40), _base64url(16)] = Field(
+        description="The browser's authentication secret, base64url."
+    )
+
+
+class PushSubscriptionIn(Input):
+    """A browser's ``PushSubscription`` as ``toJSON()`` gives it."""
+
+    endpoint: Annotated[str, StringConstraints(min_length=12, max_length=2048)] = Field(
+        description="The push service's URL for this browser (https)."
+    )
+    keys: PushKeys
+    expiration_time: int | None = Field(
+        None, alias="expirationTime", description="Ignored: the push service decides."
+    )
+
+    @field_validator("endpoint")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        parts = urlsplit(value)
+        allowed = ("https", "http") if app_settings().push_allow_http else ("https",)
+        if parts.scheme not in allowed or not parts.hostname:
+            raise ValueError("a push service's https URL")
+        return value
+
+
+class PushDeviceOut(Output):
+    endpoint: str
+    user_agent: str | None
+    created_at: datetime
+    last_pushed_at: datetime | None
+
+
+class PushKeyOut(Output):
+    public_key: str = Field(
+        description="The VAPID public key, base64url: the `applicationServerKey` to subscribe with."
+    )

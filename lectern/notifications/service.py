@@ -11,9 +11,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import channel, jobs
@@ -23,9 +24,16 @@ from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import rowcount
 from lectern.kit.types import utcnow
 from lectern.mail.tasks import send_email
-from lectern.models import Notification, NotificationPreference, User
+from lectern.models import (
+    EmailCadence,
+    Notification,
+    NotificationPreference,
+    PushSubscription,
+    User,
+)
+from lectern.notifications import push as push_service
 from lectern.notifications import unsubscribe
-from lectern.notifications.kinds import KINDS, Kind
+from lectern.notifications.kinds import DIGEST, GATHERED, KINDS, Kind
 from lectern.notifications.schemas import NotificationOut
 from lectern.users.service import ensure_row
 
@@ -55,6 +63,7 @@ async def notify(
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
+    push: bool = True,
     template: str = "notification",
     context: dict[str, Any] | None = None,
     calendar: str | None = None,
@@ -72,6 +81,7 @@ async def notify(
         about=about,
         data=data,
         email=email,
+        push=push,
         template=template,
         context=context,
         calendar=calendar,
@@ -91,17 +101,20 @@ async def notify_many(
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
+    push: bool = True,
     template: str = "notification",
     context: dict[str, Any] | None = None,
     calendar: str | None = None,
 ) -> list[Notification]:
     """Tell each of ``user_ids`` the same thing: two statements whatever their number (their
-    addresses and choices in one SELECT, the rows in one INSERT). The e-mail is ``template``
+    addresses and choices in one SELECT, the rows in one INSERT; a third when some are in
+    their quiet hours). The e-mail is ``template``
     (the generic one unless a kind has its own), given the notification's values, ``context``
     and the unsubscribe link and its reason (every template shows them); ``calendar``, an
     iCalendar document the e-mail carries (a live class)."""
     kind = KINDS[kind_name]
-    willing = await _willing(session, user_ids, kind) if email else {}
+    reach = await _reach(session, user_ids, kind, email=email, push=push)
+    mailed = {user_id for user_id, person in reach.items() if person.mail_now}
     now = utcnow()
     notifications = [
         Notification(
@@ -115,7 +128,7 @@ async def notify_many(
             notifiable_type=about.type if about else None,
             notifiable_id=about.id if about else None,
             data=data,
-            sent_at=now if user_id in willing else None,
+            sent_at=now if user_id in mailed else None,
         )
         for user_id in user_ids
     ]
@@ -129,14 +142,15 @@ async def notify_many(
             for item in notifications
         ],
     )
-    for user_id, (address, name) in willing.items():
+    for user_id in mailed:
+        person = reach[user_id]
         jobs.after_commit(
             session,
             send_email,
-            to=address,
+            to=person.address,
             template=template,
             context={
-                "name": name,
+                "name": person.name,
                 "title": title,
                 "message": message,
                 "action_url": action_url or "",
@@ -148,28 +162,82 @@ async def notify_many(
             headers=unsubscribe.headers(user_id, kind),
             calendar=calendar,
         )
+    held_since = min((item.created_at for item in notifications), default=now)
+    await _push(session, reach, kind, title, message, action_url, held_since)
     return notifications
 
 
-async def _willing(
-    session: AsyncSession, user_ids: Sequence[int], kind: Kind
-) -> dict[int, tuple[str, str]]:
-    """Of ``user_ids``, who wants the kind's e-mail (their choice, or the default while they
-    have made none): their address and name."""
-    if not user_ids:
+@dataclass(frozen=True)
+class Reach:
+    """How one user hears of a notification besides the app."""
+
+    address: str
+    name: str
+    mail_now: bool  # an e-mail at once (else none, or in their digest)
+    push: bool  # a push to their devices
+    quiet: bool  # in their quiet hours now: the push waits
+
+
+async def _reach(
+    session: AsyncSession, user_ids: Sequence[int], kind: Kind, *, email: bool, push: bool
+) -> dict[int, Reach]:
+    """Of ``user_ids``, who is mailed now and who is pushed, from their choices (or the
+    defaults while they have made none), their cadence, devices and quiet hours: one SELECT,
+    none when the kind goes neither by e-mail nor by push."""
+    pushed = push and kind.push_preference is not None
+    if not user_ids or not (email or pushed):
         return {}
-    choice = getattr(NotificationPreference, kind.email_preference)
+    mail_choice = getattr(NotificationPreference, kind.email_preference)
+    push_choice = (
+        getattr(NotificationPreference, kind.push_preference)
+        if pushed and kind.push_preference
+        else literal(False)
+    )
+    has_device = exists().where(PushSubscription.user_id == User.id)
     rows = await session.execute(
-        select(User.id, User.email, User.name, choice)
+        select(
+            User.id, User.email, User.name, User.timezone, mail_choice, push_choice,
+            NotificationPreference.email_cadence, NotificationPreference.quiet_hours_start,
+            NotificationPreference.quiet_hours_end, has_device,
+        )
         .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
         .where(User.id.in_(list(user_ids)), User.deleted_at.is_(None))
-    )
-    default = _default(kind.email_preference)
-    return {
-        user_id: (address, name)
-        for user_id, address, name, chosen in rows
-        if (default if chosen is None else chosen)
-    }
+    )  # fmt: skip
+    mail_default = _default(kind.email_preference)
+    push_default = _default(kind.push_preference) if pushed and kind.push_preference else False
+    now = utcnow()
+    reach = {}
+    for user_id, address, name, zone, mail_chosen, push_chosen, cadence, start, end, device in rows:
+        wants_mail = email and (mail_default if mail_chosen is None else bool(mail_chosen))
+        digested = kind.digest and cadence not in (None, EmailCadence.INSTANT)
+        wants_push = bool(device) and (push_default if push_chosen is None else bool(push_chosen))
+        reach[user_id] = Reach(
+            address=address,
+            name=name,
+            mail_now=wants_mail and not digested,
+            push=wants_push,
+            quiet=wants_push and push_service.quiet_now(start, end, zone, now),
+        )
+    return reach
+
+
+async def _push(
+    session: AsyncSession,
+    reach: dict[int, Reach],
+    kind: Kind,
+    title: str,
+    message: str,
+    action_url: str | None,
+    held_since: datetime,
+) -> None:
+    """Push to those who take it now (a job, once committed); hold it for those in their
+    quiet hours (from ``held_since``, unless held already)."""
+    now_ids = [user_id for user_id, person in reach.items() if person.push and not person.quiet]
+    if now_ids:
+        payload = {"title": title, "body": message[:500], "url": action_url or "", "tag": kind.name}
+        jobs.after_commit(session, push_service.deliver, user_ids=now_ids, payload=payload)
+    quiet = [user_id for user_id, person in reach.items() if person.quiet]
+    await push_service.hold(session, quiet, held_since)
 
 
 # -- the user's notifications ----------------------------------------------------------------
@@ -229,8 +297,13 @@ async def remove(session: AsyncSession, user: User, notification_uuid: uuid.UUID
         raise NotFound("no such notification")
 
 
+def _off_with(kind: Kind) -> tuple[Kind, ...]:
+    return GATHERED if kind is DIGEST else (kind,)
+
+
 async def turn_off(session: AsyncSession, user_id: int, kind: Kind) -> None:
-    """The unsubscribe link's effect: the kind's e-mail preference off."""
+    """The unsubscribe link's effect: the kind's e-mail preference off (a digest's: every
+    kind's it gathers)."""
     user = await session.get(User, user_id)
     if user is None:
         return
@@ -238,6 +311,11 @@ async def turn_off(session: AsyncSession, user_id: int, kind: Kind) -> None:
     await session.execute(
         update(NotificationPreference)
         .where(NotificationPreference.user_id == user_id)
-        .values({kind.email_preference: False, "updated_at": utcnow()})
+        .values(
+            {
+                **{gathered.email_preference: False for gathered in _off_with(kind)},
+                "updated_at": utcnow(),
+            }
+        )
         .execution_options(synchronize_session=False)
     )

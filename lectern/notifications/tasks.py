@@ -1,17 +1,36 @@
 """Jobs of notifications: telling a course's learners of a new lesson, a batch at a time
-(a course of 100,000 learners holds no request and no long transaction)."""
+(a course of 100,000 learners holds no request and no long transaction), and the daily and
+weekly digests of those who chose them."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import jobs
 from lectern.db import unit_of_work
 from lectern.jobs import broker
 from lectern.kit.links import app_link
+from lectern.kit.types import utcnow
 from lectern.learning.access import LIVE_STATUSES
-from lectern.models import Course, CourseSection, CourseStatus, Enrollment, Lesson
+from lectern.mail.tasks import send_email
+from lectern.models import (
+    Course,
+    CourseSection,
+    CourseStatus,
+    EmailCadence,
+    Enrollment,
+    Lesson,
+    Notification,
+    NotificationPreference,
+    User,
+)
+from lectern.notifications import unsubscribe
+from lectern.notifications.kinds import DIGEST, GATHERED
 from lectern.notifications.service import About, notify_many
+from lectern.schedule import periodic
 
 BATCH = 500
 
@@ -66,3 +85,89 @@ async def tell_new_lesson(lesson_id: int, after_user_id: int) -> None:
             jobs.after_commit(
                 session, tell_new_lesson, lesson_id=lesson_id, after_user_id=batch[-1]
             )
+
+
+# -- digests ------------------------------------------------------------------------------------
+
+PERIODS = {EmailCadence.DAILY: timedelta(days=1), EmailCadence.WEEKLY: timedelta(days=7)}
+# Notifications listed in one digest (the rest are counted).
+DIGEST_ITEMS = 20
+# Users given their digest per run of the job (the next run goes on).
+DIGEST_USERS = 200
+
+
+@periodic(timedelta(hours=1), name="notifications.send_digests")
+async def send_digests(session: AsyncSession) -> int:
+    """Send the daily and weekly digests that are due: each gathers what came since the
+    last one and is still unread, of the kinds whose e-mail the user wants, and marks them
+    e-mailed (``sent_at``) so that none comes twice. How many digests were sent."""
+    now = utcnow()
+    due = or_(
+        *(
+            and_(
+                NotificationPreference.email_cadence == cadence,
+                or_(
+                    NotificationPreference.digest_sent_at.is_(None),
+                    NotificationPreference.digest_sent_at <= now - period,
+                ),
+            )
+            for cadence, period in PERIODS.items()
+        )
+    )
+    people = (
+        await session.execute(
+            select(NotificationPreference, User.email, User.name)
+            .join(User, User.id == NotificationPreference.user_id)
+            .where(due, User.deleted_at.is_(None))
+            .order_by(NotificationPreference.user_id)
+            .limit(DIGEST_USERS)
+        )
+    ).all()
+    sent = 0
+    for preferences, address, name in people:
+        period = PERIODS[preferences.email_cadence]
+        since = preferences.digest_sent_at or now - period
+        wanted = [kind.name for kind in GATHERED if getattr(preferences, kind.email_preference)]
+        preferences.digest_sent_at = now
+        unread = list(
+            await session.scalars(
+                select(Notification)
+                .where(
+                    Notification.user_id == preferences.user_id,
+                    Notification.type.in_(wanted),
+                    Notification.read_at.is_(None),
+                    Notification.sent_at.is_(None),
+                    Notification.created_at > since,
+                )
+                .order_by(Notification.created_at)
+            )
+        )
+        if not unread:
+            continue
+        for notification in unread:
+            notification.sent_at = now
+        jobs.after_commit(
+            session,
+            send_email,
+            to=address,
+            template="digest",
+            context={
+                "name": name,
+                "period": preferences.email_cadence.value,
+                "count": len(unread),
+                "items": [
+                    {
+                        "title": item.title,
+                        "message": (item.message or "")[:300],
+                        "action_url": item.action_url or "",
+                    }
+                    for item in unread[:DIGEST_ITEMS]
+                ],
+                "more": max(0, len(unread) - DIGEST_ITEMS),
+                "unsubscribe_url": unsubscribe.link(preferences.user_id, DIGEST),
+            },
+            headers=unsubscribe.headers(preferences.user_id, DIGEST),
+        )
+        sent += 1
+    await session.flush()
+    return sent

@@ -10,7 +10,7 @@ import hmac
 
 from lectern.kit.links import app_link
 from lectern.kit.sealing import derived_key
-from lectern.notifications.kinds import KINDS, Kind
+from lectern.notifications.kinds import DIGEST, KINDS, Kind
 
 
 def _mac(payload: str) -> str:
@@ -26,12 +26,13 @@ def token_for(user_id: int, kind: Kind) -> str:
 def read(token: str) -> tuple[int, Kind] | None:
     """The user and kind a token names, or None for a token not made here."""
     parts = token.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in KINDS:
+    kinds = {**KINDS, DIGEST.name: DIGEST}
+    if len(parts) != 3 or not parts[0].isdigit() or parts[1] not in kinds:
         return None
     payload = f"{parts[0]}.{parts[1]}"
     if not hmac.compare_digest(parts[2], _mac(payload)):
         return None
-    return int(parts[0]), KINDS[parts[1]]
+    return int(parts[0]), kinds[parts[1]]
 
 
 def link(user_id: int, kind: Kind) -> str:

@@ -102,8 +102,9 @@ async def get_my_notification_preferences(
 async def update_my_notification_preferences(
     body: NotificationPreferencesUpdateIn, user: CurrentUser, session: SessionDep
 ) -> NotificationPreferencesOut:
-    """Switch notifications on or off; fields not sent stay as they are."""
-    changes = body.model_dump(exclude_unset=True)
+    """Switch notifications on or off, choose the e-mail cadence and quiet hours for push;
+    fields not sent stay as they are."""
+    changes = body.changes()
     return NotificationPreferencesOut.of(
         await preferences.update_preferences(session, user, changes)
     )

@@ -269,6 +269,13 @@ class ProfileOut(Output):
 
 # -- notification preferences --------------------------------------------------------------
 
+Cadence = Literal["instant", "daily", "weekly"]
+Clock = Annotated[str, StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+
+
+def _clock(minutes: int | None) -> str | None:
+    return None if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
 
 class NotificationPreferencesOut(Output):
     email_course_updates: bool
@@ -288,10 +295,20 @@ class NotificationPreferencesOut(Output):
     instructor_new_reviews: bool
     instructor_new_questions: bool
     instructor_payout_updates: bool
+    email_cadence: Cadence = Field(
+        description="`instant`, or a `daily` / `weekly` digest of what is still unread."
+    )
+    quiet_hours_start: str | None = Field(
+        description="No push from this time (HH:MM, in my time zone) ..."
+    )
+    quiet_hours_end: str | None = Field(description="... until this one (may be past midnight).")
 
     @classmethod
     def of(cls, preferences: NotificationPreference) -> NotificationPreferencesOut:
-        return cls.model_validate(preferences)
+        values = {name: getattr(preferences, name) for name in cls.model_fields}
+        for name in ("quiet_hours_start", "quiet_hours_end"):
+            values[name] = _clock(values[name])
+        return cls(**values)
 
 
 class NotificationPreferencesUpdateIn(Input):
@@ -314,11 +331,25 @@ class NotificationPreferencesUpdateIn(Input):
     instructor_new_reviews: StrictBool | None = None
     instructor_new_questions: StrictBool | None = None
     instructor_payout_updates: StrictBool | None = None
+    email_cadence: Cadence | None = None
+    quiet_hours_start: Clock | None = Field(None, description="HH:MM; null with the end: none.")
+    quiet_hours_end: Clock | None = Field(None, description="HH:MM; null with the start: none.")
 
     @field_validator("*", mode="before")
     @classmethod
     def _not_null(cls, value: Any, info: Any) -> Any:
+        if info.field_name in ("quiet_hours_start", "quiet_hours_end"):
+            return value
         return _refuse_null(value, info.field_name)
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent, quiet hours as minutes after midnight."""
+        found = self.model_dump(exclude_unset=True)
+        for name in ("quiet_hours_start", "quiet_hours_end"):
+            if found.get(name) is not None:
+                hours, minutes = found[name].split(":")
+                found[name] = int(hours) * 60 + int(minutes)
+        return found
 
 
 # -- administration ------------------------------------------------------------------------

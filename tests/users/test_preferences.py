@@ -15,6 +15,13 @@ from tests.factories import create_user
 from tests.factories.users import create_preferences
 
 URL = "/api/v1/users/me/notification-preferences"
+# Every switch's default, and the other choices'.
+EVERY_DEFAULT = {
+    **DEFAULTS,
+    "email_cadence": "instant",
+    "quiet_hours_start": None,
+    "quiet_hours_end": None,
+}
 
 
 async def _rows(db: AsyncSession, user_id: int) -> list[NotificationPreference]:
@@ -34,7 +41,7 @@ async def test_a_registered_user_reads_the_defaults(
     response = await client.get(URL, headers=bearer(user))
     assert response.status_code == 200
     body = response.json()
-    assert body == DEFAULTS
+    assert body == EVERY_DEFAULT
     assert body["email_promotions"] is False
     assert body["email_new_lessons"] is True
     assert "id" not in body
@@ -46,12 +53,12 @@ async def test_an_account_without_preferences_reads_defaults_and_a_change_create
 ) -> None:
     user = await create_user(db)  # made without the registration service: no row
     response = await client.get(URL, headers=bearer(user))
-    assert response.json() == DEFAULTS
+    assert response.json() == EVERY_DEFAULT
     assert await _rows(db, user.id) == []
 
     response = await client.patch(URL, headers=bearer(user), json={"push_promotions": True})
     assert response.status_code == 200, response.text
-    assert response.json() == {**DEFAULTS, "push_promotions": True}
+    assert response.json() == {**EVERY_DEFAULT, "push_promotions": True}
     rows = await _rows(db, user.id)
     assert len(rows) == 1
     assert rows[0].push_promotions is True
@@ -128,3 +135,39 @@ async def test_ensure_row_is_idempotent(db: AsyncSession) -> None:
         select(func.count()).select_from(UserProfile).where(UserProfile.user_id == user.id)
     )
     assert count == 1
+
+
+async def test_the_cadence_and_quiet_hours_are_chosen_and_checked(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await create_user(db)
+    chosen = await client.patch(
+        URL,
+        headers=bearer(user),
+        json={"email_cadence": "weekly", "quiet_hours_start": "22:30", "quiet_hours_end": "07:00"},
+    )
+    half = await client.patch(URL, headers=bearer(user), json={"quiet_hours_end": None})
+    wrong = [
+        await client.patch(URL, headers=bearer(user), json=body)
+        for body in (
+            {"email_cadence": "hourly"},
+            {"quiet_hours_start": "24:00"},
+            {"quiet_hours_start": "7:00"},
+            {"email_cadence": None},
+        )
+    ]
+    cleared = await client.patch(
+        URL, headers=bearer(user), json={"quiet_hours_start": None, "quiet_hours_end": None}
+    )
+
+    assert chosen.status_code == 200, chosen.text
+    assert (chosen.json()["email_cadence"], chosen.json()["quiet_hours_start"]) == (
+        "weekly",
+        "22:30",
+    )
+    assert chosen.json()["quiet_hours_end"] == "07:00"
+    assert half.status_code == 422
+    assert [answer.status_code for answer in wrong] == [422] * 4
+    assert cleared.json()["quiet_hours_start"] is None
+    [row] = await _rows(db, user.id)
+    assert (row.email_cadence, row.quiet_hours_start, row.quiet_hours_end) == ("weekly", None, None)
