@@ -4,10 +4,12 @@ learners' (see, register, join, leave, calendar) and the calendar feed (signed, 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Response
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.courses.dependencies import EditableCourse
 from lectern.db import SessionDep
@@ -61,6 +63,18 @@ def _ics(text: str, filename: str) -> Response:
 # -- the studio ---------------------------------------------------------------------------------
 
 
+async def _run(
+    session: AsyncSession,
+    user: User,
+    class_uuid: uuid.UUID,
+    step: Callable[[AsyncSession, policy.Seen], Awaitable[object]],
+) -> LiveClassOut:
+    """Start, end or cancel a class of the caller's course; the studio's view after."""
+    seen = await policy.hosted(session, user, class_uuid)
+    await step(session, seen)
+    return await views.one(session, user, seen, studio=True)
+
+
 @studio_router.post(
     "/courses/{course_uuid}/live-classes",
     status_code=201,
@@ -75,7 +89,7 @@ async def schedule(
     session: SessionDep, user: CurrentUser, course: EditableCourse, body: LiveClassIn
 ) -> LiveClassOut:
     live_class = await service.schedule(session, course, user, body)
-    return views.present(live_class, course.uuid, waitlisted=0, staff=True)
+    return views.present(live_class, course, waitlisted=0, staff=True)
 
 
 @studio_router.get(
@@ -133,9 +147,7 @@ async def change(
     responses=problem_responses(401, 404, 409, 422),
 )
 async def cancel(session: SessionDep, user: CurrentUser, class_uuid: ClassUuid) -> Any:
-    seen = await policy.hosted(session, user, class_uuid)
-    await service.cancel(session, seen)
-    return await views.one(session, user, seen, studio=True)
+    return await _run(session, user, class_uuid, service.cancel)
 
 
 @studio_router.post(
@@ -145,9 +157,7 @@ async def cancel(session: SessionDep, user: CurrentUser, class_uuid: ClassUuid) 
     responses=problem_responses(401, 404, 409, 422),
 )
 async def start(session: SessionDep, user: CurrentUser, class_uuid: ClassUuid) -> Any:
-    seen = await policy.hosted(session, user, class_uuid)
-    await service.start(session, seen)
-    return await views.one(session, user, seen, studio=True)
+    return await _run(session, user, class_uuid, service.start)
 
 
 @studio_router.post(
@@ -158,9 +168,7 @@ async def start(session: SessionDep, user: CurrentUser, class_uuid: ClassUuid) -
     responses=problem_responses(401, 404, 409, 422),
 )
 async def end(session: SessionDep, user: CurrentUser, class_uuid: ClassUuid) -> Any:
-    seen = await policy.hosted(session, user, class_uuid)
-    await service.end(session, seen)
-    return await views.one(session, user, seen, studio=True)
+    return await _run(session, user, class_uuid, service.end)
 
 
 @studio_router.get(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from lectern.courses.schemas import Amount
 from lectern.kit.schemas import Input, Instant, Output, PageMeta, Patch
 from lectern.models import LiveClassPlatform
 from lectern.users.schemas import TimeZone
@@ -52,6 +54,11 @@ class LiveClassIn(Input):
     max_attendees: Seats | None = Field(
         None, description="Seats; registrations past them join the waitlist. None: no limit."
     )
+    price: Amount | None = Field(
+        None,
+        description="A seat's price in the course's currency, bought through the cart; "
+        "none: free for the course's learners.",
+    )
     enable_chat: bool = True
     enable_qa: bool = True
     enable_recording: bool = False
@@ -75,6 +82,7 @@ class LiveClassEdit(Patch):
     meeting_password: Secret | None = None
     host_url: SealedLink | None = None
     max_attendees: Seats | None = None
+    price: Amount | None = None
     enable_chat: bool | None = None
     enable_qa: bool | None = None
     enable_recording: bool | None = None
@@ -97,6 +105,8 @@ class LiveClassOut(Output):
     platform: LiveClassPlatform
     max_attendees: int | None
     seats_left: int | None = Field(description="None: no limit.")
+    price: Decimal | None = Field(description="A seat's price; null: free for the learners.")
+    currency: str | None
     registered_count: int
     waitlist_count: int
     attended_count: int

@@ -36,6 +36,11 @@ WAITLISTED = LiveRegistrationStatus.WAITLISTED
 OPEN = (LiveClassStatus.SCHEDULED, LiveClassStatus.LIVE)
 
 
+def sold(live_class: LiveClass) -> bool:
+    """Whether seats are bought (through the cart) rather than taken."""
+    return bool(live_class.price) and not live_class.is_free
+
+
 async def locked(session: AsyncSession, live_class: LiveClass) -> LiveClass:
     """The class's row as it is now, held until the unit of work ends."""
     return (
@@ -119,6 +124,11 @@ async def register(session: AsyncSession, user: User, seen: Seen) -> Registratio
     if live_class.id in held:
         status, place = held[live_class.id]
         return RegistrationOut(status=status.value, waitlist_position=place)
+    if sold(live_class):
+        raise Conflict(
+            "seats in this class are sold: put it in your cart (POST /cart/items with live_class)",
+            code="seat_for_sale",
+        )
     limit = live_class.max_attendees
     seated = limit is None or live_class.registered_count < limit
     session.add(
@@ -146,6 +156,8 @@ async def withdraw(session: AsyncSession, user: User, seen: Seen) -> None:
     live_class = await locked(session, seen.live_class)
     if live_class.status not in OPEN:
         raise Conflict(f"this class is {live_class.status.value}", code="live_class_closed")
+    if sold(live_class):
+        raise Conflict("a paid seat is given up by asking for a refund", code="paid_seat")
     gone = (
         await session.execute(
             delete(Registration)

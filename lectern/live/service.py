@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict, InvalidInput
+from lectern.kit.currencies import minor_units
 from lectern.kit.sealing import seal, unseal
 from lectern.kit.types import utcnow
 from lectern.live import seats
@@ -53,6 +55,16 @@ def meeting_of(live_class: LiveClass) -> Meeting:
     )
 
 
+def _priced(course: Course, price: Decimal | None) -> Decimal | None:
+    """A seat's price, exact in the course's currency (no cents in yen)."""
+    if price is None:
+        return None
+    exact = price.quantize(Decimal(1).scaleb(-minor_units(course.currency)))
+    if exact != price:
+        raise InvalidInput(f"{course.currency} has no such fractions", field="price")
+    return exact
+
+
 def _require_ahead(field: str, moment: Any) -> None:
     now = utcnow()
     if moment <= now:
@@ -83,11 +95,12 @@ async def schedule(
         meeting_password=_sealed(meeting.password),
         host_url=_sealed(meeting.host_url),
         max_attendees=body.max_attendees,
+        price=_priced(course, body.price),
+        is_free=body.price is None,
         enable_chat=body.enable_chat,
         enable_qa=body.enable_qa,
         enable_recording=body.enable_recording,
         enable_replay=body.enable_replay,
-        is_free=True,
     )
     session.add(live_class)
     await session.flush()
@@ -131,6 +144,9 @@ async def edit(session: AsyncSession, seen: Seen, body: LiveClassEdit) -> LiveCl
             host_url=_sealed(meeting.host_url),
         )
     moved = any(name in changes and changes[name] != getattr(live_class, name) for name in _TIMING)
+    if "price" in changes:
+        changes["price"] = _priced(seen.course, changes["price"])
+        changes["is_free"] = changes["price"] is None
     for name, value in changes.items():
         setattr(live_class, name, value)
     if moved:
@@ -150,12 +166,18 @@ async def _rescheduled(session: AsyncSession, seen: Seen, live_class: LiveClass)
         .values(reminder_sent=False, final_reminder_sent=False, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+    await _tell_everyone(session, seen, live_class, "A live class moved", "New time for")
+
+
+async def _tell_everyone(
+    session: AsyncSession, seen: Seen, live_class: LiveClass, title: str, lead: str
+) -> None:
+    """Tell the registrants; those with a seat get the calendar entry (its update or its
+    cancellation), those waiting only the news."""
     registered, waitlisted = await seats.people(session, live_class.id)
     entry = Entry(live_class, seen.course.title, seen.course.uuid)
-    await tell(session, entry, registered, title="A live class moved", lead="New time for",
-               with_calendar=True)  # fmt: skip
-    await tell(session, entry, waitlisted, title="A live class moved", lead="New time for",
-               with_calendar=False)  # fmt: skip
+    for people, with_calendar in ((registered, True), (waitlisted, False)):
+        await tell(session, entry, people, title=title, lead=lead, with_calendar=with_calendar)
 
 
 async def cancel(session: AsyncSession, seen: Seen) -> LiveClass:
@@ -167,12 +189,7 @@ async def cancel(session: AsyncSession, seen: Seen) -> LiveClass:
         )
     live_class.status = LiveClassStatus.CANCELLED
     live_class.sequence += 1
-    registered, waitlisted = await seats.people(session, live_class.id)
-    entry = Entry(live_class, seen.course.title, seen.course.uuid)
-    await tell(session, entry, registered, title="A live class was cancelled",
-               lead="Cancelled:", with_calendar=True)  # fmt: skip
-    await tell(session, entry, waitlisted, title="A live class was cancelled",
-               lead="Cancelled:", with_calendar=False)  # fmt: skip
+    await _tell_everyone(session, seen, live_class, "A live class was cancelled", "Cancelled:")
     await session.flush()
     return live_class
 

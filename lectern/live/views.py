@@ -4,7 +4,6 @@ number of statements whatever the number of classes or registrants."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Literal
 
@@ -41,7 +40,7 @@ FEED_HISTORY = timedelta(days=90)
 
 def present(
     live_class: LiveClass,
-    course_uuid: uuid.UUID,
+    course: Course,
     *,
     waitlisted: int,
     mine: tuple[LiveRegistrationStatus, int | None] | None = None,
@@ -51,7 +50,7 @@ def present(
     replay = live_class.status is LiveClassStatus.ENDED and live_class.enable_replay
     values = {
         "uuid": live_class.uuid,
-        "course_uuid": course_uuid,
+        "course_uuid": course.uuid,
         "title": live_class.title,
         "description": live_class.description,
         "scheduled_at": live_class.scheduled_at,
@@ -62,6 +61,8 @@ def present(
         "platform": live_class.platform,
         "max_attendees": limit,
         "seats_left": None if limit is None else max(0, limit - live_class.registered_count),
+        "price": live_class.price if seats.sold(live_class) else None,
+        "currency": course.currency if seats.sold(live_class) else None,
         "registered_count": live_class.registered_count,
         "waitlist_count": waitlisted,
         "attended_count": live_class.attended_count,
@@ -95,7 +96,7 @@ async def one(session: AsyncSession, user: User, seen: Seen, *, studio: bool) ->
     held = {} if studio else await seats.mine(session, user, [live_class.id])
     return present(
         live_class,
-        seen.course.uuid,
+        seen.course,
         waitlisted=counts.get(live_class.id, 0),
         mine=held.get(live_class.id),
         staff=studio,
@@ -130,7 +131,7 @@ async def of_course(
         items=[
             present(
                 live_class,
-                course.uuid,
+                course,
                 waitlisted=counts.get(live_class.id, 0),
                 mine=held.get(live_class.id),
                 staff=studio,

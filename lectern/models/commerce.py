@@ -81,6 +81,11 @@ class Cart(IdMixin, TimestampMixin, Base):
     )
 
 
+class ItemType(enum.StrEnum):
+    COURSE = "course"
+    LIVE_CLASS = "live_class"
+
+
 class CartItem(IdMixin, TimestampMixin, Base):
     __tablename__ = "cart_items"
     __table_args__ = (UniqueConstraint("cart_id", "course_id"),)
@@ -90,6 +95,9 @@ class CartItem(IdMixin, TimestampMixin, Base):
     course_id: Mapped[int] = fk("courses.id", ondelete="CASCADE")
     # The price shown when the course was added; checkout re-prices.
     price: Mapped[Decimal] = money()
+    # A course, or a seat in one of its live classes (course_id is then the class's course).
+    item_type: Mapped[ItemType] = choice(ItemType, ItemType.COURSE)
+    live_class_id: Mapped[int | None] = fk("live_classes.id", ondelete="CASCADE", nullable=True)
 
     cart: Mapped[Cart] = relationship(back_populates="items", lazy="raise")
     course: Mapped[Course] = relationship("Course", lazy="raise")
@@ -211,6 +219,9 @@ class OrderItem(IdMixin, TimestampMixin, Base):
     )
     instructor_share: Mapped[Decimal] = money()
     platform_share: Mapped[Decimal] = money()
+    # A course, or a seat in one of its live classes (course_id is then the class's course).
+    item_type: Mapped[ItemType] = choice(ItemType, ItemType.COURSE)
+    live_class_id: Mapped[int | None] = fk("live_classes.id", ondelete="RESTRICT", nullable=True)
 
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
     course: Mapped[Course] = relationship("Course", lazy="raise")

@@ -17,7 +17,15 @@ from lectern.discussions.views import THREAD
 from lectern.learning.access import LIVE_STATUSES
 from lectern.messaging import service as messages
 from lectern.messaging.schemas import ConversationIn
-from lectern.models import Discussion, Enrollment, Review, ReviewStatus, User, UserRole
+from lectern.models import (
+    Course,
+    Discussion,
+    Enrollment,
+    Review,
+    ReviewStatus,
+    User,
+    UserRole,
+)
 from lectern.reviews import feedback
 from lectern.seed.seeder import DemoSeeder
 from lectern.support import service as tickets
@@ -54,20 +62,25 @@ DISCUSSION = ThreadIn(
 )
 
 
+async def learners_of(seeder: DemoSeeder, course: Course, count: int) -> list[User]:
+    """The course's first ``count`` learners with a live enrollment."""
+    return list(
+        await seeder.session.scalars(
+            select(User)
+            .join(Enrollment, Enrollment.user_id == User.id)
+            .where(Enrollment.course_id == course.id, Enrollment.status.in_(LIVE_STATUSES))
+            .order_by(User.id)
+            .limit(count)
+        )
+    )
+
+
 async def community(seeder: DemoSeeder) -> None:
     session = seeder.session
     course = seeder.course_rows[1]  # a paid course with learners and reviews
     if await session.scalar(select(Discussion.id).where(Discussion.course_id == course.id)):
         return
-    learners = list(
-        await session.scalars(
-            select(User)
-            .join(Enrollment, Enrollment.user_id == User.id)
-            .where(Enrollment.course_id == course.id, Enrollment.status.in_(LIVE_STATUSES))
-            .order_by(User.id)
-            .limit(2)
-        )
-    )
+    learners = await learners_of(seeder, course, 2)
     teacher = await session.get_one(User, course.instructor_id)
     asker, other = learners[0], learners[-1]
 

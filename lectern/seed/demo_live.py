@@ -1,27 +1,28 @@
 """The demo school's live classes, on the course with the community: Grace's live Q&A next
 Thursday at 17:00 UTC (announced in the community step), where two students hold seats (each
-was told, with the class's calendar entry by e-mail), and last week's session, ended, with
-its attendance and a recording to replay. Made through the services where they apply."""
+was told, with the class's calendar entry by e-mail), a priced workshop the week after whose
+seats are sold through the cart, and last week's session, ended, with its attendance and a
+recording to replay. Made through the services where they apply."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from lectern.kit.types import utcnow
-from lectern.learning.access import LIVE_STATUSES
 from lectern.live import seats
 from lectern.live import service as live
 from lectern.live.policy import Seen
 from lectern.live.schemas import LiveClassIn
 from lectern.models import (
-    Enrollment,
     LiveClass,
     LiveClassRegistration,
     LiveClassStatus,
     User,
 )
+from lectern.seed.demo_community import learners_of
 from lectern.seed.seeder import DemoSeeder
 
 
@@ -38,15 +39,7 @@ async def live_classes(seeder: DemoSeeder) -> None:
     if await session.scalar(select(LiveClass.id).where(LiveClass.course_id == course.id)):
         return
     teacher = await session.get_one(User, course.instructor_id)
-    learners = list(
-        await session.scalars(
-            select(User)
-            .join(Enrollment, Enrollment.user_id == User.id)
-            .where(Enrollment.course_id == course.id, Enrollment.status.in_(LIVE_STATUSES))
-            .order_by(User.id)
-            .limit(3)
-        )
-    )
+    learners = await learners_of(seeder, course, 3)
     upcoming = await live.schedule(
         session,
         course,
@@ -66,6 +59,22 @@ async def live_classes(seeder: DemoSeeder) -> None:
     )
     for learner in learners[:2]:
         await seats.register(session, learner, Seen(upcoming, course, is_staff=False))
+    await live.schedule(
+        session,
+        course,
+        teacher,
+        LiveClassIn(
+            title="Workshop: deploying FastAPI to production",
+            description="Two hours of hands-on deployment: containers, workers, monitoring.",
+            scheduled_at=next_thursday_at_five(utcnow()) + timedelta(days=7),
+            timezone="Europe/London",
+            duration_minutes=120,
+            platform="google_meet",
+            meeting_url="https://meet.google.com/abc-defg-hij",
+            max_attendees=15,
+            price=Decimal("19.00"),
+        ),
+    )
 
     started = (utcnow() - timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
     past = LiveClass(
@@ -103,4 +112,4 @@ async def live_classes(seeder: DemoSeeder) -> None:
             )
         )
     await session.flush()
-    seeder.added["live_classes"] = 2
+    seeder.added["live_classes"] = 3

@@ -23,8 +23,8 @@ CHECKOUT_STATEMENTS = 13
 # invoice's job renders it (the order, its lines, the seller's settings, the path); the
 # instructor told of a new student (the course and the student, their choice, the
 # notification); the mail jobs of the receipt and of that notification (each: the site's
-# two settings, the address's suppression).
-SETTLE_STATEMENTS = 39
+# two settings, the address's suppression); the live classes among the lines, to seat.
+SETTLE_STATEMENTS = 40
 # Granting one more course: its enrollment (looked for, inserted, read), its counter, and
 # its instructor told as above.
 PER_COURSE = 10

@@ -1,5 +1,5 @@
-"""The discussions' school (a course, its staff, two learners and a stranger) serves here too,
-and a helper that schedules a class in it."""
+"""The discussions' school (a course, its staff, two learners and a stranger) and the
+commerce tests' seller, buyer and course serve here too; a helper schedules a class."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from typing import Any
 import httpx
 
 from lectern.kit.types import utcnow
+from tests.commerce.conftest import buyer, course, seller
 from tests.conftest import bearer
 from tests.discussions.conftest import School, school
 
-__all__ = ["CLASSES", "STUDIO", "schedule", "school"]
+__all__ = ["CLASSES", "STUDIO", "buyer", "course", "schedule", "school", "seller"]
 
 STUDIO = "/api/v1/studio"
 CLASSES = "/api/v1/live-classes"

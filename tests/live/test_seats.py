@@ -139,7 +139,7 @@ async def test_the_101st_registration_of_a_class_of_100_waits_under_races(
         )
     )
 
-    assert {answer.status_code for answer in answers} == {200}
+    assert {answer.status_code for answer in answers} == {200}, answers[0].text
     statuses = sorted(answer.json()["status"] for answer in answers)
     assert statuses == ["registered"] * 100 + ["waitlisted"]
     async with live.sessions() as session:

@@ -334,14 +334,12 @@ async def test_every_finished_course_has_its_certificate(db: AsyncSession) -> No
     assert certified == finished
 
 
-async def test_a_live_class_is_coming_with_seats_taken_and_another_can_be_replayed(
+async def test_live_classes_are_coming_one_with_seats_taken_one_sold_and_one_to_replay(
     db: AsyncSession,
 ) -> None:
-    classes = {
-        live_class.status: live_class
-        for live_class in await db.scalars(select(LiveClass).order_by(LiveClass.scheduled_at))
-    }
-    upcoming, past = classes[LiveClassStatus.SCHEDULED], classes[LiveClassStatus.ENDED]
+    past, upcoming, sold = await db.scalars(select(LiveClass).order_by(LiveClass.scheduled_at))
+    assert (past.status, upcoming.status) == (LiveClassStatus.ENDED, LiveClassStatus.SCHEDULED)
+    assert (sold.price, sold.is_free, sold.registered_count) == (Decimal("19.00"), False, 0)
     seated = list(
         await db.scalars(
             select(LiveClassRegistration.user_id).where(

@@ -7,7 +7,13 @@ from typing import Annotated
 from fastapi import Header, Path, Request, Response
 
 from lectern.commerce.cart import service
-from lectern.commerce.cart.schemas import CartItemIn, CartItemOut, CartOut, CouponCodeIn
+from lectern.commerce.cart.schemas import (
+    CartItemIn,
+    CartItemOut,
+    CartLiveClassOut,
+    CartOut,
+    CouponCodeIn,
+)
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
 from lectern.kit.ratelimit import limit
@@ -46,7 +52,17 @@ def _out(shown: service.CartView, response: Response) -> CartOut:
         items=[
             CartItemOut(
                 id=item.id,
+                item_type=item.item_type.value,
                 course=line.course,
+                live_class=(
+                    CartLiveClassOut(
+                        uuid=line.course.live_class_uuid,
+                        title=line.course.class_title,
+                        scheduled_at=line.course.class_scheduled_at,
+                    )
+                    if line.live_class_id is not None
+                    else None
+                ),
                 price=line.price,
                 price_when_added=item.price,
                 currency=line.course.currency,
@@ -88,12 +104,15 @@ async def get_cart(
     "/items",
     status_code=201,
     response_model=CartOut,
-    summary="Put a course in my cart",
+    summary="Put a course, or a seat in a live class, in my cart",
     description="201 when it went in, 200 when it was there already. A guest without a token "
     "gets a cart and its token in `X-Cart-Token`. 409: `course_unavailable`, `course_free`, "
     "`not_for_sale`, `own_course`, `already_owned` (a course held only through an expired "
     "limited enrollment, a refund or a subscription can be bought), `currency_mismatch` "
-    "(a cart holds one currency), `cart_full`; 422 `course_not_found`.",
+    "(a cart holds one currency), `cart_full`, `course_in_cart` (one line per course); for "
+    "a seat in a priced live class (`live_class`, for the learners of its course): "
+    "`class_unavailable`, `class_free`, `not_enrolled`, `already_registered`, `class_full`; "
+    "422 `course_not_found`, `live_class_not_found`.",
     responses={
         201: {"description": "Added.", "headers": TOKEN_ANSWER},
         200: {"model": CartOut, "description": "Already in the cart."},
@@ -107,7 +126,8 @@ async def add_item(
     response: Response,
     token: CartToken = None,
 ) -> CartOut:
-    shown, added = await service.add_item(session, service.Shopper(user, token), body.course)
+    shopper = service.Shopper(user, token)
+    shown, added = await service.add_item(session, shopper, body.course, body.live_class)
     if not added:
         response.status_code = 200
     return _out(shown, response)

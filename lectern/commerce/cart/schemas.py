@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from lectern.kit.schemas import Input, Output
 
@@ -18,11 +19,26 @@ Unbuyable = Literal[
     "own_course",
     "already_owned",
     "currency_mismatch",  # a guest's line merged in, in another currency than the cart's
+    # A seat in a live class:
+    "class_unavailable",  # cancelled, started, over
+    "class_free",  # free for the course's learners: register instead
+    "not_enrolled",  # seats are for the course's learners
+    "already_registered",
+    "class_full",
 ]
 
 
 class CartItemIn(Input):
-    course: uuid.UUID = Field(description="The course to buy (its uuid).")
+    course: uuid.UUID | None = Field(None, description="The course to buy (its uuid).")
+    live_class: uuid.UUID | None = Field(
+        None, description="Or a seat in a priced live class of a course I take (its uuid)."
+    )
+
+    @model_validator(mode="after")
+    def _one(self) -> CartItemIn:
+        if (self.course is None) == (self.live_class is None):
+            raise ValueError("name a course or a live class")
+        return self
 
 
 class CartCourseOut(Output):
@@ -33,9 +49,19 @@ class CartCourseOut(Output):
     instructor_name: str
 
 
+class CartLiveClassOut(Output):
+    uuid: uuid.UUID
+    title: str
+    scheduled_at: datetime
+
+
 class CartItemOut(Output):
     id: int
+    item_type: Literal["course", "live_class"]
     course: CartCourseOut
+    live_class: CartLiveClassOut | None = Field(
+        None, description="For a seat in a live class: the class (of `course`)."
+    )
     price: Decimal | None = Field(description="What the course costs now (null: not for sale).")
     price_when_added: Decimal
     currency: str

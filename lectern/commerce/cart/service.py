@@ -23,7 +23,7 @@ from typing import Any, cast
 from sqlalchemy import Select, and_, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.commerce.cart import discount
+from lectern.commerce.cart import discount, seats
 from lectern.commerce.cart.schemas import Unbuyable
 from lectern.commerce.coupons import rules
 from lectern.errors import Conflict, InvalidInput, NotFound
@@ -41,6 +41,8 @@ from lectern.models import (
     CourseStatus,
     Enrollment,
     EnrollmentType,
+    ItemType,
+    LiveClass,
     User,
 )
 
@@ -52,6 +54,11 @@ REASONS: dict[Unbuyable, str] = {
     "own_course": "you teach this course",
     "already_owned": "you already have this course for life",
     "currency_mismatch": "a cart holds one currency",
+    "class_unavailable": "this live class is not on sale (cancelled, started or over)",
+    "class_free": "this live class is free for the course's learners: register instead",
+    "not_enrolled": "seats in a live class are for the learners of its course",
+    "already_registered": "you have a seat in this live class",
+    "class_full": "this live class is full",
 }
 
 
@@ -66,11 +73,20 @@ class Shopper:
 
 @dataclass(frozen=True)
 class Line:
-    """A course as a buyer sees it: what it costs, and whether they may buy it."""
+    """A course, or a seat in one of its live classes, as a buyer sees it: what it costs,
+    and whether they may buy it."""
 
-    course: Any  # a row of _LINE's course columns
+    course: Any  # a row of _LINE's course columns (and the class's, for a seat)
     price: Decimal | None
     reason: Unbuyable | None
+    live_class_id: int | None = None
+
+    @property
+    def title(self) -> str:
+        """What the order's line is called."""
+        if self.live_class_id is None:
+            return str(self.course.title)
+        return f"Live class: {self.course.class_title}"[:255]
 
 
 @dataclass
@@ -219,9 +235,14 @@ def unbuyable(row: Any, user_id: int | None, now: datetime) -> Unbuyable | None:
 
 
 def _line(row: Any, user_id: int | None, now: datetime) -> Line:
-    reason = unbuyable(row, user_id, now)
-    price = None if row.price is None else _in_minor_units(row.price, row.currency)
-    return Line(row, price, reason)
+    class_id = getattr(row, "live_class_id", None)
+    if class_id is not None:
+        price = row.class_price
+        reason = seats.unbuyable(row, user_id, now)
+    else:
+        price, reason = row.price, unbuyable(row, user_id, now)
+    shown = None if price is None else _in_minor_units(price, row.currency)
+    return Line(row, shown, reason, class_id)
 
 
 def _in_minor_units(amount: Decimal, currency: str) -> Decimal:
@@ -239,8 +260,9 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
     user_id = shopper.user.id if shopper.user else None
     rows = await session.execute(
         _line_statement(user_id)
-        .add_columns(CartItem)
+        .add_columns(CartItem, *seats.columns(user_id))
         .join(CartItem, CartItem.course_id == Course.id)
+        .outerjoin(LiveClass, LiveClass.id == CartItem.live_class_id)
         .where(CartItem.cart_id == cart.id)
         .order_by(CartItem.id)
     )
@@ -306,18 +328,26 @@ async def remove_coupon(session: AsyncSession, user: User) -> CartView:
 
 
 async def add_item(
-    session: AsyncSession, shopper: Shopper, course_uuid: uuid.UUID
+    session: AsyncSession,
+    shopper: Shopper,
+    course_uuid: uuid.UUID | None,
+    live_class_uuid: uuid.UUID | None = None,
 ) -> tuple[CartView, bool]:
-    """Put a course in the shopper's cart; True when it was not there yet."""
+    """Put a course, or a seat in a live class, in the shopper's cart; True when it was
+    not there yet."""
     user_id = shopper.user.id if shopper.user else None
-    row = (
-        await session.execute(_line_statement(user_id).where(Course.uuid == course_uuid))
-    ).first()
+    if live_class_uuid is not None:
+        statement = seats.one(_line_statement(user_id), user_id, live_class_uuid)
+        field, missing = "live_class", "live_class_not_found"
+    else:
+        statement = _line_statement(user_id).where(Course.uuid == course_uuid)
+        field, missing = "course", "course_not_found"
+    row = (await session.execute(statement)).first()
     if row is None:
-        raise InvalidInput("no such course", field="course", code="course_not_found")
-    reason = unbuyable(row, user_id, utcnow())
-    if reason is not None:
-        raise Conflict(REASONS[reason], code=reason)
+        raise InvalidInput(f"no such {field.replace('_', ' ')}", field=field, code=missing)
+    line = _line(row, user_id, utcnow())
+    if line.reason is not None:
+        raise Conflict(REASONS[line.reason], code=line.reason)
     cart, new_token = await _cart_to_fill(session, shopper)
     await _check_fits(session, cart, row.currency)
     added = await insert_ignore(
@@ -326,15 +356,36 @@ async def add_item(
         {
             "cart_id": cart.id,
             "course_id": row.id,
-            "price": row.price,
+            "price": line.price,
+            "item_type": ItemType.LIVE_CLASS if line.live_class_id else ItemType.COURSE,
+            "live_class_id": line.live_class_id,
             "created_at": utcnow(),
             "updated_at": utcnow(),
         },
         ["cart_id", "course_id"],
     )
+    if not added:
+        await _same_line(session, cart, row.id, line.live_class_id)
     shown = await view(session, shopper, cart)
     shown.new_token = new_token
     return shown, added
+
+
+async def _same_line(
+    session: AsyncSession, cart: Cart, course_id: int, live_class_id: int | None
+) -> None:
+    """A cart holds one line per course: the one there must be this one (409 otherwise)."""
+    there = await session.scalar(
+        select(CartItem.live_class_id).where(
+            CartItem.cart_id == cart.id, CartItem.course_id == course_id
+        )
+    )
+    if there != live_class_id:
+        raise Conflict(
+            "your cart holds another line of this course (the course or another of its "
+            "live classes): check it out or take it out first",
+            code="course_in_cart",
+        )
 
 
 async def _cart_to_fill(session: AsyncSession, shopper: Shopper) -> tuple[Cart, str | None]:

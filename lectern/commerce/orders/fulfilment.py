@@ -125,6 +125,8 @@ async def fulfil(session: AsyncSession, order: Order, items: list[OrderItem]) ->
         )
     }
     for item in items:
+        if item.live_class_id is not None:
+            continue  # a seat: the live classes domain seats the buyer on OrderPaid
         await grant(
             session,
             order.user_id,

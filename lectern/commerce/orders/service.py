@@ -34,6 +34,7 @@ from lectern.kit.sql import insert_ignore
 from lectern.kit.types import utcnow
 from lectern.models import (
     Course,
+    ItemType,
     Order,
     OrderItem,
     OrderPaymentStatus,
@@ -161,7 +162,9 @@ def _items(order: Order, shown: carts.CartView) -> list[dict[str, object]]:
                 "order_id": order.id,
                 "course_id": line.course.id,
                 "instructor_id": line.course.instructor_id,
-                "course_title": line.course.title,
+                "course_title": line.title,
+                "item_type": ItemType.LIVE_CLASS if line.live_class_id else ItemType.COURSE,
+                "live_class_id": line.live_class_id,
                 "price": price,
                 "discount": discount,
                 "final_price": price - discount,
