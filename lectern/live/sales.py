@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.events import OrderPaid, OrderRefunded
+from lectern.kit.i18n import Text
 from lectern.kit.sql import insert_ignore
 from lectern.kit.types import utcnow
 from lectern.live.calendar import Entry
@@ -51,8 +52,8 @@ async def seat_buyers(session: AsyncSession, event: OrderPaid) -> None:
             session,
             Entry(live_class, course_title, course_uuid),
             [event.user_id],
-            title="You have a seat",
-            lead="Paid: you are registered for",
+            title=Text("You have a seat"),
+            lead=Text("Paid: you are registered for"),
             with_calendar=True,
         )
 

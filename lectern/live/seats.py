@@ -16,11 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from lectern.errors import Conflict, Forbidden, NotFound
+from lectern.kit.i18n import Text, moment
 from lectern.kit.types import utcnow
 from lectern.live.calendar import Entry, ends_at
 from lectern.live.policy import Seen
 from lectern.live.schemas import RegistrationOut
-from lectern.live.telling import tell, wall_clock
+from lectern.live.telling import tell
 from lectern.models import (
     LiveClass,
     LiveClassRegistration,
@@ -140,14 +141,26 @@ async def register(session: AsyncSession, user: User, seen: Seen) -> Registratio
     )
     if seated:
         await _count_seats(session, live_class, 1)
-        await tell(session, _entry(seen, live_class), [user.id], title="You have a seat",
-                   lead="You are registered for", with_calendar=True)  # fmt: skip
+        await tell(
+            session,
+            _entry(seen, live_class),
+            [user.id],
+            title=Text("You have a seat"),
+            lead=Text("You are registered for"),
+            with_calendar=True,
+        )
         await session.flush()
         return RegistrationOut(status=REGISTERED.value)
     await session.flush()
     place = (await mine(session, user, [live_class.id]))[live_class.id][1]
-    await tell(session, _entry(seen, live_class), [user.id], title="You are on the waitlist",
-               lead=f"You are number {place} on the waitlist of", with_calendar=False)  # fmt: skip
+    await tell(
+        session,
+        _entry(seen, live_class),
+        [user.id],
+        title=Text("You are on the waitlist"),
+        lead=Text("You are number {place} on the waitlist of", place=place),
+        with_calendar=False,
+    )
     return RegistrationOut(status=WAITLISTED.value, waitlist_position=place)
 
 
@@ -194,8 +207,14 @@ async def seat_waitlisted(session: AsyncSession, seen: Seen, live_class: LiveCla
     )
     if seated:
         await _count_seats(session, live_class, len(seated))
-        await tell(session, _entry(seen, live_class), seated, title="A seat is yours",
-                   lead="A seat freed up: you are registered for", with_calendar=True)  # fmt: skip
+        await tell(
+            session,
+            _entry(seen, live_class),
+            seated,
+            title=Text("A seat is yours"),
+            lead=Text("A seat freed up: you are registered for"),
+            with_calendar=True,
+        )
 
 
 async def _count_seats(session: AsyncSession, live_class: LiveClass, by: int) -> None:
@@ -237,7 +256,7 @@ async def join(session: AsyncSession, user: User, seen: Seen) -> LiveClass:
     opens = await join_opens(session, live_class)
     if now < opens:
         raise Forbidden(
-            f"the link opens at {wall_clock(opens, live_class.timezone)}",
+            f"the link opens at {moment(opens, live_class.timezone, 'en')}",
             code="not_open_yet",
             extra={"opens_at": opens.isoformat()},
         )

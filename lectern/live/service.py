@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Conflict, InvalidInput
 from lectern.kit.currencies import minor_units
+from lectern.kit.i18n import Text
 from lectern.kit.sealing import seal, unseal
 from lectern.kit.types import utcnow
 from lectern.live import seats
@@ -166,11 +167,13 @@ async def _rescheduled(session: AsyncSession, seen: Seen, live_class: LiveClass)
         .values(reminder_sent=False, final_reminder_sent=False, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    await _tell_everyone(session, seen, live_class, "A live class moved", "New time for")
+    await _tell_everyone(
+        session, seen, live_class, Text("A live class moved"), Text("New time for")
+    )
 
 
 async def _tell_everyone(
-    session: AsyncSession, seen: Seen, live_class: LiveClass, title: str, lead: str
+    session: AsyncSession, seen: Seen, live_class: LiveClass, title: Text, lead: Text
 ) -> None:
     """Tell the registrants; those with a seat get the calendar entry (its update or its
     cancellation), those waiting only the news."""
@@ -189,7 +192,9 @@ async def cancel(session: AsyncSession, seen: Seen) -> LiveClass:
         )
     live_class.status = LiveClassStatus.CANCELLED
     live_class.sequence += 1
-    await _tell_everyone(session, seen, live_class, "A live class was cancelled", "Cancelled:")
+    await _tell_everyone(
+        session, seen, live_class, Text("A live class was cancelled"), Text("Cancelled:")
+    )
     await session.flush()
     return live_class
 

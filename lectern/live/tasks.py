@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from lectern.kit.i18n import Text
 from lectern.kit.types import utcnow
 from lectern.live import seats
 from lectern.live.calendar import Entry, ends_at
@@ -90,10 +91,19 @@ async def send_reminders(session: AsyncSession) -> int:
             .where(LiveClass.id.in_(within_hour.keys() | within_day.keys()))
         )
     }
-    for claimed, lead in ((within_hour, "Starting within the hour:"), (within_day, "Coming up:")):
+    for claimed, lead in (
+        (within_hour, Text("Starting within the hour:")),
+        (within_day, Text("Coming up:")),
+    ):
         for class_id, user_ids in claimed.items():
-            await tell(session, classes[class_id], user_ids, title="A live class is coming up",
-                       lead=lead, with_calendar=False)  # fmt: skip
+            await tell(
+                session,
+                classes[class_id],
+                user_ids,
+                title=Text("A live class is coming up"),
+                lead=lead,
+                with_calendar=False,
+            )
     return sum(len(users) for claimed in (within_hour, within_day) for users in claimed.values())
 
 

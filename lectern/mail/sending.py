@@ -4,6 +4,7 @@ else the message is written as an .eml file into the mail folder (the embedded d
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -14,6 +15,7 @@ import aiosmtplib
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from lectern.config import MailSettings, mail_settings
+from lectern.kit.i18n import translate
 from lectern.kit.links import app_url
 
 _templates = Environment(
@@ -33,13 +35,20 @@ def render(
     settings: MailSettings | None = None,
     headers: dict[str, str] | None = None,
     calendar: str | None = None,
+    language: str = "en",
 ) -> EmailMessage:
     """The message for ``template`` (``<name>.subject.txt``, ``.txt``, ``.html``); the plain
     text ends with the site's footer, as the HTML layout does. ``headers`` are added as
     they are (List-Unsubscribe ...); ``calendar``, an iCalendar document, is attached as
-    ``invite.ics`` with its METHOD, which mail clients offer to add or update."""
+    ``invite.ics`` with its METHOD, which mail clients offer to add or update. Templates say
+    their own words with ``t`` in the recipient's ``language``."""
     settings = settings or mail_settings()
-    context = {"site_url": app_url(), **SITE_DEFAULTS, **context}
+    context = {
+        "site_url": app_url(),
+        **SITE_DEFAULTS,
+        **context,
+        "t": functools.partial(translate, language),
+    }
     subject = _templates.get_template(f"{template}.subject.txt").render(context).strip()
     text = _templates.get_template(f"{template}.txt").render(context).rstrip("\n")
     text += "\n\n" + _templates.get_template("_footer.txt").render(context)

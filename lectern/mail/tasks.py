@@ -24,6 +24,7 @@ async def send_email(
     context: dict[str, Any],
     headers: dict[str, str] | None = None,
     calendar: str | None = None,
+    language: str = "en",
 ) -> None:
     """Send ``template`` to ``to``, unless the address is suppressed for it (a bounce, a
     complaint: ``suppression``). Context values must be JSON-serialisable; the site's name
@@ -33,7 +34,7 @@ async def send_email(
         log.info("mail %s to a suppressed address not sent", template)
         return
     context = {**site, **context, "to": to}
-    await deliver(render(template, context, headers=headers, calendar=calendar))
+    await deliver(render(template, context, headers=headers, calendar=calendar, language=language))
 
 
 async def _site_and_suppression(to: str, template: str) -> tuple[dict[str, Any], bool]:

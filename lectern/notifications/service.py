@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import channel, jobs
 from lectern.errors import NotFound
+from lectern.kit.i18n import SOURCE, Text, language_of, say
 from lectern.kit.pagination import paginate
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import rowcount
@@ -56,10 +57,10 @@ async def notify(
     user_id: int,
     kind_name: str,
     *,
-    title: str,
-    message: str,
+    title: str | Text,
+    message: str | Text,
     action_url: str | None = None,
-    action_text: str | None = None,
+    action_text: str | Text | None = None,
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
@@ -94,10 +95,10 @@ async def notify_many(
     user_ids: Sequence[int],
     kind_name: str,
     *,
-    title: str,
-    message: str,
+    title: str | Text,
+    message: str | Text,
     action_url: str | None = None,
-    action_text: str | None = None,
+    action_text: str | Text | None = None,
     about: About | None = None,
     data: dict[str, Any] | None = None,
     email: bool = True,
@@ -111,20 +112,33 @@ async def notify_many(
     their quiet hours). The e-mail is ``template``
     (the generic one unless a kind has its own), given the notification's values, ``context``
     and the unsubscribe link and its reason (every template shows them); ``calendar``, an
-    iCalendar document the e-mail carries (a live class)."""
+    iCalendar document the e-mail carries (a live class). ``title``, ``message`` and
+    ``action_text`` given as ``Text`` are said in each one's language."""
     kind = KINDS[kind_name]
-    reach = await _reach(session, user_ids, kind, email=email, push=push)
+    translated = any(isinstance(text, Text) for text in (title, message, action_text))
+    reach = await _reach(session, user_ids, kind, email=email, push=push, languages=translated)
     mailed = {user_id for user_id, person in reach.items() if person.mail_now}
     now = utcnow()
+
+    def words(user_id: int) -> Words:
+        language = reach[user_id].language if user_id in reach else SOURCE
+        return Words(
+            say(title, language)[:255],
+            say(message, language),
+            say(action_text, language) if action_text is not None else None,
+            language,
+        )
+
+    said = {user_id: words(user_id) for user_id in user_ids}
     notifications = [
         Notification(
             uuid=uuid.uuid4(),
             user_id=user_id,
             type=kind.name,
-            title=title[:255],
-            message=message,
+            title=said[user_id].title,
+            message=said[user_id].message,
             action_url=action_url,
-            action_text=action_text,
+            action_text=said[user_id].action_text,
             notifiable_type=about.type if about else None,
             notifiable_id=about.id if about else None,
             data=data,
@@ -143,7 +157,7 @@ async def notify_many(
         ],
     )
     for user_id in mailed:
-        person = reach[user_id]
+        person, told = reach[user_id], said[user_id]
         jobs.after_commit(
             session,
             send_email,
@@ -151,20 +165,31 @@ async def notify_many(
             template=template,
             context={
                 "name": person.name,
-                "title": title,
-                "message": message,
+                "title": told.title,
+                "message": told.message,
                 "action_url": action_url or "",
-                "action_text": action_text or "",
+                "action_text": told.action_text or "",
                 **(context or {}),
                 "reason": kind.described,
                 "unsubscribe_url": unsubscribe.link(user_id, kind),
             },
             headers=unsubscribe.headers(user_id, kind),
             calendar=calendar,
+            language=told.language,
         )
     held_since = min((item.created_at for item in notifications), default=now)
-    await _push(session, reach, kind, title, message, action_url, held_since)
+    await _push(session, reach, kind, said, action_url, held_since)
     return notifications
+
+
+@dataclass(frozen=True)
+class Words:
+    """A notification's words as one person reads them."""
+
+    title: str
+    message: str
+    action_text: str | None
+    language: str
 
 
 @dataclass(frozen=True)
@@ -173,19 +198,27 @@ class Reach:
 
     address: str
     name: str
+    language: str
     mail_now: bool  # an e-mail at once (else none, or in their digest)
     push: bool  # a push to their devices
     quiet: bool  # in their quiet hours now: the push waits
 
 
 async def _reach(
-    session: AsyncSession, user_ids: Sequence[int], kind: Kind, *, email: bool, push: bool
+    session: AsyncSession,
+    user_ids: Sequence[int],
+    kind: Kind,
+    *,
+    email: bool,
+    push: bool,
+    languages: bool,
 ) -> dict[int, Reach]:
     """Of ``user_ids``, who is mailed now and who is pushed, from their choices (or the
-    defaults while they have made none), their cadence, devices and quiet hours: one SELECT,
-    none when the kind goes neither by e-mail nor by push."""
+    defaults while they have made none), their language, cadence, devices and quiet hours:
+    one SELECT, none when the kind goes neither by e-mail nor by push and nothing is to be
+    translated."""
     pushed = push and kind.push_preference is not None
-    if not user_ids or not (email or pushed):
+    if not user_ids or not (email or pushed or languages):
         return {}
     mail_choice = getattr(NotificationPreference, kind.email_preference)
     push_choice = (
@@ -196,7 +229,8 @@ async def _reach(
     has_device = exists().where(PushSubscription.user_id == User.id)
     rows = await session.execute(
         select(
-            User.id, User.email, User.name, User.timezone, mail_choice, push_choice,
+            User.id, User.email, User.name, User.timezone, User.language, mail_choice,
+            push_choice,
             NotificationPreference.email_cadence, NotificationPreference.quiet_hours_start,
             NotificationPreference.quiet_hours_end, has_device,
         )
@@ -207,13 +241,17 @@ async def _reach(
     push_default = _default(kind.push_preference) if pushed and kind.push_preference else False
     now = utcnow()
     reach = {}
-    for user_id, address, name, zone, mail_chosen, push_chosen, cadence, start, end, device in rows:
+    for (
+        user_id, address, name, zone, language, mail_chosen, push_chosen, cadence, start, end,
+        device,
+    ) in rows:  # fmt: skip
         wants_mail = email and (mail_default if mail_chosen is None else bool(mail_chosen))
         digested = kind.digest and cadence not in (None, EmailCadence.INSTANT)
         wants_push = bool(device) and (push_default if push_chosen is None else bool(push_chosen))
         reach[user_id] = Reach(
             address=address,
             name=name,
+            language=language_of(language),
             mail_now=wants_mail and not digested,
             push=wants_push,
             quiet=wants_push and push_service.quiet_now(start, end, zone, now),
@@ -225,17 +263,25 @@ async def _push(
     session: AsyncSession,
     reach: dict[int, Reach],
     kind: Kind,
-    title: str,
-    message: str,
+    said: dict[int, Words],
     action_url: str | None,
     held_since: datetime,
 ) -> None:
-    """Push to those who take it now (a job, once committed); hold it for those in their
-    quiet hours (from ``held_since``, unless held already)."""
-    now_ids = [user_id for user_id, person in reach.items() if person.push and not person.quiet]
-    if now_ids:
-        payload = {"title": title, "body": message[:500], "url": action_url or "", "tag": kind.name}
-        jobs.after_commit(session, push_service.deliver, user_ids=now_ids, payload=payload)
+    """Push to those who take it now (a job per language, once committed); hold it for those
+    in their quiet hours (from ``held_since``, unless held already)."""
+    by_language: dict[str, list[int]] = {}
+    for user_id, person in reach.items():
+        if person.push and not person.quiet:
+            by_language.setdefault(person.language, []).append(user_id)
+    for ids in by_language.values():
+        told = said[ids[0]]
+        payload = {
+            "title": told.title,
+            "body": told.message[:500],
+            "url": action_url or "",
+            "tag": kind.name,
+        }
+        jobs.after_commit(session, push_service.deliver, user_ids=ids, payload=payload)
     quiet = [user_id for user_id, person in reach.items() if person.quiet]
     await push_service.hold(session, quiet, held_since)
 

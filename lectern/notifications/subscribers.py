@@ -14,6 +14,7 @@ from lectern.assignments.events import AssignmentGraded
 from lectern.certificates.events import CertificateIssued, CertificateReissued
 from lectern.curriculum.events import LessonPublished
 from lectern.discussions.events import BestAnswerChosen, QuestionAsked, ReplyPosted, UserMentioned
+from lectern.kit.i18n import Text
 from lectern.kit.links import app_link
 from lectern.learner_tools.events import PriceDropped
 from lectern.learning.events import EnrollmentCreated
@@ -62,18 +63,18 @@ async def new_enrollment(session: AsyncSession, event: EnrollmentCreated) -> Non
         session,
         owner,
         "new_enrollments",
-        title=f"New student in {title}",
-        message=f"{student} enrolled in {title}.",
+        title=Text("New student in {course}", course=title),
+        message=Text("{student} enrolled in {course}.", student=student, course=title),
         about=About("course", event.course_id),
     )
 
 
 async def certificate_issued(session: AsyncSession, event: CertificateIssued) -> None:
-    await _certificate(session, event.certificate_id, "Your certificate for {} is ready")
+    await _certificate(session, event.certificate_id, "Your certificate for {course} is ready")
 
 
 async def certificate_reissued(session: AsyncSession, event: CertificateReissued) -> None:
-    await _certificate(session, event.certificate_id, "Your certificate for {} was reissued")
+    await _certificate(session, event.certificate_id, "Your certificate for {course} was reissued")
 
 
 async def _certificate(session: AsyncSession, certificate_id: int, title: str) -> None:
@@ -82,11 +83,15 @@ async def _certificate(session: AsyncSession, certificate_id: int, title: str) -
         session,
         certificate.user_id,
         "certificate_issued",
-        title=title.format(certificate.course_title),
-        message=f"Certificate {certificate.certificate_number} for “{certificate.course_title}”: "
-        "download it from your certificates, share its link, or add it to your profile.",
+        title=Text(title, course=certificate.course_title),
+        message=Text(
+            "Certificate {number} for “{course}”: download it from your certificates, share "
+            "its link, or add it to your profile.",
+            number=certificate.certificate_number,
+            course=certificate.course_title,
+        ),
         action_url=certificate.verification_url,
-        action_text="See it",
+        action_text=Text("See it"),
         about=About("certificate", certificate.id),
     )
 
@@ -104,8 +109,10 @@ async def review_posted(session: AsyncSession, event: ReviewPosted) -> None:
         session,
         owner,
         "new_reviews",
-        title=f"A new {rating}-star review of {title}",
-        message=f"A student reviewed {title}. You may answer it once, publicly.",
+        title=Text("A new {rating}-star review of {course}", rating=rating, course=title),
+        message=Text(
+            "A student reviewed {course}. You may answer it once, publicly.", course=title
+        ),
         about=About("review", event.review_id),
     )
 
@@ -116,7 +123,7 @@ async def review_answered(session: AsyncSession, event: ReviewAnswered) -> None:
         session,
         event.user_id,
         "review_replies",
-        title=f"The instructor answered your review of {title}",
+        title=Text("The instructor answered your review of {course}", course=title),
         message=str(
             await session.scalar(
                 select(Review.instructor_response).where(Review.id == event.review_id)
@@ -132,8 +139,11 @@ async def review_invited(session: AsyncSession, event: ReviewInvited) -> None:
         session,
         event.user_id,
         "course_updates",
-        title=f"How is {title} going?",
-        message=f"You are halfway through {title}: a review helps other learners choose.",
+        title=Text("How is {course} going?", course=title),
+        message=Text(
+            "You are halfway through {course}: a review helps other learners choose.",
+            course=title,
+        ),
         about=About("course", event.course_id),
         email=False,
     )
@@ -153,10 +163,10 @@ async def question_asked(session: AsyncSession, event: QuestionAsked) -> None:
         session,
         sorted(team - {event.user_id}),
         "new_questions",
-        title=f"New question in {course.title}",
+        title=Text("New question in {course}", course=course.title),
         message=thread.title,
         action_url=_thread_link(thread.uuid),
-        action_text="Answer it",
+        action_text=Text("Answer it"),
         about=About("discussion", thread.id),
     )
 
@@ -172,7 +182,7 @@ async def reply_posted(session: AsyncSession, event: ReplyPosted) -> None:
         session,
         thread.user_id,
         "qa_replies",
-        title=f"{replier} replied to “{thread.title}”",
+        title=Text("{name} replied to “{thread}”", name=replier, thread=thread.title),
         message=str(
             await session.scalar(
                 select(DiscussionReply.content).where(DiscussionReply.id == event.reply_id)
@@ -192,8 +202,8 @@ async def best_answer(session: AsyncSession, event: BestAnswerChosen) -> None:
         session,
         event.reply_user_id,
         "qa_replies",
-        title=f"Your answer was marked best in “{thread.title}”",
-        message="Thank you for helping.",
+        title=Text("Your answer was marked best in “{thread}”", thread=thread.title),
+        message=Text("Thank you for helping."),
         action_url=_thread_link(thread.uuid),
         about=About("discussion_reply", event.reply_id),
     )
@@ -206,8 +216,8 @@ async def mentioned(session: AsyncSession, event: UserMentioned) -> None:
         session,
         event.user_id,
         "qa_replies",
-        title=f"{by} mentioned you in “{thread.title}”",
-        message=f"{by} mentioned you in a discussion of your course.",
+        title=Text("{name} mentioned you in “{thread}”", name=by, thread=thread.title),
+        message=Text("{name} mentioned you in a discussion of your course.", name=by),
         action_url=_thread_link(thread.uuid),
         about=About("discussion", thread.id),
     )
@@ -219,8 +229,12 @@ async def price_dropped(session: AsyncSession, event: PriceDropped) -> None:
         session,
         event.user_ids,
         "course_updates",
-        title=f"{title} costs less now",
-        message=f"A course on your wishlist went from {event.old_price} to {event.new_price}.",
+        title=Text("{course} costs less now", course=title),
+        message=Text(
+            "A course on your wishlist went from {old} to {new}.",
+            old=event.old_price,
+            new=event.new_price,
+        ),
         about=About("course", event.course_id),
     )
 
@@ -234,13 +248,18 @@ async def quiz_graded(session: AsyncSession, event: QuizGraded) -> None:
             .where(QuizAttempt.id == event.attempt_id)
         )
     ).one()
-    outcome = "passed" if attempt.is_passed else "not passed"
+    outcome = Text("passed") if attempt.is_passed else Text("not passed")
     await notify(
         session,
         event.user_id,
         "assignment_feedback",
-        title=f"Your attempt at {quiz.title} was graded",
-        message=f"{attempt.score_earned} / {attempt.score_total} points, {outcome}.",
+        title=Text("Your attempt at {quiz} was graded", quiz=quiz.title),
+        message=Text(
+            "{points} / {total} points, {outcome}.",
+            points=attempt.score_earned,
+            total=attempt.score_total,
+            outcome=outcome,
+        ),
         action_url=app_link("quiz", course=course.uuid, quiz=quiz.uuid),
         about=About("quiz_attempt", attempt.id),
         template="quiz_graded",
@@ -269,14 +288,15 @@ async def assignment_graded(session: AsyncSession, event: AssignmentGraded) -> N
     link = app_link("assignment", course=course.uuid, assignment=assignment.uuid)
     passed = row.points_earned >= assignment.passing_points
     if event.returned:
-        title, message = (
-            f"Your work on {assignment.title} was returned",
-            "Your instructor returned it for resubmission.",
-        )
+        title = Text("Your work on {assignment} was returned", assignment=assignment.title)
+        message = Text("Your instructor returned it for resubmission.")
     else:
-        title = f"Your work on {assignment.title} was graded"
-        message = f"{row.points_earned} / {assignment.total_points} points, " + (
-            "passed." if passed else "not passed."
+        title = Text("Your work on {assignment} was graded", assignment=assignment.title)
+        message = Text(
+            "{points} / {total} points, {outcome}.",
+            points=row.points_earned,
+            total=assignment.total_points,
+            outcome=Text("passed") if passed else Text("not passed"),
         )
     await notify(
         session,

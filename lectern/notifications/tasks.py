@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern import jobs
 from lectern.db import unit_of_work
 from lectern.jobs import broker
+from lectern.kit.i18n import Text, language_of
 from lectern.kit.links import app_link
 from lectern.kit.types import utcnow
 from lectern.learning.access import LIVE_STATUSES
@@ -75,10 +76,10 @@ async def tell_new_lesson(lesson_id: int, after_user_id: int) -> None:
             session,
             batch,
             "new_lessons",
-            title=f"New in {course_title}",
-            message=f"A new lesson: {lesson_title}.",
+            title=Text("New in {course}", course=course_title),
+            message=Text("A new lesson: {lesson}.", lesson=lesson_title),
             action_url=app_link("lesson", course=course_uuid, lesson=lesson_uuid),
-            action_text="Open the lesson",
+            action_text=Text("Open the lesson"),
             about=About("lesson", lesson_id),
         )
         if len(batch) == BATCH:
@@ -116,7 +117,7 @@ async def send_digests(session: AsyncSession) -> int:
     )
     people = (
         await session.execute(
-            select(NotificationPreference, User.email, User.name)
+            select(NotificationPreference, User.email, User.name, User.language)
             .join(User, User.id == NotificationPreference.user_id)
             .where(due, User.deleted_at.is_(None))
             .order_by(NotificationPreference.user_id)
@@ -124,7 +125,7 @@ async def send_digests(session: AsyncSession) -> int:
         )
     ).all()
     sent = 0
-    for preferences, address, name in people:
+    for preferences, address, name, language in people:
         period = PERIODS[preferences.email_cadence]
         since = preferences.digest_sent_at or now - period
         wanted = [kind.name for kind in GATHERED if getattr(preferences, kind.email_preference)]
@@ -167,6 +168,7 @@ async def send_digests(session: AsyncSession) -> int:
                 "unsubscribe_url": unsubscribe.link(preferences.user_id, DIGEST),
             },
             headers=unsubscribe.headers(preferences.user_id, DIGEST),
+            language=language_of(language),
         )
         sent += 1
     await session.flush()

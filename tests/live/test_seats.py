@@ -216,3 +216,20 @@ async def test_listing_classes_runs_the_same_statements_for_one_or_many(
         await register(client, made, school.ada)
 
     assert await statements() == one
+
+
+async def test_a_seat_is_told_in_the_learner_language_and_time_zone(
+    client: httpx.AsyncClient, db: AsyncSession, school: School
+) -> None:
+    school.ada.language, school.ada.timezone = "fr", "Europe/Paris"
+    await db.flush()
+    made = await schedule(client, school, scheduled_at="2027-06-03T16:00:00+00:00")
+
+    await register(client, made, school.ada)
+
+    told = await db.scalar(select(Notification).where(Notification.user_id == school.ada.id))
+    assert told is not None
+    assert told.title == "Votre place est réservée"
+    assert told.message == (
+        "Vous êtes inscrit à Office hours (Compilers) : jeudi 3 juin 2027, 18:00 (Europe/Paris)."
+    )
