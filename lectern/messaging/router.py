@@ -29,6 +29,7 @@ from lectern.messaging.schemas import (
     ReportIn,
     ReportOut,
     ResolutionIn,
+    SupportQuestionIn,
 )
 from lectern.models import User
 from lectern.security.dependencies import CurrentAdmin, CurrentUser
@@ -72,6 +73,23 @@ async def write(
 ) -> MessageOut:
     await _rate(request, user)
     return service.message_out(await service.start(session, user, body), user)
+
+
+@router.post(
+    "/support",
+    status_code=201,
+    response_model=MessageOut,
+    summary="Write to the platform's support",
+    description="A support conversation with the admins (each of them takes part and may "
+    "answer); writing again adds to my open one, a closed one stays closed. 403 for admins; "
+    "409 `no_support_staff` when the platform has no admin. Rate-limited like any message.",
+    responses=problem_responses(401, 403, 409, 422, 429),
+)
+async def ask_support(
+    session: SessionDep, request: Request, user: CurrentUser, body: SupportQuestionIn
+) -> MessageOut:
+    await _rate(request, user)
+    return service.message_out(await service.ask_support(session, user, body), user)
 
 
 @router.get(

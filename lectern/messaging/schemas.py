@@ -24,6 +24,11 @@ class ConversationIn(Input):
     message: Content
 
 
+class SupportQuestionIn(Input):
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=255)] | None = None
+    message: Content
+
+
 class MessageIn(Input):
     content: Content
 

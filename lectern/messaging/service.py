@@ -24,7 +24,13 @@ from lectern.kit.pagination import paginate_rows
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.types import utcnow
 from lectern.messaging import policy
-from lectern.messaging.schemas import ConversationIn, ConversationOut, MessageOut, Person
+from lectern.messaging.schemas import (
+    ConversationIn,
+    ConversationOut,
+    MessageOut,
+    Person,
+    SupportQuestionIn,
+)
 from lectern.models import (
     Conversation,
     ConversationParticipant,
@@ -32,6 +38,8 @@ from lectern.models import (
     Course,
     Message,
     User,
+    UserRole,
+    UserStatus,
 )
 from lectern.platform.service import get_value
 
@@ -100,6 +108,47 @@ async def start(session: AsyncSession, sender: User, body: ConversationIn) -> Me
         session.add_all(
             ConversationParticipant(conversation_id=conversation.id, user_id=user_id)
             for user_id in (sender.id, recipient.id)
+        )
+        await session.flush()
+    return await send(session, sender, conversation, body.message)
+
+
+async def ask_support(session: AsyncSession, sender: User, body: SupportQuestionIn) -> Message:
+    """Write to the platform's support: the admins, in one support conversation per user
+    while it is open (a closed one stays closed: the next question opens another)."""
+    if sender.role == UserRole.ADMIN:
+        raise Forbidden("admins answer support conversations", code="not_allowed")
+    conversation = await session.scalar(
+        select(Conversation)
+        .join(Mine, Mine.conversation_id == Conversation.id)
+        .where(
+            Conversation.type == ConversationType.SUPPORT,
+            Conversation.is_closed.is_(False),
+            Conversation.deleted_at.is_(None),
+            Mine.user_id == sender.id,
+        )
+        .limit(1)
+    )
+    if conversation is None:
+        staff = list(
+            await session.scalars(
+                select(User.id).where(
+                    User.role == UserRole.ADMIN,
+                    User.status == UserStatus.ACTIVE,
+                    User.deleted_at.is_(None),
+                )
+            )
+        )
+        if not staff:
+            raise Conflict("no one answers support yet", code="no_support_staff")
+        conversation = Conversation(
+            uuid=uuid.uuid4(), type=ConversationType.SUPPORT, subject=body.subject
+        )
+        session.add(conversation)
+        await session.flush()
+        session.add_all(
+            ConversationParticipant(conversation_id=conversation.id, user_id=user_id)
+            for user_id in (sender.id, *staff)
         )
         await session.flush()
     return await send(session, sender, conversation, body.message)

@@ -238,3 +238,36 @@ async def test_programs_and_too_many_files_are_refused_and_nothing_is_kept(
     assert many.status_code == 422
     assert await contents(db, conversation) == ["Hi"]
     assert not (files / "messages").exists()
+
+
+async def test_a_question_to_support_reaches_every_admin_who_may_answer(
+    client: httpx.AsyncClient, db: AsyncSession, school: School
+) -> None:
+    first, second = await create_admin(db), await create_admin(db)
+    path = f"{URL}/support"
+
+    asked = await client.post(
+        path,
+        json={"subject": "Invoice", "message": "Where is my invoice?"},
+        headers=bearer(school.ada),
+    )
+    again = await client.post(path, json={"message": "Any news?"}, headers=bearer(school.ada))
+    by_admin = await client.post(path, json={"message": "Hi"}, headers=bearer(first))
+    [seen] = (await client.get(URL, headers=bearer(second))).json()["items"]
+    answered = await say(client, seen["uuid"], second, "It is in your orders.")
+    [mine] = (await client.get(URL, headers=bearer(school.ada))).json()["items"]
+
+    assert (asked.status_code, again.status_code) == (201, 201)
+    assert by_admin.status_code == 403
+    assert (seen["type"], seen["subject"], seen["unread_count"]) == ("support", "Invoice", 2)
+    assert answered.status_code == 201
+    assert (mine["uuid"], mine["last_message"], mine["unread_count"]) == (
+        seen["uuid"],
+        "It is in your orders.",
+        1,
+    )
+    assert await contents(db, seen["uuid"]) == [
+        "Where is my invoice?",
+        "Any news?",
+        "It is in your orders.",
+    ]
