@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -75,11 +76,26 @@ class PushSubscriptionIn(Input):
     @field_validator("endpoint")
     @classmethod
     def _https(cls, value: str) -> str:
+        """A push service's https URL, never one of this network's own machines (the server
+        would post to it); a local push service passes in development only."""
         parts = urlsplit(value)
-        allowed = ("https", "http") if app_settings().push_allow_http else ("https",)
+        local_too = app_settings().push_allow_http
+        allowed = ("https", "http") if local_too else ("https",)
         if parts.scheme not in allowed or not parts.hostname:
             raise ValueError("a push service's https URL")
+        if not local_too and _internal(parts.hostname):
+            raise ValueError("a push service on the internet")
         return value
+
+
+def _internal(host: str) -> bool:
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return not address.is_global
 
 
 class PushDeviceOut(Output):

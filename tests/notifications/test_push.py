@@ -211,6 +211,10 @@ async def test_subscriptions_are_checked_and_belong_to_one_user(
     plain_http = await client.put(
         URL, json=browser.subscription("http://push.example.com/x"), headers=bearer(ada)
     )
+    internal = [
+        await client.put(URL, json=browser.subscription(endpoint), headers=bearer(ada))
+        for endpoint in ("https://127.0.0.1/x", "https://10.1.2.3/x", "https://localhost/x")
+    ]
     short_key = await client.put(
         URL,
         json={"endpoint": endpoint, "keys": {"p256dh": b64(b"x" * 10), "auth": b64(browser.auth)}},
@@ -222,6 +226,7 @@ async def test_subscriptions_are_checked_and_belong_to_one_user(
     again = await client.delete(URL, params={"endpoint": endpoint}, headers=bearer(alan))
 
     assert plain_http.status_code == 422
+    assert [answer.status_code for answer in internal] == [422, 422, 422]
     assert short_key.status_code == 422
     assert [device["endpoint"] for device in theirs.json()] == [endpoint]
     assert mine.json() == []
