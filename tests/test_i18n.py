@@ -10,6 +10,7 @@ import string
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,7 +19,9 @@ from lectern import jobs
 from lectern.kit.i18n import LOCALES, Text, moment
 from lectern.mail.sending import render
 from lectern.notifications import service as notifications
-from lectern.notifications.kinds import _ALL, DIGEST
+from lectern.notifications import unsubscribe
+from lectern.notifications.kinds import _ALL, DIGEST, KINDS
+from lectern.notifications.pages import TITLE
 from tests.assignments.test_grading import mails
 from tests.factories import create_user
 
@@ -26,16 +29,19 @@ ROOT = Path(__file__).resolve().parents[1] / "lectern"
 
 
 def said_in_code() -> set[str]:
-    """The English messages: ``Text("…")`` in the code, ``t("…")`` in the mail templates,
-    what the kinds of notification are called, the digests' cadences."""
+    """The English messages: ``Text("…")`` and ``translate(language, "…")`` in the code,
+    ``t("…")`` in the templates, what the kinds of notification are called, the digests'
+    cadences, the unsubscribe pages' title."""
     found: set[str] = set()
     for path in ROOT.rglob("*.py"):
         for call in re.finditer(r'Text\(\s*((?:"[^"]*"\s*)+)', path.read_text()):
             found.add("".join(re.findall(r'"([^"]*)"', call.group(1))))
-    for path in (ROOT / "mail" / "templates").iterdir():
-        found.update(re.findall(r't\("([^"]*)"', path.read_text()))
+        found.update(re.findall(r'translate\(\s*\w+,\s*"([^"]*)"', path.read_text()))
+    for folder in ("mail/templates", "notifications/templates"):
+        for path in (ROOT / folder).iterdir():
+            found.update(re.findall(r't\("([^"]*)"', path.read_text()))
     found.update(kind.described for kind in (*_ALL, DIGEST))
-    return found | {"daily", "weekly"}
+    return found | {"daily", "weekly", TITLE}
 
 
 def places(message: str) -> set[str]:
@@ -123,3 +129,17 @@ def test_the_graded_work_mails_speak_the_language(
     assert quiz_mail["Subject"] == quiz
     assert assignment in work_mail.get_body(("plain",)).get_content()
     assert assignment in work_mail.get_body(("html",)).get_content()
+
+
+async def test_the_unsubscribe_pages_speak_the_link_owner_language(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await create_user(db, language="es")
+    link = unsubscribe.link(user.id, KINDS["announcements"])
+    path = link[link.index("/unsubscribe/") :]
+
+    page = await client.get(path)
+    done = await client.post(path)
+
+    assert "¿Dejar de recibir correos de notificaciones de anuncios?" in page.text
+    assert "Hecho: no más correos de notificaciones de anuncios." in done.text

@@ -5,10 +5,15 @@ signed token is the authority: no session, no form token."""
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 
 from lectern.db import SessionDep
+from lectern.kit.i18n import language_of, translate
+from lectern.models import User
 from lectern.notifications import service, unsubscribe
 from lectern.pages.views import page_templates, render
 
@@ -22,14 +27,16 @@ async def confirm(session: SessionDep, request: Request, token: str) -> HTMLResp
     found = unsubscribe.read(token)
     if found is None:
         return await _unknown(session, request)
-    _, kind = found
+    user_id, kind = found
+    language = await _language(session, user_id)
     return await render(
         session,
         request,
         "unsubscribe",
         templates=templates,
-        described=kind.described,
+        described=translate(language, kind.described),
         action=f"/unsubscribe/{token}",
+        t=functools.partial(translate, language),
     )
 
 
@@ -40,14 +47,24 @@ async def one_click(session: SessionDep, request: Request, token: str) -> HTMLRe
         return await _unknown(session, request)
     user_id, kind = found
     await service.turn_off(session, user_id, kind)
+    language = await _language(session, user_id)
     return await render(
         session,
         request,
         "outcome",
-        title=TITLE,
-        message=f"Done: no more e-mails about {kind.described}.",
+        title=translate(language, TITLE),
+        message=translate(
+            language,
+            "Done: no more e-mails about {what}.",
+            what=translate(language, kind.described),
+        ),
         done=True,
     )
+
+
+async def _language(session: SessionDep, user_id: int) -> str:
+    """The language of the link's user (their page reads in it)."""
+    return language_of(await session.scalar(select(User.language).where(User.id == user_id)))
 
 
 async def _unknown(session: SessionDep, request: Request) -> HTMLResponse:
