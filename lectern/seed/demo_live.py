@@ -1,6 +1,7 @@
 """The demo school's live classes, on the course with the community: Grace's live Q&A next
 Thursday at 17:00 UTC (announced in the community step), where two students hold seats (each
-was told, with the class's calendar entry by e-mail), a priced workshop the week after whose
+was told, with the class's calendar entry by e-mail), office hours tomorrow whose two
+registrants already had their reminder a day before, a priced workshop the week after whose
 seats are sold through the cart, and last week's session, ended, with its attendance and a
 recording to replay. Made through the services where they apply."""
 
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from lectern.kit.types import utcnow
 from lectern.live import seats
 from lectern.live import service as live
+from lectern.live import tasks as reminders
 from lectern.live.policy import Seen
 from lectern.live.schemas import LiveClassIn
 from lectern.models import (
@@ -59,6 +61,23 @@ async def live_classes(seeder: DemoSeeder) -> None:
     )
     for learner in learners[:2]:
         await seats.register(session, learner, Seen(upcoming, course, is_staff=False))
+    tomorrow = (utcnow() + timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
+    office_hours = await live.schedule(
+        session,
+        course,
+        teacher,
+        LiveClassIn(
+            title="Office hours: your questions",
+            scheduled_at=tomorrow,
+            timezone="Europe/London",
+            duration_minutes=45,
+            platform="zoom",
+            meeting_url="https://zoom.us/j/5550100300",
+        ),
+    )
+    for learner in learners[:2]:
+        await seats.register(session, learner, Seen(office_hours, course, is_staff=False))
+    await reminders.send_reminders(session)  # a day before: its registrants are reminded
     await live.schedule(
         session,
         course,
@@ -112,4 +131,4 @@ async def live_classes(seeder: DemoSeeder) -> None:
             )
         )
     await session.flush()
-    seeder.added["live_classes"] = 3
+    seeder.added["live_classes"] = 4

@@ -337,8 +337,17 @@ async def test_every_finished_course_has_its_certificate(db: AsyncSession) -> No
 async def test_live_classes_are_coming_one_with_seats_taken_one_sold_and_one_to_replay(
     db: AsyncSession,
 ) -> None:
-    past, upcoming, sold = await db.scalars(select(LiveClass).order_by(LiveClass.scheduled_at))
+    past, tomorrow, upcoming, sold = await db.scalars(
+        select(LiveClass).order_by(LiveClass.scheduled_at)
+    )
     assert (past.status, upcoming.status) == (LiveClassStatus.ENDED, LiveClassStatus.SCHEDULED)
+    reminded = await db.scalar(
+        select(func.count(Notification.uuid)).where(
+            Notification.title == "A live class is coming up",
+            Notification.notifiable_id == tomorrow.id,
+        )
+    )
+    assert (tomorrow.registered_count, reminded) == (2, 2)
     assert (sold.price, sold.is_free, sold.registered_count) == (Decimal("19.00"), False, 0)
     seated = list(
         await db.scalars(
