@@ -76,6 +76,15 @@ def translate(language: str, message: str, **values: Any) -> str:
     return Text(message, **values).say(language)
 
 
+def zone_or(name: str | None, fallback: str = "UTC") -> str:
+    """``name`` when it is a time zone this machine knows, else ``fallback``."""
+    try:
+        zoneinfo.ZoneInfo(name or "")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return fallback
+    return name or fallback
+
+
 def moment(when: datetime, zone: str, language: str) -> str:
     """``when`` as the language writes a date and time, in ``zone``, the zone named after
     it: ``Thursday 10 December 2026, 18:00 (Europe/Paris)``."""
@@ -83,9 +92,8 @@ def moment(when: datetime, zone: str, language: str) -> str:
         locale = Locale.parse(language_of(language))
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse(SOURCE)
-    try:
-        tz = zoneinfo.ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        tz, zone = zoneinfo.ZoneInfo("UTC"), "UTC"
-    written = format_datetime(when, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=locale)
+    zone = zone_or(zone)
+    written = format_datetime(
+        when, "EEEE d MMMM y, HH:mm", tzinfo=zoneinfo.ZoneInfo(zone), locale=locale
+    )
     return f"{written} ({zone})"

@@ -4,15 +4,13 @@ the class's calendar entry, its time written in each person's own zone."""
 
 from __future__ import annotations
 
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.kit.i18n import Text, language_of, moment, say
+from lectern.kit.i18n import Text, language_of, moment, say, zone_or
 from lectern.kit.links import app_link
 from lectern.live.calendar import Entry, invitation
 from lectern.models import User
@@ -38,7 +36,7 @@ async def tell(
     for user_id, zone, language in await session.execute(
         select(User.id, User.timezone, User.language).where(User.id.in_(list(user_ids)))
     ):
-        groups[zone if _known(zone) else live_class.timezone, language_of(language)].append(user_id)
+        groups[zone_or(zone, live_class.timezone), language_of(language)].append(user_id)
     calendar = invitation(entry) if with_calendar else None
     link = app_link("live_class", course=entry.course_uuid, live_class=live_class.uuid)
     for (zone, language), ids in groups.items():
@@ -60,11 +58,3 @@ async def tell(
             about=About("live_class", live_class.id),
             calendar=calendar,
         )
-
-
-def _known(zone: str) -> bool:
-    try:
-        ZoneInfo(zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern.config import mail_settings
 from lectern.db import unit_of_work
 from lectern.jobs import broker
+from lectern.kit.i18n import zone_or
 from lectern.kit.sealing import derived_key
 from lectern.kit.sql import dialect_insert
 from lectern.kit.types import utcnow
@@ -79,10 +80,7 @@ def quiet_now(start: int | None, end: int | None, zone: str, now: datetime) -> b
     ``zone``; an end before the start runs past midnight)."""
     if start is None or end is None or start == end:
         return False
-    try:
-        local = now.astimezone(zoneinfo.ZoneInfo(zone))
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        local = now
+    local = now.astimezone(zoneinfo.ZoneInfo(zone_or(zone)))
     minute = local.hour * 60 + local.minute
     return start <= minute < end if start < end else minute >= start or minute < end
 

@@ -120,8 +120,7 @@ async def notify_many(
     mailed = {user_id for user_id, person in reach.items() if person.mail_now}
     now = utcnow()
 
-    def words(user_id: int) -> Words:
-        language = reach[user_id].language if user_id in reach else SOURCE
+    def words(language: str) -> Words:
         return Words(
             say(title, language)[:255],
             say(message, language),
@@ -129,7 +128,11 @@ async def notify_many(
             language,
         )
 
-    said = {user_id: words(user_id) for user_id in user_ids}
+    # Said once per language, whatever the number of people.
+    languages = {user_id: reach[user_id].language if user_id in reach else SOURCE
+                 for user_id in user_ids}  # fmt: skip
+    by_language = {language: words(language) for language in set(languages.values())}
+    said = {user_id: by_language[languages[user_id]] for user_id in user_ids}
     notifications = [
         Notification(
             uuid=uuid.uuid4(),

@@ -4,7 +4,8 @@ weekly digests of those who chose them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,6 +98,37 @@ DIGEST_ITEMS = 20
 DIGEST_USERS = 200
 
 
+async def _gathered(
+    session: AsyncSession, people: list[NotificationPreference], now: datetime
+) -> dict[int, list[Notification]]:
+    """What each one's digest holds: unread, not yet e-mailed, since their last digest (or
+    one period back), of the kinds whose e-mail they want; one SELECT for all of them."""
+    if not people:
+        return {}
+    since = {p.user_id: p.digest_sent_at or now - PERIODS[p.email_cadence] for p in people}
+    wanted = {
+        p.user_id: {kind.name for kind in GATHERED if getattr(p, kind.email_preference)}
+        for p in people
+    }
+    found = await session.scalars(
+        select(Notification)
+        .where(
+            Notification.user_id.in_(list(since)),
+            Notification.type.in_([kind.name for kind in GATHERED]),
+            Notification.read_at.is_(None),
+            Notification.sent_at.is_(None),
+            Notification.created_at > min(since.values()),
+        )
+        .order_by(Notification.created_at)
+    )
+    gathered: defaultdict[int, list[Notification]] = defaultdict(list)
+    for notification in found:
+        user_id = notification.user_id
+        if notification.type in wanted[user_id] and notification.created_at > since[user_id]:
+            gathered[user_id].append(notification)
+    return gathered
+
+
 @periodic(timedelta(hours=1), name="notifications.send_digests")
 async def send_digests(session: AsyncSession) -> int:
     """Send the daily and weekly digests that are due: each gathers what came since the
@@ -124,25 +156,11 @@ async def send_digests(session: AsyncSession) -> int:
             .limit(DIGEST_USERS)
         )
     ).all()
+    gathered = await _gathered(session, [row[0] for row in people], now)
     sent = 0
     for preferences, address, name, language in people:
-        period = PERIODS[preferences.email_cadence]
-        since = preferences.digest_sent_at or now - period
-        wanted = [kind.name for kind in GATHERED if getattr(preferences, kind.email_preference)]
         preferences.digest_sent_at = now
-        unread = list(
-            await session.scalars(
-                select(Notification)
-                .where(
-                    Notification.user_id == preferences.user_id,
-                    Notification.type.in_(wanted),
-                    Notification.read_at.is_(None),
-                    Notification.sent_at.is_(None),
-                    Notification.created_at > since,
-                )
-                .order_by(Notification.created_at)
-            )
-        )
+        unread = gathered.get(preferences.user_id, [])
         if not unread:
             continue
         for notification in unread:
