@@ -1,16 +1,16 @@
 """Load benchmarks of Lectern's main endpoints, with the raw-asyncpg floor.
 
-Makes a throwaway PostgreSQL database, migrates it and seeds a modest platform with bulk
-inserts (categories, tags, instructors, hundreds of published courses with sections and
-lessons, students enrolled in several courses, accounts to sign in with), serves Lectern
-with uvicorn (N workers) on loopback and sends a bounded number of requests from this
-process to each endpoint in turn. For the catalog list, the course page and the heartbeat
-it then serves ``bench/floor.py`` (the same SQL through a raw asyncpg pool and the same JSON
-encoder, no framework, no ORM) with the same number of workers and sends it the same
-requests: the report gives Lectern's throughput as a ratio of that floor.
+Makes a throwaway PostgreSQL database, migrates it, seeds a modest platform
+(``bench.seeding``), serves Lectern and ``bench/floor.py`` (the same SQL through a raw
+asyncpg pool and the same JSON encoder, no framework, no ORM) with the same number of
+uvicorn workers, and drives both with wrk (``bench.wrk``: native, pinned to a core of its
+own) for a few seconds per endpoint. The two take turns, endpoint by endpoint, over
+several rounds, so that a slow spell of the machine falls on both alike; the report gives
+per endpoint the medians of the rounds (req/s, p50, p99, the server's CPU per request), the
+ratio to the floor with its spread over the rounds, and the SQL statements a request runs.
 
     python -m bench.endpoints --server postgresql://postgres@127.0.0.1:5432 \\
-        --workers 2 --concurrency 20 --requests 2000 [--only catalog,course_page]
+        --workers 2 --connections 32 --seconds 5 --rounds 3 [--only catalog,course_page]
 
 ``--database-url`` runs on an existing (empty) database instead and leaves it in place.
 """
@@ -19,50 +19,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import random
+import json
+import statistics
 import sys
 import uuid
 from collections.abc import Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
-import httpx
-from sqlalchemy import delete, insert, text, update
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bench.harness import (
-    AUTH,
-    PASSWORD_HASH,
-    Send,
-    Server,
-    Stats,
-    database,
-    drive,
-    markdown,
-    serve,
-)
-from lectern.models import (
-    Category,
-    Course,
-    CourseLevel,
-    CoursePriceType,
-    CourseSection,
-    CourseStatus,
-    CourseTag,
-    Enrollment,
-    EnrollmentType,
-    Lesson,
-    LessonProgress,
-    LessonType,
-    Tag,
-    User,
-    UserRole,
-    WatchHistory,
-)
-from lectern.security.passwords import hash_now
+from bench import wrk
+from bench.harness import AUTH, ROOT, Server, database, markdown, serve, server_env
+from bench.seeding import LEVELS, WORDS, Seeded, Size, seed
+from lectern.models import UserRole
 from lectern.security.tokens import issue_access_token
 
 ENDPOINTS = (
@@ -75,337 +46,95 @@ ENDPOINTS = (
     "enroll",
     "login",
 )
-FLOORED = ("catalog", "course_page", "heartbeat")  # the endpoints bench/floor.py serves
-LOGIN_PASSWORD = "Bench-pass-1"  # noqa: S105
-LEVELS = [level.value for level in CourseLevel]
-WORDS = [
-    "python",
-    "data",
-    "web",
-    "design",
-    "business",
-    "marketing",
-    "finance",
-    "music",
-    "photography",
-    "cooking",
-    "yoga",
-    "drawing",
-    "writing",
-    "excel",
-    "statistics",
-    "machine",
-    "learning",
-    "cloud",
-    "security",
-    "networks",
-    "guitar",
-    "piano",
-    "leadership",
-    "sales",
-    "accounting",
-    "javascript",
-    "react",
-    "databases",
-    "spanish",
-    "french",
-]
+# The endpoints bench/floor.py serves.
+FLOORED = ("catalog", "course_page", "heartbeat")
+# Measured in the first round only: each enrollment is made once, and a login is argon2's
+# time by design, not the platform's.
+ONCE = ("enroll", "login")
+TARGETS = ("lectern", "floor")
 
 
 @dataclass(frozen=True)
 class Options:
     workers: int = 2
-    concurrency: int = 20
-    requests: int = 2000
-    login_requests: int = 0  # 0: requests // 10 (argon2 is slow by design)
+    connections: int = 32
+    seconds: float = 5
+    rounds: int = 3
     only: tuple[str, ...] = ENDPOINTS
     floor: bool = True
-    courses: int = 300
-    students: int = 500
-    enrollments_per_student: int = 5
+    size: Size = field(default_factory=Size)
     server: str = "postgresql://postgres@127.0.0.1:5432"
     database_url: str | None = None  # an existing empty database (left in place)
-    timeout: float = 30.0
-
-    def count(self, endpoint: str) -> int:
-        if endpoint == "login":
-            return self.login_requests or max(1, self.requests // 10)
-        return self.requests
-
-
-@dataclass
-class Row:
-    endpoint: str
-    target: str  # "lectern" or "floor"
-    stats: Stats
 
 
 @dataclass
 class Report:
     options: Options
-    rows: list[Row] = field(default_factory=list)
+    # (endpoint, target) -> one measurement per round
+    runs: dict[tuple[str, str], list[wrk.Measured]] = field(default_factory=dict)
+    # target -> endpoint -> the data statements one request runs
+    statements: dict[str, dict[str, int]] = field(default_factory=dict)
     # One answer of each floored endpoint from each target, to compare their shapes.
     samples: dict[tuple[str, str], Any] = field(default_factory=dict)
 
-    def get(self, endpoint: str, target: str = "lectern") -> Stats | None:
-        for row in self.rows:
-            if (row.endpoint, row.target) == (endpoint, target):
-                return row.stats
-        return None
+    def add(self, endpoint: str, target: str, measured: wrk.Measured) -> None:
+        self.runs.setdefault((endpoint, target), []).append(measured)
+
+    def median(
+        self, endpoint: str, target: str, value: Callable[[wrk.Measured], float | None]
+    ) -> float | None:
+        values = [value(run) for run in self.runs.get((endpoint, target), [])]
+        present = [v for v in values if v is not None]
+        return statistics.median(present) if present else None
+
+    def ratios(self, endpoint: str) -> list[float]:
+        """Lectern's req/s over the floor's, round by round."""
+        pairs = zip(
+            self.runs.get((endpoint, "lectern"), []),
+            self.runs.get((endpoint, "floor"), []),
+            strict=False,
+        )
+        return [lectern.rps / raw.rps for lectern, raw in pairs if raw.rps]
+
+    def ratio(self, endpoint: str) -> float | None:
+        ratios = self.ratios(endpoint)
+        return statistics.median(ratios) if ratios else None
 
     @property
     def errors(self) -> int:
-        return sum(row.stats.errors for row in self.rows)
+        return sum(run.errors for runs in self.runs.values() for run in runs)
 
     def table(self) -> str:
         lines: list[list[object]] = []
         for endpoint in self.options.only:
-            lectern = self.get(endpoint)
-            if lectern is None:
-                continue
-            floor = self.get(endpoint, "floor")
-            ratio = f"{lectern.rps / floor.rps:.2f}" if floor and floor.rps else ""
-            lines.append(_cells(endpoint, lectern, ratio))
-            if floor is not None:
-                lines.append(_cells(f"{endpoint} (floor)", floor, ""))
-        header = ["endpoint", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms"]
-        return markdown([*header, "÷ floor", "server CPU ms/req"], lines, left=1)
+            for target in TARGETS:
+                if (endpoint, target) in self.runs:
+                    lines.append(self._line(endpoint, target))
+        header = ["endpoint", "rounds", "errors", "req/s", "p50 ms", "p99 ms", "÷ floor"]
+        return markdown([*header, "server CPU ms/req", "statements/req"], lines, left=1)
 
+    def _line(self, endpoint: str, target: str) -> list[object]:
+        runs = self.runs[endpoint, target]
 
-def _cells(name: str, stats: Stats, ratio: str) -> list[object]:
-    cpu = stats.cpu_ms_per_request
-    return [
-        name,
-        stats.requests,
-        stats.errors,
-        f"{stats.rps:.0f}",
-        f"{stats.percentile(0.50):.1f}",
-        f"{stats.percentile(0.95):.1f}",
-        f"{stats.percentile(0.99):.1f}",
-        ratio,
-        f"{cpu:.2f}" if cpu is not None else "",
-    ]
+        def number(value: Callable[[wrk.Measured], float | None], digits: int) -> str:
+            found = self.median(endpoint, target, value)
+            return "" if found is None else f"{found:.{digits}f}"
 
-
-# -- the data ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Learner:
-    user: uuid.UUID
-    course: uuid.UUID
-    lessons: list[uuid.UUID]  # the lessons the lesson benchmark opens
-    video: uuid.UUID  # the lesson the heartbeat benchmark plays
-    video_seconds: int = 600  # its running time
-
-
-@dataclass
-class Seeded:
-    slugs: list[str]
-    free_courses: list[uuid.UUID]
-    learners: list[Learner]  # a student and one of their courses (one per student)
-    students: list[uuid.UUID]  # enrolled in several courses each
-    newcomers: list[uuid.UUID]  # enrolled nowhere: they enroll in free courses
-    logins: list[str]  # e-mail addresses signing in with login_password
-    login_password: str = LOGIN_PASSWORD
-
-
-async def _ids(conn: AsyncConnection, model: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk INSERT ... RETURNING id, in the order of ``rows``."""
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list((await conn.scalars(statement, rows)).all())
-
-
-async def seed(url: URL, options: Options) -> Seeded:
-    """A modest platform: bulk inserts, a few dozen statements whatever the numbers."""
-    rng = random.Random(7)  # noqa: S311 - data, not secrets
-    now = datetime.now(UTC)
-    lessons_per_section, sections_per_course = 5, 4
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-            parents = await _ids(
-                conn,
-                Category,
-                [{"name": f"Topic {n}", "slug": f"topic-{n}", "order": n} for n in range(8)],
-            )
-            children = await _ids(
-                conn,
-                Category,
-                [
-                    {"name": f"Topic {p}.{n}", "slug": f"topic-{p}-{n}", "parent_id": parent}
-                    for p, parent in enumerate(parents)
-                    for n in range(3)
-                ],
-            )
-            tags = await _ids(
-                conn, Tag, [{"name": f"Tag {n}", "slug": f"tag-{n}"} for n in range(60)]
-            )
-            teachers = await _ids(
-                conn,
-                User,
-                [
-                    {
-                        "name": f"Teacher {n}",
-                        "username": f"teacher{n}",
-                        "email": f"teacher{n}@example.test",
-                        "password_hash": PASSWORD_HASH,
-                        "role": UserRole.INSTRUCTOR,
-                        "email_verified_at": now,
-                    }
-                    for n in range(30)
-                ],
-            )
-            course_uuids = [uuid.uuid4() for _ in range(options.courses)]
-            course_rows: list[dict[str, Any]] = []
-            for n, course_uuid in enumerate(course_uuids):
-                is_free = n % 3 == 0
-                words = rng.sample(WORDS, 6)
-                child = rng.randrange(len(children))
-                course_rows.append(
-                    {
-                        "uuid": course_uuid,
-                        "instructor_id": teachers[n % len(teachers)],
-                        "category_id": parents[child // 3],
-                        "subcategory_id": children[child],
-                        "title": f"{words[0].title()} and {words[1]} course {n}",
-                        "slug": f"course-{n}",
-                        "subtitle": f"Learn {words[2]} with {words[3]}",
-                        "short_description": f"A course on {' '.join(words[:4])}.",
-                        "description": " ".join(rng.choices(WORDS, k=120)),
-                        "requirements": ["A computer", f"Curiosity about {words[4]}"],
-                        "what_you_learn": [f"{word.title()} basics" for word in words],
-                        "target_audience": ["Beginners", "Professionals"],
-                        "price_type": CoursePriceType.FREE if is_free else CoursePriceType.PAID,
-                        "price": None if is_free else Decimal(rng.randrange(10, 200)),
-                        "level": LEVELS[n % len(LEVELS)],
-                        "language": "en" if n % 5 else "fr",
-                        "duration_minutes": lessons_per_section * sections_per_course * 10,
-                        "total_sections": sections_per_course,
-                        "total_lectures": lessons_per_section * sections_per_course,
-                        "rating": Decimal(rng.randrange(300, 500)) / 100,
-                        "total_reviews": rng.randrange(0, 500),
-                        "total_enrollments": rng.randrange(0, 5000),
-                        "status": CourseStatus.PUBLISHED,
-                        "is_published": True,
-                        "is_approved": True,
-                        "is_featured": n % 10 == 0,
-                        "published_at": now - timedelta(days=n),
-                    }
-                )
-            courses = await _ids(conn, Course, course_rows)
-            await conn.execute(
-                insert(CourseTag),
-                [
-                    {"course_id": course, "tag_id": tag}
-                    for course in courses
-                    for tag in rng.sample(tags, 3)
-                ],
-            )
-            sections = await _ids(
-                conn,
-                CourseSection,
-                [
-                    {"course_id": course, "title": f"Part {s + 1}", "order": s}
-                    for course in courses
-                    for s in range(sections_per_course)
-                ],
-            )
-            lesson_uuids: dict[int, list[uuid.UUID]] = {course: [] for course in courses}
-            lesson_rows = []
-            for position, section in enumerate(sections):
-                course = courses[position // sections_per_course]
-                for n in range(lessons_per_section):
-                    lesson_uuid = uuid.uuid4()
-                    lesson_uuids[course].append(lesson_uuid)
-                    lesson_rows.append(
-                        {
-                            "uuid": lesson_uuid,
-                            "course_id": course,
-                            "section_id": section,
-                            "title": f"Lesson {n + 1}",
-                            "description": "What this lesson covers.",
-                            "order": n,
-                            "type": LessonType.VIDEO,
-                            "video_url": f"https://video.example/{lesson_uuid}.mp4",
-                            "duration_seconds": 600,
-                            "is_free": position % sections_per_course == 0 and n == 0,
-                        }
-                    )
-            await conn.execute(insert(Lesson), lesson_rows)
-
-            def people(prefix: str, count: int, password_hash: str) -> list[dict[str, Any]]:
-                return [
-                    {
-                        "uuid": uuid.uuid4(),
-                        "name": f"{prefix.title()} {n}",
-                        "username": f"{prefix}{n}",
-                        "email": f"{prefix}{n}@example.test",
-                        "password_hash": password_hash,
-                        "role": UserRole.STUDENT,
-                        "email_verified_at": now,
-                    }
-                    for n in range(count)
-                ]
-
-            student_rows = people("student", options.students, PASSWORD_HASH)
-            students = await _ids(conn, User, student_rows)
-            free = [n for n in range(len(courses)) if n % 3 == 0]
-            newcomer_count = options.requests // max(1, len(free)) + 2
-            newcomer_rows = people("newcomer", newcomer_count, PASSWORD_HASH)
-            await conn.execute(insert(User), newcomer_rows)
-            login_rows = people("login", 20, hash_now(LOGIN_PASSWORD))
-            await conn.execute(insert(User), login_rows)
-
-            total = lessons_per_section * sections_per_course
-            enrollment_rows = []
-            learners = []
-            for s, student in enumerate(students):
-                picked = rng.sample(range(len(courses)), options.enrollments_per_student)
-                for course_index in picked:
-                    enrollment_rows.append(
-                        {
-                            "uuid": uuid.uuid4(),
-                            "user_id": student,
-                            "course_id": courses[course_index],
-                            "enrollment_type": EnrollmentType.PAID,
-                            "price_paid": 0,
-                            "total_lessons": total,
-                            "enrolled_at": now - timedelta(days=rng.randrange(1, 100)),
-                        }
-                    )
-                first = courses[picked[0]]
-                lessons = lesson_uuids[first]
-                learners.append(
-                    Learner(student_rows[s]["uuid"], course_uuids[picked[0]], lessons, lessons[0])
-                )
-            await conn.execute(insert(Enrollment), enrollment_rows)
-        # Statistics, as autovacuum keeps them on a live platform: without them the planner
-        # guesses, and reads every lesson for each row of the dashboard.
-        async with engine.begin() as conn:
-            await conn.execute(text("ANALYZE"))
-    finally:
-        await engine.dispose()
-    return Seeded(
-        slugs=[row["slug"] for row in course_rows],
-        free_courses=[course_uuids[n] for n in free],
-        learners=learners,
-        students=[row["uuid"] for row in student_rows],
-        newcomers=[row["uuid"] for row in newcomer_rows],
-        logins=[row["email"] for row in login_rows],
-    )
-
-
-async def reset_heartbeats(url: URL) -> None:
-    """Forget the progress the Lectern run made, so the floor's run beats the same way."""
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.execute(delete(WatchHistory))
-            await conn.execute(delete(LessonProgress))
-            await conn.execute(update(Enrollment).values(total_watch_time=0, last_lesson_id=None))
-    finally:
-        await engine.dispose()
+        ratio = ""
+        ratios = self.ratios(endpoint)
+        if target == "lectern" and ratios:
+            ratio = f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+        return [
+            endpoint if target == "lectern" else f"{endpoint} (floor)",
+            len(runs),
+            sum(run.errors for run in runs),
+            number(lambda run: run.rps, 0),
+            number(lambda run: run.p50_ms, 2),
+            number(lambda run: run.p99_ms, 2),
+            ratio,
+            number(lambda run: run.cpu_ms_per_request, 2),
+            self.statements.get(target, {}).get(endpoint, ""),
+        ]
 
 
 # -- the requests -----------------------------------------------------------------------------
@@ -416,138 +145,179 @@ def _bearer(user: uuid.UUID) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def senders(seeded: Seeded, options: Options) -> dict[str, tuple[Send, tuple[int, ...], bool]]:
-    """endpoint -> (send, the statuses that succeed, warm up each task first)."""
-    student_headers = [_bearer(user) for user in seeded.students]
-    learner_headers = [_bearer(learner.user) for learner in seeded.learners]
-    newcomer_headers = [_bearer(user) for user in seeded.newcomers]
-    sorts = ("popular", "rating", "newest")
-    queries = [f"{a} {b}" for a, b in zip(WORDS, WORDS[3:], strict=False)] + WORDS
+HEARTBEAT = '{"play_id": "%s", "seq": {seq}, "position": {seconds}, "watched": {seconds}}'
 
-    async def catalog(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        level = LEVELS[n % len(LEVELS)]
-        sort = sorts[n % len(sorts)]
-        return await client.get(f"/api/v1/courses?level={level}&sort={sort}")
 
-    async def search(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        return await client.get("/api/v1/courses", params={"q": queries[n % len(queries)]})
+def requests(seeded: Seeded, endpoint: str) -> list[wrk.Request]:
+    """The requests a run of ``endpoint`` sends in turn (a heartbeat's players are new in
+    each run, so that every run's beats are accepted alike)."""
+    if endpoint == "catalog":
+        sorts = ("popular", "rating", "newest")
+        return [
+            wrk.Request(f"/api/v1/courses?level={level}&sort={sort}")
+            for level in LEVELS
+            for sort in sorts
+        ]
+    if endpoint == "search":
+        queries = [f"{a}+{b}" for a, b in zip(WORDS, WORDS[3:], strict=False)] + WORDS
+        return [wrk.Request(f"/api/v1/courses?q={query}") for query in queries]
+    if endpoint == "course_page":
+        return [wrk.Request(f"/api/v1/courses/{slug}") for slug in seeded.slugs]
+    if endpoint == "dashboard":
+        return [wrk.Request("/api/v1/enrollments", headers=_bearer(s)) for s in seeded.students]
+    if endpoint == "lesson":
+        return [
+            wrk.Request(
+                f"/api/v1/learn/{learner.course}/lessons/{lesson}",
+                headers=_bearer(learner.user),
+            )
+            for learner in seeded.learners
+            for lesson in learner.lessons[:3]
+        ]
+    if endpoint == "heartbeat":
+        return [
+            wrk.Request(
+                f"/api/v1/learn/{learner.course}/lessons/{learner.video}/heartbeat",
+                method="POST",
+                headers={**_bearer(learner.user), "Content-Type": "application/json"},
+                body=HEARTBEAT.replace("%s", str(uuid.uuid4())),
+                seconds_cap=learner.video_seconds,
+            )
+            for learner in seeded.learners
+        ]
+    if endpoint == "enroll":
+        # Every request a new (newcomer, free course) pair: each makes an enrollment.
+        return [
+            wrk.Request(
+                "/api/v1/enrollments",
+                method="POST",
+                headers={**_bearer(newcomer), "Content-Type": "application/json"},
+                body=json.dumps({"course": str(course)}),
+            )
+            for newcomer in seeded.newcomers
+            for course in seeded.free_courses
+        ]
+    if endpoint == "login":
+        return [
+            wrk.Request(
+                "/api/v1/auth/login",
+                method="POST",
+                headers={"Content-Type": "application/json"},
+                body=json.dumps({"identifier": email, "password": seeded.login_password}),
+            )
+            for email in seeded.logins
+        ]
+    raise ValueError(f"unknown endpoint {endpoint!r}")
 
-    async def course_page(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        return await client.get(f"/api/v1/courses/{seeded.slugs[n % len(seeded.slugs)]}")
 
-    async def dashboard(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        headers = student_headers[n % len(student_headers)]
-        return await client.get("/api/v1/enrollments", headers=headers)
-
-    async def lesson(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        learner = seeded.learners[n % len(seeded.learners)]
-        lesson_uuid = learner.lessons[n % len(learner.lessons)]
-        path = f"/api/v1/learn/{learner.course}/lessons/{lesson_uuid}"
-        return await client.get(path, headers=learner_headers[n % len(seeded.learners)])
-
-    # The heartbeat: one player per task, each a learner beating a lesson of their course.
-    play_ids = [str(uuid.uuid4()) for _ in range(options.concurrency)]
-    seqs = [0] * options.concurrency
-
-    async def heartbeat(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        learner = seeded.learners[task % len(seeded.learners)]
-        seqs[task] += 1
-        seconds = min(learner.video_seconds, seqs[task] * 5)
-        body = {"play_id": play_ids[task], "seq": seqs[task], "position": seconds}
-        return await client.post(
-            f"/api/v1/learn/{learner.course}/lessons/{learner.video}/heartbeat",
-            json={**body, "watched": seconds},
-            headers=learner_headers[task % len(seeded.learners)],
-        )
-
-    async def enroll(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        # Every request a new (newcomer, free course) pair: each creates an enrollment.
-        course = seeded.free_courses[n % len(seeded.free_courses)]
-        headers = newcomer_headers[n // len(seeded.free_courses)]
-        return await client.post(
-            "/api/v1/enrollments", json={"course": str(course)}, headers=headers
-        )
-
-    async def login(client: httpx.AsyncClient, task: int, n: int) -> httpx.Response:
-        email = seeded.logins[n % len(seeded.logins)]
-        return await client.post(
-            "/api/v1/auth/login", json={"identifier": email, "password": seeded.login_password}
-        )
-
+def _one(request: wrk.Request) -> dict[str, Any]:
+    """One request to send in process: a heartbeat twice (the first beat, then a beat of
+    the same play: the one a player sends all along)."""
+    bodies: list[str | None] = [request.body]
+    if request.body is not None and "{seq}" in request.body:
+        bodies = [
+            request.body.replace("{seq}", str(seq)).replace("{seconds}", str(seq * 5))
+            for seq in (1, 2)
+        ]
     return {
-        "catalog": (catalog, (200,), False),
-        "search": (search, (200,), False),
-        "course_page": (course_page, (200,), False),
-        "dashboard": (dashboard, (200,), False),
-        "lesson": (lesson, (200,), False),
-        "heartbeat": (heartbeat, (200,), True),
-        "enroll": (enroll, (201,), False),
-        "login": (login, (200,), False),
+        "method": request.method,
+        "path": request.path,
+        "headers": request.headers,
+        "bodies": bodies,
     }
+
+
+async def count_statements(url: URL, seeded: Seeded, options: Options) -> dict[str, Any]:
+    """The data statements of one request per endpoint (``bench.statements``, in a process
+    with the servers' environment); enroll and login are left out (they write once)."""
+    endpoints = [endpoint for endpoint in options.only if endpoint not in ONCE]
+    asked = {
+        "requests": {endpoint: _one(requests(seeded, endpoint)[0]) for endpoint in endpoints},
+        "floored": [e for e in endpoints if e in FLOORED] if options.floor else [],
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.statements",
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+        env=server_env(url),
+    )  # fmt: skip
+    out, _ = await process.communicate(json.dumps(asked).encode())
+    if process.returncode != 0:
+        raise RuntimeError("counting the statements failed (its error is above)")
+    counted: dict[str, Any] = json.loads(out)
+    return counted
 
 
 # -- the whole run ----------------------------------------------------------------------------
 
 
-async def _sample(base_url: str, send: Send) -> Any:
-    async with httpx.AsyncClient(base_url=base_url) as client:
-        return (await send(client, 0, 0)).json()
+async def _sample(server: Server, request: wrk.Request) -> Any:
+    import httpx
 
-
-async def _measure(
-    server: Server, endpoint: str, table: dict[str, tuple[Send, tuple[int, ...], bool]], o: Options
-) -> Stats:
-    send, ok, warmup = table[endpoint]
-    before = server.cpu_seconds()  # the warm-up beats count too: one per task
-    stats = await drive(
-        server.base_url,
-        send,
-        concurrency=o.concurrency,
-        requests=o.count(endpoint),
-        ok=ok,
-        warmup=warmup,
-        request_timeout=o.timeout,
-    )
-    after = server.cpu_seconds()
-    if before is not None and after is not None:
-        stats.server_cpu_seconds = after - before
-    return stats
-
-
-async def measure_lectern(
-    url: URL, seeded: Seeded, options: Options, report: Report, say: Callable[[str], None]
-) -> None:
-    """Serve Lectern on ``url`` and measure each endpoint of ``options.only`` in turn."""
-    async with serve(url, options.workers) as server:
-        table = senders(seeded, options)
-        for endpoint in options.only:
-            stats = await _measure(server, endpoint, table, options)
-            report.rows.append(Row(endpoint, "lectern", stats))
-            if endpoint in FLOORED:
-                sample = await _sample(server.base_url, table[endpoint][0])
-                report.samples[endpoint, "lectern"] = sample
-            say(f"lectern {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
+    body = _one(request)["bodies"][0]
+    async with httpx.AsyncClient(base_url=server.base_url) as client:
+        response = await client.request(
+            request.method, request.path, headers=request.headers, content=body
+        )
+        return response.json()
 
 
 async def run(options: Options, progress: Callable[[str], None] | None = None) -> Report:
     say = progress or (lambda _line: None)
     report = Report(options)
+    wrk.require()
     async with database(options.server, options.database_url) as url:
-        seeded = await seed(url, options)
-        say(f"seeded {options.courses} courses, {options.students} students")
-        await measure_lectern(url, seeded, options, report, say)
-        floored = [endpoint for endpoint in options.only if endpoint in FLOORED]
-        if options.floor and floored:
-            await reset_heartbeats(url)
-            async with serve(url, options.workers, "bench.floor:app", factory=False) as server:
-                table = senders(seeded, options)  # fresh players: the beats start over
-                for endpoint in floored:
-                    stats = await _measure(server, endpoint, table, options)
-                    report.rows.append(Row(endpoint, "floor", stats))
-                    sample = await _sample(server.base_url, table[endpoint][0])
-                    report.samples[endpoint, "floor"] = sample
-                    say(f"floor {endpoint}: {stats.rps:.0f} req/s, {stats.errors} errors")
+        seeded = await seed(url, options.size)
+        say(f"seeded {options.size.courses} courses, {options.size.students} students")
+        async with AsyncExitStack() as stack:
+            servers = {"lectern": await stack.enter_async_context(serve(url, options.workers))}
+            if options.floor and any(endpoint in FLOORED for endpoint in options.only):
+                floor = serve(url, options.workers, "bench.floor:app", factory=False)
+                servers["floor"] = await stack.enter_async_context(floor)
+            for round_ in range(options.rounds):
+                await _round(round_, servers, seeded, options, report, say)
+            for endpoint in options.only:
+                if endpoint in FLOORED and "floor" in servers:
+                    first = requests(seeded, endpoint)[0]
+                    for target, server in servers.items():
+                        report.samples[endpoint, target] = await _sample(server, first)
+        report.statements = await count_statements(url, seeded, options)
     return report
+
+
+async def measure(server: Server, seeded: Seeded, endpoint: str, options: Options) -> wrk.Measured:
+    """One wrk run of ``endpoint`` against ``server``."""
+    return await wrk.measure(
+        server,
+        requests(seeded, endpoint),
+        seconds=options.seconds,
+        connections=options.connections,
+    )
+
+
+async def _round(
+    round_: int,
+    servers: dict[str, Server],
+    seeded: Seeded,
+    options: Options,
+    report: Report,
+    say: Callable[[str], None],
+) -> None:
+    """Each endpoint on each target, Lectern first in even rounds and the floor first in odd
+    ones."""
+    for endpoint in options.only:
+        if endpoint in ONCE and round_ > 0:
+            continue
+        targets = ["lectern", "floor"] if endpoint in FLOORED and "floor" in servers else []
+        targets = targets or ["lectern"]
+        if round_ % 2:
+            targets.reverse()
+        for target in targets:
+            measured = await measure(servers[target], seeded, endpoint, options)
+            report.add(endpoint, target, measured)
+            say(
+                f"round {round_ + 1} {target} {endpoint}: {measured.rps:.0f} req/s,"
+                f" {measured.errors} errors"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -555,11 +325,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--server", default=Options.server, help="a PostgreSQL server URL")
     parser.add_argument("--database-url", default=None, help="use this empty database")
     parser.add_argument("--workers", type=int, default=Options.workers)
-    parser.add_argument("--concurrency", type=int, default=Options.concurrency)
-    parser.add_argument("--requests", type=int, default=Options.requests)
-    parser.add_argument("--login-requests", type=int, default=0, help="default: requests / 10")
-    parser.add_argument("--courses", type=int, default=Options.courses)
-    parser.add_argument("--students", type=int, default=Options.students)
+    parser.add_argument("--connections", type=int, default=Options.connections)
+    parser.add_argument("--seconds", type=float, default=Options.seconds, help="per run")
+    parser.add_argument("--rounds", type=int, default=Options.rounds)
+    parser.add_argument("--courses", type=int, default=Size.courses)
+    parser.add_argument("--students", type=int, default=Size.students)
     parser.add_argument("--only", default=",".join(ENDPOINTS), help="comma-separated endpoints")
     parser.add_argument("--no-floor", action="store_true", help="skip the raw-asyncpg floor")
     args = parser.parse_args(argv)
@@ -569,16 +339,17 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"unknown endpoints: {', '.join(sorted(unknown))}; known: {ENDPOINTS}")
     options = Options(
         workers=args.workers,
-        concurrency=args.concurrency,
-        requests=args.requests,
-        login_requests=args.login_requests,
+        connections=args.connections,
+        seconds=args.seconds,
+        rounds=args.rounds,
         only=only,
         floor=not args.no_floor,
-        courses=args.courses,
-        students=args.students,
+        size=Size(courses=args.courses, students=args.students),
         server=args.server,
         database_url=args.database_url,
     )
+    hello = asyncio.run(wrk.bare_hello(seconds=3, connections=options.connections))
+    print(f"wrk on a bare ASGI hello: {hello.rps:.0f} req/s", file=sys.stderr)
     report = asyncio.run(run(options, progress=lambda line: print(line, file=sys.stderr)))
     print(report.table())
     if report.errors:

@@ -29,11 +29,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import jwt
 from pydantic_core import to_json
 from sqlalchemy.engine import make_url
 
+from lectern.catalog.service import device_type
 from lectern.config import AuthSettings, database_settings
 from lectern.security.tokens import decode_access_token
 
@@ -277,19 +278,29 @@ class Floor:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
-                # Lectern's pool: LECTERN_DATABASE_POOL_SIZE, plus MAX_OVERFLOW at most.
-                sizes = database_settings()
-                self.pool = await asyncpg.create_pool(
-                    _url(),
-                    min_size=sizes.database_pool_size,
-                    max_size=sizes.database_pool_size + sizes.database_max_overflow,
-                )
+                await self.open()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self.pool is not None:
-                    await self.pool.close()
+                await self.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    async def open(
+        self, connection_class: type[asyncpg.Connection] = asyncpg.Connection, size: int = 0
+    ) -> None:
+        """The pool: Lectern's (LECTERN_DATABASE_POOL_SIZE, plus MAX_OVERFLOW at most)."""
+        sizes = database_settings()
+        self.pool = await asyncpg.create_pool(
+            _url(),
+            min_size=size or sizes.database_pool_size,
+            max_size=size or sizes.database_pool_size + sizes.database_max_overflow,
+            connection_class=connection_class,
+            reset=_leave_as_is,
+        )
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
 
     async def route(self, scope: Scope, body: bytes) -> tuple[int, bytes]:
         parts = scope["path"].strip("/").split("/")
@@ -320,7 +331,8 @@ class Floor:
     async def catalog(self, query: dict[str, str]) -> bytes:
         level = query.get("level", "all_levels")
         order = SORTS[query.get("sort", "popular")]
-        async with self._pool().acquire() as conn, conn.transaction():
+        # Reads without a transaction of their own, as Lectern's (lectern.kit.prebuilt).
+        async with self._pool().acquire() as conn:
             total = await conn.fetchval(CATALOG_COUNT, level)
             rows = await conn.fetch(CATALOG_PAGE.format(order=order), level, PER_PAGE, 0)
             tags: dict[int, list[str]] = {row["id"]: [] for row in rows}
@@ -363,13 +375,25 @@ class Floor:
 
     # -- the course page ----------------------------------------------------------------------
 
-    async def course_page(self, slug: str, scope: Scope) -> bytes:
+    async def record_view(
+        self, conn: asyncpg.Connection, course_id: int, scope: Scope, now: datetime
+    ) -> None:
         headers = dict(scope["headers"])
         user_agent = headers.get(b"user-agent", b"").decode() or None
         referrer = headers.get(b"referer", b"").decode() or None
         ip_address = scope["client"][0] if scope.get("client") else None
+        device = device_type(user_agent)
+        async with conn.transaction():
+            status = await conn.execute(
+                RECORD_VIEW, course_id, ip_address, user_agent, referrer, device, now.date(), now
+            )
+            if status.endswith(" 1") and device != "bot":  # bots are not counted
+                await conn.execute(COUNT_VIEW, course_id)
+
+    async def course_page(self, slug: str, scope: Scope) -> bytes:
         now = datetime.now(UTC)
-        async with self._pool().acquire() as conn, conn.transaction():
+        # The reads without a transaction, the view's write in one, as Lectern's.
+        async with self._pool().acquire() as conn:
             course = await conn.fetchrow(COURSE_PAGE, slug)
             if course is None:
                 raise Problem(404, "no such course")
@@ -377,11 +401,7 @@ class Floor:
                 COURSE_INSTRUCTORS, course["instructor_id"], course["id"]
             )
             curriculum = await conn.fetch(CURRICULUM, course["id"])
-            status = await conn.execute(
-                RECORD_VIEW, course["id"], ip_address, user_agent, referrer, "bot", now.date(), now
-            )
-            if status.endswith(" 1"):
-                await conn.execute(COUNT_VIEW, course["id"])
+            await self.record_view(conn, course["id"], scope, now)
         sections: list[dict[str, Any]] = []
         last: int | None = None
         for row in curriculum:
@@ -573,6 +593,12 @@ class Floor:
                 "completed_now": False,
             }
         )
+
+
+async def _leave_as_is(_connection: asyncpg.Connection) -> None:
+    """A connection going back to the pool: asyncpg's default resets its session state
+    (one more round trip a request); SQLAlchemy's pool, Lectern's, only ends an open
+    transaction, and every request here has ended its own."""
 
 
 def _hundredths(stored: int | None) -> Decimal | None:

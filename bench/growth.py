@@ -4,7 +4,7 @@ For each size: a throwaway PostgreSQL database, migrated and filled by
 ``lectern.seed.scale`` (the size's preset, seed 1); the requests' subjects are picked from
 it (published courses, active enrollments with a video lesson, free courses, accounts to
 sign in with) and a few newcomers are added for the enroll benchmark; then Lectern is
-served and every endpoint measured as ``bench/endpoints.py`` does. The report gives each
+served and every endpoint driven by wrk as ``bench/endpoints.py`` does. The report gives each
 endpoint's p50 latency and throughput per size, and how much the p50 grew from the first
 size to the last: an index scan stays flat as tables grow, a table scan does not.
 
@@ -12,8 +12,8 @@ With ``--rounds N`` every platform is generated first, then measured N times, th
 taking turns (small, medium, large, small, …), so that a slow spell of a shared machine
 falls on every size alike; the report gives the medians of the rounds.
 
-    python -m bench.growth --sizes small,medium,large --workers 2 --concurrency 20 \\
-        --requests 1000 --rounds 3 [--only catalog,dashboard]
+    python -m bench.growth --sizes small,medium,large --workers 2 --connections 32 \\
+        --seconds 5 --rounds 3 [--only catalog,dashboard]
 """
 
 from __future__ import annotations
@@ -34,13 +34,16 @@ from sqlalchemy import insert, text
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
-from bench.endpoints import ENDPOINTS, Learner, Options, Report, Seeded, measure_lectern
-from bench.harness import PASSWORD_HASH, Stats, database, markdown
+from bench import wrk
+from bench.endpoints import ENDPOINTS, Options, measure
+from bench.harness import PASSWORD_HASH, database, markdown, serve
+from bench.seeding import Learner, Seeded
 from lectern.models import User, UserRole
 from lectern.seed.scale import SCALE_PASSWORD, SIZES, Plan, generate
 
 # How many subjects the requests spread over, whatever the size.
 COURSES, FREE_COURSES, LEARNERS, LOGINS = 300, 100, 500, 20
+ENROLLMENTS_PER_RUN = 5000
 LIVE = "e.status IN ('active', 'completed') AND e.is_active AND e.deleted_at IS NULL"
 VISIBLE = "c.status = 'published' AND c.is_approved AND c.deleted_at IS NULL"
 
@@ -50,7 +53,7 @@ class Growth:
     options: Options
     sizes: list[str]
     # size -> one {endpoint: stats} per round
-    rounds: dict[str, list[dict[str, Stats]]] = field(default_factory=dict)
+    rounds: dict[str, list[dict[str, wrk.Measured]]] = field(default_factory=dict)
     seed_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -61,13 +64,15 @@ class Growth:
 
     def p50(self, size: str, endpoint: str) -> float | None:
         """The median over the rounds of the endpoint's p50 at this size."""
-        return self._median(size, endpoint, lambda stats: stats.percentile(0.5))
+        return self._median(size, endpoint, lambda stats: stats.p50_ms)
 
     def rps(self, size: str, endpoint: str) -> float | None:
         return self._median(size, endpoint, lambda stats: stats.rps)
 
-    def _median(self, size: str, endpoint: str, measure: Callable[[Stats], float]) -> float | None:
-        values = [measure(by[endpoint]) for by in self.rounds[size] if endpoint in by]
+    def _median(
+        self, size: str, endpoint: str, value: Callable[[wrk.Measured], float]
+    ) -> float | None:
+        values = [value(by[endpoint]) for by in self.rounds[size] if endpoint in by]
         return statistics.median(values) if values else None
 
     def growth(self, endpoint: str) -> float | None:
@@ -80,9 +85,9 @@ class Growth:
         """The growth measured by each round alone."""
         first, last = self.rounds[self.sizes[0]], self.rounds[self.sizes[-1]]
         return [
-            b[endpoint].percentile(0.5) / a[endpoint].percentile(0.5) - 1
+            b[endpoint].p50_ms / a[endpoint].p50_ms - 1
             for a, b in zip(first, last, strict=True)
-            if endpoint in a and endpoint in b and a[endpoint].percentile(0.5)
+            if endpoint in a and endpoint in b and a[endpoint].p50_ms
         ]
 
     def table(self) -> str:
@@ -177,7 +182,8 @@ async def _pick(conn: AsyncConnection, options: Options, rounds: int) -> Seeded:
         "ORDER BY id LIMIT :n",
         n=LOGINS,
     )
-    per_round = options.requests // max(1, len(free)) + 2
+    # Enough (newcomer, free course) pairs for a run's enrollments: wrk sends each once.
+    per_round = max(2, ENROLLMENTS_PER_RUN // max(1, len(free)))
     newcomers = [uuid.uuid4() for _ in range(per_round * rounds)]
     now = datetime.now(UTC)
     await conn.execute(
@@ -229,9 +235,12 @@ async def run(
             platforms[size] = url, await pick(url, options, rounds)
         for n in range(rounds):
             for size, (url, seeded) in platforms.items():
-                report = Report(options)
-                await measure_lectern(url, seeded[n], options, report, _prefixed(say, size))
-                by_endpoint = {row.endpoint: row.stats for row in report.rows}
+                async with serve(url, options.workers) as server:
+                    by_endpoint = {}
+                    for endpoint in options.only:
+                        measured = await measure(server, seeded[n], endpoint, options)
+                        by_endpoint[endpoint] = measured
+                        say(f"{size}: {endpoint} {measured.rps:.0f} req/s")
                 result.rounds.setdefault(size, []).append(by_endpoint)
     return result
 
@@ -245,10 +254,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--server", default=Options.server, help="a PostgreSQL server URL")
     parser.add_argument("--sizes", default="small,medium,large", help="comma-separated sizes")
     parser.add_argument("--workers", type=int, default=Options.workers)
-    parser.add_argument("--concurrency", type=int, default=Options.concurrency)
-    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--connections", type=int, default=Options.connections)
+    parser.add_argument("--seconds", type=float, default=Options.seconds, help="per run")
     parser.add_argument("--rounds", type=int, default=1, help="measurements of each size")
-    parser.add_argument("--login-requests", type=int, default=0, help="default: requests / 10")
     parser.add_argument("--only", default=",".join(ENDPOINTS), help="comma-separated endpoints")
     args = parser.parse_args(argv)
     sizes = [size.strip() for size in args.sizes.split(",") if size.strip()]
@@ -261,9 +269,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         Options(),
         server=args.server,
         workers=args.workers,
-        concurrency=args.concurrency,
-        requests=args.requests,
-        login_requests=args.login_requests,
+        connections=args.connections,
+        seconds=args.seconds,
         only=only,
         floor=False,
     )

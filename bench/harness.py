@@ -85,10 +85,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(
-    url: URL, workers: int, port: int, app: str = LECTERN_APP, factory: bool = True
-) -> subprocess.Popen[bytes]:
-    env = {
+def server_env(url: URL) -> dict[str, str]:
+    """The environment a benchmark's server runs in: its database, the run's signing key,
+    no rate limits (the load comes from one address), no scheduler."""
+    return {
         **os.environ,
         "LECTERN_DATABASE_URL": url.render_as_string(hide_password=False),
         "LECTERN_RATE_LIMIT_ENABLED": "false",
@@ -96,6 +96,12 @@ def start_server(
         "LECTERN_SCHEDULER": "off",
         "LECTERN_JWT_KEYS": json.dumps({"bench": JWT_KEY}),
     }
+
+
+def start_server(
+    url: URL, workers: int, port: int, app: str = LECTERN_APP, factory: bool = True
+) -> subprocess.Popen[bytes]:
+    env = server_env(url)
     command = [
         sys.executable, "-m", "uvicorn", app, *(["--factory"] if factory else []),
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),

@@ -17,8 +17,12 @@ import re
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bench.harness import Server
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -61,38 +65,86 @@ def generator_core() -> int | None:
     return cores[-1] if len(cores) > 1 and shutil.which("taskset") else None
 
 
-def lua_script(paths: Sequence[str], headers: dict[str, str]) -> str:
-    """A wrk script sending GET to each of ``paths`` in turn, with ``headers``."""
-    quoted = ", ".join(json.dumps(path) for path in paths)
-    header_lines = "\n".join(
-        f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}" for name, value in headers.items()
-    )
-    return f"""{header_lines}
-local paths = {{{quoted}}}
-local next_path = 0
+@dataclass(frozen=True)
+class Request:
+    """One request of a benchmark's rotation. A body may hold ``{seq}`` and ``{seconds}``:
+    each time this request is sent, ``{seq}`` is the count of its sendings (1, 2, ...) and
+    ``{seconds}`` five seconds a beat up to ``seconds_cap`` (a player's heartbeat)."""
+
+    path: str
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str | None = None
+    seconds_cap: int = 600
+
+
+def lua_script(requests: Sequence[Request]) -> str:
+    """A wrk script sending ``requests`` in turn. Fixed requests are formatted once, when
+    the thread starts; the others (a ``{seq}`` in the body) each time they are sent."""
+    entries = []
+    for request in requests:
+        headers = ", ".join(
+            f"[{json.dumps(name)}] = {json.dumps(value)}" for name, value in request.headers.items()
+        )
+        body = "nil" if request.body is None else json.dumps(request.body)
+        entries.append(
+            f"{{method = {json.dumps(request.method)}, path = {json.dumps(request.path)}, "
+            f"headers = {{{headers}}}, body = {body}, cap = {request.seconds_cap}}}"
+        )
+    listed = ",\n  ".join(entries)
+    return f"""local requests = {{
+  {listed}
+}}
+local formatted = {{}}
+local sent = {{}}
+local turn = 0
+
+init = function(args)
+  for i, r in ipairs(requests) do
+    sent[i] = 0
+    if r.body == nil or not string.find(r.body, "{{seq}}", 1, true) then
+      formatted[i] = wrk.format(r.method, r.path, r.headers, r.body)
+    end
+  end
+end
+
 request = function()
-  next_path = next_path % #paths + 1
-  return wrk.format("GET", paths[next_path])
+  turn = turn % #requests + 1
+  local ready = formatted[turn]
+  if ready ~= nil then
+    return ready
+  end
+  local r = requests[turn]
+  sent[turn] = sent[turn] + 1
+  local body = string.gsub(r.body, "{{seq}}", tostring(sent[turn]))
+  body = string.gsub(body, "{{seconds}}", tostring(math.min(r.cap, sent[turn] * 5)))
+  return wrk.format(r.method, r.path, r.headers, body)
 end
 """
 
 
 async def run(
     base_url: str,
-    paths: Sequence[str],
+    requests: Sequence[Request | str],
     *,
     headers: dict[str, str] | None = None,
     seconds: float = 10,
     connections: int = 32,
     threads: int = 1,
 ) -> WrkRun:
-    """Drive ``base_url`` with wrk for ``seconds``; ``paths`` are sent in turn."""
+    """Drive ``base_url`` with wrk for ``seconds``; ``requests`` (or plain paths, sent with
+    ``headers``) are sent in turn."""
+    listed = [
+        request if isinstance(request, Request) else Request(request, headers=headers or {})
+        for request in requests
+    ]
     with tempfile.TemporaryDirectory() as folder:
-        script = Path(folder) / "paths.lua"
-        script.write_text(lua_script(paths, headers or {}))
+        script = Path(folder) / "requests.lua"
+        script.write_text(lua_script(listed))
         command = [
             require(), "-t", str(threads), "-c", str(max(connections, threads)),
-            "-d", f"{max(1, round(seconds))}s", "--latency", "-s", str(script), base_url,
+            "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "--latency",
+            "-s", str(script), base_url,
         ]  # fmt: skip
         core = generator_core()
         if core is not None:
@@ -148,3 +200,49 @@ async def bare_hello(seconds: float = 5, connections: int = 32) -> WrkRun:
     # The hello touches no database; the server's settings still name one.
     async with serve(make_url("sqlite://"), 1, app="bench.hello:app", factory=False) as server:
         return await run(server.base_url, ["/"], seconds=seconds, connections=connections)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A wrk run against a server, with the CPU time the server's processes spent on it."""
+
+    run: WrkRun
+    server_cpu_seconds: float | None
+
+    @property
+    def requests(self) -> int:
+        return self.run.requests
+
+    @property
+    def errors(self) -> int:
+        return self.run.errors
+
+    @property
+    def rps(self) -> float:
+        return self.run.rps
+
+    @property
+    def p50_ms(self) -> float:
+        return self.run.p50_ms
+
+    @property
+    def p99_ms(self) -> float:
+        return self.run.p99_ms
+
+    @property
+    def cpu_ms_per_request(self) -> float | None:
+        """What a request costs the server, however busy the machine is otherwise."""
+        if self.server_cpu_seconds is None or not self.run.requests:
+            return None
+        return self.server_cpu_seconds * 1000 / self.run.requests
+
+
+async def measure(
+    server: Server, requests: Sequence[Request], *, seconds: float, connections: int
+) -> Measured:
+    """wrk against ``server`` for ``seconds``, with the server's CPU time over the run."""
+    before = server.cpu_seconds()
+    run_ = await run(server.base_url, requests, seconds=seconds, connections=connections)
+    after = server.cpu_seconds()
+    spent = after - before if before is not None and after is not None else None
+    return Measured(run_, spent)

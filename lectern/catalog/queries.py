@@ -34,6 +34,7 @@ from sqlalchemy.sql.dml import Insert
 
 from lectern.catalog import search
 from lectern.catalog.schemas import CatalogFilters, CatalogQuery
+from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.schemas import PageParams
 from lectern.kit.types import UTCDateTime
 from lectern.models import (
@@ -247,7 +248,7 @@ _OFFSET = bindparam("offset", type_=Integer)
 
 def list_statements(
     query: CatalogQuery, params: PageParams, dialect: str
-) -> tuple[Select[Any], Select[Any], dict[str, Any]]:
+) -> tuple[Prebuilt, Prebuilt, dict[str, Any]]:
     """The statement of a page of the list, the one counting the list, and the values of
     their parameters.
 
@@ -265,15 +266,17 @@ def list_statements(
 
 
 @functools.lru_cache(maxsize=256)
-def _list_statements(shape: Shape, sort: str, dialect: str) -> tuple[Select[Any], Select[Any]]:
+def _list_statements(shape: Shape, sort: str, dialect: str) -> tuple[Prebuilt, Prebuilt]:
     matching, rank = _filtered(select(Course.id).select_from(Course), shape, dialect)
     keys = _sort_keys(sort, rank)
     if "q" not in dict(shape):
         # Counted from an index (migration 0025); the page read through the sort's index.
         page = _cards_of(matching, _order(keys)).limit(_LIMIT).offset(_OFFSET)
-        return page, select(func.count()).select_from(matching.subquery())
+        count = select(func.count().label("total")).select_from(matching.subquery())
+        return Prebuilt(page), Prebuilt(count)
     window = _search_window(matching, keys, sort)
-    return _search_page(window, keys), select(func.count()).select_from(window)
+    count = select(func.count().label("total")).select_from(window)
+    return Prebuilt(_search_page(window, keys)), Prebuilt(count)
 
 
 def _cards_of(ids: Select[Any], order: list[ColumnElement[Any]]) -> Select[Any]:
@@ -281,8 +284,8 @@ def _cards_of(ids: Select[Any], order: list[ColumnElement[Any]]) -> Select[Any]:
     return (
         ids.add_columns(
             *_CARD_COLUMNS,
-            User.username,
-            User.name,
+            User.username.label("instructor_username"),
+            User.name.label("instructor_name"),
             _CATEGORY.slug.label("category"),
             _SUBCATEGORY.slug.label("subcategory"),
         )
@@ -326,7 +329,7 @@ def _search_page(window: Subquery, keys: list[SortKey]) -> Select[Any]:
     return _cards_of(ids, _order(keys_of(ranked)))
 
 
-PAGE_TAGS = (
+PAGE_TAGS = Prebuilt(
     select(CourseTag.course_id, Tag.slug)
     .join(Tag, Tag.id == CourseTag.tag_id)
     .where(CourseTag.course_id.in_(bindparam("course_ids", expanding=True)))

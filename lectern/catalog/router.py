@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, Response
 
 from lectern.catalog import queries, schemas, service
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.prebuilt import from_rows
+from lectern.kit.query import query_model, query_parameters
 from lectern.kit.ratelimit import client_ip
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
@@ -34,15 +36,15 @@ router = ApiRouter(prefix="/courses", tags=["courses"])
         " A very common word is narrowed with more words or filters."
     ),
     responses=problem_responses(401, 422),
+    openapi_extra=query_parameters(schemas.CatalogQuery),
 )
 async def list_courses(
     session: SessionDep,
     user: OptionalUser,
-    query: Annotated[schemas.CatalogQuery, Query()],
+    query: Annotated[schemas.CatalogQuery, Depends(query_model(schemas.CatalogQuery))],
     params: PageParams = Depends(page_params),
-) -> Page[schemas.CourseCard]:
-    items, meta = await service.list_courses(session, query, params, user)
-    return Page(items=items, meta=meta)
+) -> Response:
+    return from_rows(await service.list_courses(session, query, params, user))
 
 
 @router.get(

@@ -29,6 +29,7 @@ from sqlalchemy import (
     text,
 )
 
+from lectern.kit.prebuilt import Prebuilt
 from lectern.models import Course
 
 MAX_TERMS = 10
@@ -45,7 +46,9 @@ _FTS5_MATCHES = (
 # common word, the full-text index for a rare one), but after five runs of a prepared
 # statement PostgreSQL settles on one generic plan, which reads every match of a common
 # word. A search is planned for its own words: for the rest of the request's transaction.
-PLAN_FOR_EACH_QUERY = text("SET LOCAL plan_cache_mode = force_custom_plan")
+PLAN_FOR_EACH_QUERY = Prebuilt(
+    text("SET LOCAL plan_cache_mode = force_custom_plan"), in_transaction=True
+)
 
 
 def terms(query: str) -> list[str]:

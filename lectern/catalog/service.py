@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert
-from sqlalchemy.engine import Dialect, Row
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.catalog import schemas, search
@@ -39,7 +39,7 @@ from lectern.catalog.queries import (
 )
 from lectern.catalog.schemas import CatalogFilters, CatalogQuery
 from lectern.errors import NotFound
-from lectern.kit.schemas import PageMeta, PageParams
+from lectern.kit.schemas import PageParams
 from lectern.kit.sql import read
 from lectern.kit.types import utcnow
 from lectern.models import Category, Course, SearchHistory, User
@@ -49,43 +49,43 @@ from lectern.models import Category, Course, SearchHistory, User
 
 async def list_courses(
     session: AsyncSession, query: CatalogQuery, params: PageParams, user: User | None
-) -> tuple[list[schemas.CourseCard], PageMeta]:
+) -> dict[str, Any]:
+    """A page of course cards as ``Page[CourseCard]`` serialises it."""
     dialect = session.get_bind().dialect.name
     page, count, values = list_statements(query, params, dialect)
     searching = query.q is not None
     if searching and dialect == "postgresql":
-        await session.execute(search.PLAN_FOR_EACH_QUERY)
-    rows = (await read(session, page, values)).all()
+        await search.PLAN_FOR_EACH_QUERY.execute(session)
+    rows = await page.rows(session, **values)
     if searching and (rows or not params.offset):
-        total = rows[0].total if rows else 0
+        total = rows[0]["total"] if rows else 0
     else:
-        total = int((await read(session, count, values)).scalar() or 0)
-    tags = await _tag_slugs(session, [row.id for row in rows])
+        total = int(await count.scalar(session, **values) or 0)
+    tags = await _tag_slugs(session, [row["id"] for row in rows])
     if searching:
         await record_search(session, query, total, user)
-    return [_card(row, tags.get(row.id, [])) for row in rows], params.meta(total)
+    cards = [_card(row, tags.get(row["id"], [])) for row in rows]
+    return {"items": cards, "meta": params.meta(total).model_dump()}
 
 
 async def _tag_slugs(session: AsyncSession, course_ids: list[int]) -> dict[int, list[str]]:
     """Each course's tag slugs, by tag name (one statement, none for an empty page)."""
     if not course_ids:
         return {}
-    rows = await read(session, PAGE_TAGS, {"course_ids": course_ids})
     slugs: dict[int, list[str]] = {}
-    for course_id, slug in rows:
-        slugs.setdefault(course_id, []).append(slug)
+    for row in await PAGE_TAGS.rows(session, course_ids=course_ids):
+        slugs.setdefault(row["course_id"], []).append(row["slug"])
     return slugs
 
 
-def _card(row: Row[Any], tags: list[str]) -> schemas.CourseCard:
-    values = row._mapping
-    return schemas.CourseCard(
-        **{key: values[key] for key in CARD_KEYS},
-        instructor=schemas.InstructorBrief(username=values["username"], name=values["name"]),
-        category=values["category"],
-        subcategory=values["subcategory"],
-        tags=tags,
-    )
+def _card(row: dict[str, Any], tags: list[str]) -> dict[str, Any]:
+    """A ``CourseCard`` from its row."""
+    card = {key: row[key] for key in CARD_KEYS}
+    card["instructor"] = {"username": row["instructor_username"], "name": row["instructor_name"]}
+    card["category"] = row["category"]
+    card["subcategory"] = row["subcategory"]
+    card["tags"] = tags
+    return card
 
 
 async def record_search(

@@ -1,6 +1,6 @@
 """The endpoint benchmarks (bench/endpoints.py) and their raw-asyncpg floor (bench/floor.py)
 run end to end with a tiny load, so that they cannot rot: real uvicorn servers on a
-throwaway PostgreSQL database."""
+throwaway PostgreSQL database, driven by wrk in alternating rounds."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ from typing import Any
 
 import pytest
 
-from bench.endpoints import Options, run
+from bench import wrk
+from bench.endpoints import FLOORED, Options, run
+from bench.seeding import Size
 from tests.dbs import Databases, on_postgresql
 
-pytestmark = pytest.mark.skipif(
-    not on_postgresql(), reason="the benchmark runs on PostgreSQL (LECTERN_TEST_DATABASE_URL)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not on_postgresql(), reason="the benchmark runs on PostgreSQL (LECTERN_TEST_DATABASE_URL)"
+    ),
+    pytest.mark.skipif(wrk.find() is None, reason="wrk is installed by .ci/system-packages"),
+]
 
 
 def shape(value: Any) -> Any:
@@ -26,40 +31,46 @@ def shape(value: Any) -> Any:
     return type(value).__name__
 
 
-def test_the_endpoint_benchmarks_and_the_floor_run_with_a_tiny_load(
-    databases: Databases,
-) -> None:
+def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Databases) -> None:
     url = databases.new()
     options = Options(
         workers=1,
-        concurrency=3,
-        requests=30,
+        connections=4,
+        seconds=1,
+        rounds=2,
         only=("catalog", "course_page", "heartbeat", "enroll"),
-        courses=30,
-        students=20,
+        size=Size(courses=30, students=20, newcomers=40),
         database_url=url.render_as_string(hide_password=False),
-        timeout=10,
     )
     report = asyncio.run(run(options))
 
     for endpoint in options.only:
-        stats = report.get(endpoint)
-        assert stats is not None
-        assert (stats.requests, stats.errors) == (30, 0), (endpoint, stats.statuses)
-        assert stats.percentile(0.5) <= stats.percentile(0.99)
-        # The server's CPU time was read from /proc (this runs on Linux).
-        assert stats.cpu_ms_per_request is not None
-        assert stats.cpu_ms_per_request > 0
-    for endpoint in ("catalog", "course_page", "heartbeat"):
-        floor = report.get(endpoint, "floor")
-        assert floor is not None
-        assert (floor.requests, floor.errors) == (30, 0), (endpoint, floor.statuses)
-        # The floor answers the same document as Lectern (the same keys and JSON types).
+        runs = report.runs[endpoint, "lectern"]
+        assert len(runs) == (1 if endpoint == "enroll" else 2)  # an enrollment is made once
+        for measured in runs:
+            assert measured.requests > 0
+            assert measured.errors == 0, endpoint
+            assert measured.p50_ms <= measured.p99_ms
+            # The server's CPU time was read from /proc (this runs on Linux).
+            assert measured.cpu_ms_per_request is not None
+            assert measured.cpu_ms_per_request > 0
+    for endpoint in FLOORED:
+        floor = report.runs[endpoint, "floor"]
+        assert len(floor) == 2
+        assert all(measured.errors == 0 for measured in floor)
+        assert len(report.ratios(endpoint)) == 2
+        # The floor answers the same document as Lectern (the same keys and JSON types) …
         lectern, raw = report.samples[endpoint, "lectern"], report.samples[endpoint, "floor"]
         assert shape(raw) == shape(lectern), endpoint
-    assert report.get("enroll", "floor") is None  # no floor for the writes but the heartbeat
+        # … with the same statements.
+        assert report.statements["floor"][endpoint] == report.statements["lectern"][endpoint]
+    assert ("enroll", "floor") not in report.runs  # no floor for the writes but the heartbeat
+    # The statements a request runs, whatever the data (the issue's budget).
+    assert report.statements["lectern"]["catalog"] == 3
+    assert report.statements["lectern"]["course_page"] == 4
+    assert report.statements["lectern"]["heartbeat"] <= 8
 
     table = report.table()
-    assert "| catalog | 30 | 0 |" in table
-    assert "| catalog (floor) | 30 | 0 |" in table
-    assert "÷ floor | server CPU ms/req |" in table
+    assert "| catalog | 2 | 0 |" in table
+    assert "| catalog (floor) | 2 | 0 |" in table
+    assert "÷ floor | server CPU ms/req | statements/req |" in table

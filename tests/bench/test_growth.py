@@ -7,26 +7,22 @@ import asyncio
 
 import pytest
 
+from bench import wrk
 from bench.endpoints import ENDPOINTS, Options
 from bench.growth import run
 from lectern.seed.scale import Plan
 from tests.dbs import SERVER_URL, on_postgresql
 
-pytestmark = pytest.mark.skipif(
-    not on_postgresql(), reason="the benchmark runs on PostgreSQL (LECTERN_TEST_DATABASE_URL)"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not on_postgresql(), reason="the benchmark runs on PostgreSQL (LECTERN_TEST_DATABASE_URL)"
+    ),
+    pytest.mark.skipif(wrk.find() is None, reason="wrk is installed by .ci/system-packages"),
+]
 
 
 def test_every_endpoint_is_measured_on_every_size() -> None:
-    options = Options(
-        server=SERVER_URL,
-        workers=1,
-        concurrency=2,
-        requests=12,
-        login_requests=2,
-        floor=False,
-        timeout=10,
-    )
+    options = Options(server=SERVER_URL, workers=1, connections=2, seconds=1, floor=False)
     plans = {
         "tiny": Plan.custom(40, courses=6, enrollments=120, progress=600),
         "bigger": Plan.custom(80, courses=12, enrollments=240, progress=1200),
@@ -39,13 +35,9 @@ def test_every_endpoint_is_measured_on_every_size() -> None:
         assert len(growth.rounds[size]) == 2
         for by_endpoint in growth.rounds[size]:
             for endpoint in ENDPOINTS:
-                stats = by_endpoint[endpoint]
-                expected = 2 if endpoint == "login" else 12
-                assert (stats.requests, stats.errors) == (expected, 0), (
-                    size,
-                    endpoint,
-                    stats.statuses,
-                )
+                measured = by_endpoint[endpoint]
+                assert measured.requests > 0, (size, endpoint)
+                assert measured.errors == 0, (size, endpoint)
         assert growth.seed_seconds[size] > 0
     for endpoint in ENDPOINTS:
         assert growth.growth(endpoint) is not None

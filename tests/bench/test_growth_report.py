@@ -6,12 +6,20 @@ import pytest
 
 from bench.endpoints import Options
 from bench.growth import Growth
-from bench.harness import Stats
+from bench.wrk import Measured, WrkRun
 
 
-def _stats(p50: float) -> Stats:
-    latencies = [p50 / 2, p50, p50 * 2]
-    return Stats(requests=3, errors=0, seconds=0.5, latencies_ms=latencies, statuses={})
+def _stats(p50: float) -> Measured:
+    run = WrkRun(
+        requests=3,
+        seconds=0.5,
+        rps=6.0,
+        p50_ms=p50,
+        p99_ms=p50 * 2,
+        bad_statuses=0,
+        socket_errors=0,
+    )
+    return Measured(run, server_cpu_seconds=0.003)
 
 
 def test_growth_compares_the_median_p50_of_the_rounds() -> None:

@@ -3,6 +3,7 @@ local server counts what it sent, with the script's headers and paths in turn.""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from typing import Any
 
@@ -66,6 +67,48 @@ async def test_a_run_sends_the_paths_in_turn_with_the_headers() -> None:
     # Each connection rotates over the paths: a third of the answers are the 404s.
     assert abs(run.bad_statuses - run.requests / 3) <= run.requests * 0.1
     assert run.p50_ms <= run.p99_ms
+
+
+@pytest.mark.skipif(wrk.find() is None, reason="wrk is installed by .ci/system-packages")
+async def test_a_body_with_a_beat_counter_counts_each_requests_sendings() -> None:
+    beats: list[dict[str, Any]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        if scope["method"] == "POST":
+            beats.append({"path": scope["path"], **json.loads(body)})
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    beat = '{"seq": {seq}, "position": {seconds}}'
+    async with serving(app) as base:  # type: ignore[arg-type]
+        run = await wrk.run(
+            base,
+            [
+                wrk.Request("/a", method="POST", body=beat, seconds_cap=20),
+                wrk.Request("/b", method="POST", body=beat, seconds_cap=20),
+                wrk.Request("/fixed", method="POST", body='{"seq": 0, "position": 0}'),
+            ],
+            seconds=1,
+            connections=1,
+        )
+
+    assert run.requests > 10
+    assert run.errors == 0
+    for path in ("/a", "/b"):
+        sent = [beat for beat in beats if beat["path"] == path]
+        # One connection: each request's beats arrive in order, one apart (wrk formats one
+        # request it does not send when the thread starts).
+        first = sent[0]["seq"]
+        assert first in (1, 2)
+        assert [beat["seq"] for beat in sent] == list(range(first, first + len(sent)))
+        assert [beat["position"] for beat in sent] == [min(20, 5 * beat["seq"]) for beat in sent]
+    assert {beat["seq"] for beat in beats if beat["path"] == "/fixed"} == {0}
 
 
 def test_without_wrk_the_harness_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:

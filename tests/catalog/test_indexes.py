@@ -21,7 +21,7 @@ async def plan(db: AsyncSession, query: CatalogQuery) -> str:
     page, _, values = queries.list_statements(
         query, PageParams(page=1, per_page=20), db.get_bind().dialect.name
     )
-    compiled = page.params(values).compile(
+    compiled = page.statement.params(values).compile(
         dialect=db.get_bind().dialect, compile_kwargs={"literal_binds": True}
     )
     prefix = "EXPLAIN" if on_postgresql() else "EXPLAIN QUERY PLAN"

@@ -1,0 +1,210 @@
+"""Statements of the hot paths, compiled once per dialect and run on the session's driver
+connection.
+
+``session.execute`` sends a statement through the ORM and the engine: a compiled-cache
+lookup, an execution context, a switch into and out of a greenlet, a result object and its
+rows. That is most of a simple request's time. A :class:`Prebuilt` statement is compiled
+once per dialect into its SQL text, the order of its parameters and its type processors,
+and runs on the driver connection the session holds (asyncpg on PostgreSQL, aiosqlite on
+SQLite) inside the session's unit of work: the same connection, the same transaction.
+Rows come back as dicts, their values processed as the columns' types do, except
+enumerations: they stay the strings stored, which their StrEnum members equal (serialising
+an enum member costs several times what a string does).
+
+On PostgreSQL, a read run before the unit of work has written anything runs without a
+transaction of its own (no BEGIN, no COMMIT: each statement sees what was committed when
+it ran), as a read-only request needs; a write starts the session's transaction first, so
+the unit of work still commits or rolls back as one. On SQLite the session's transaction
+has begun already (BEGIN IMMEDIATE, lectern.db) and everything runs inside it.
+
+The engine's statement listeners hear these statements as they hear any other, so the
+tests count them, and ``LECTERN_DATABASE_ECHO`` logs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from fastapi import Response
+from pydantic_core import to_json
+from sqlalchemy import Enum
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
+
+Processor = Callable[[Any], Any]
+
+
+def from_rows(content: Any) -> Response:
+    """A JSON response serialised straight from rows (dicts, lists, plain values): the route
+    keeps its response model for the OpenAPI document, and the tests check the answer
+    against it instead of every request validating it again."""
+    return Response(to_json(content), media_type="application/json")
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order the SQL takes them
+    defaults: dict[str, Any]  # the values the statement holds (status = 'published' ...)
+    computed: dict[str, Any]  # column defaults computed per run (updated_at's onupdate)
+    lists: tuple[str, ...]  # the list parameters (name_1, name_2 ... their items)
+    binds: tuple[Processor | None, ...]
+    keys: tuple[str, ...]  # the result's columns
+    results: tuple[tuple[int, Processor], ...]  # the columns whose values need processing
+
+
+class Prebuilt:
+    """A statement compiled once per dialect (and per length of its list parameters),
+    run with plain values on the session's driver connection; rows come back as dicts."""
+
+    def __init__(self, statement: ClauseElement, *, in_transaction: bool | None = None) -> None:
+        """``in_transaction``: begin the session's transaction before running (default: for
+        an INSERT, UPDATE or DELETE)."""
+        self.statement = statement
+        self.writes = (
+            isinstance(statement, UpdateBase) if in_transaction is None else in_transaction
+        )
+        self._compiled: dict[tuple[str, tuple[int, ...]], _Compiled] = {}
+        self._lists = tuple(
+            param.key for param in statement._get_embedded_bindparams() if param.expanding
+        )
+
+    def compiled(self, dialect: Dialect, params: dict[str, Any]) -> _Compiled:
+        lengths = tuple(len(params[name]) for name in self._lists)
+        key = (dialect.name, lengths)
+        found = self._compiled.get(key)
+        if found is None:
+            found = self._compiled[key] = _compile(self.statement, dialect, self._lists, params)
+        return found
+
+    async def rows(self, session: AsyncSession, **params: Any) -> list[dict[str, Any]]:
+        connection = await _connection(session, self.writes)
+        compiled = self.compiled(connection.dialect, params)
+        values = _values(compiled, params)
+        _tell_listeners(connection, compiled.sql, values)
+        raw = connection.connection.driver_connection
+        if connection.dialect.name == "postgresql":
+            fetched: Sequence[Sequence[Any]] = await raw.fetch(compiled.sql, *values)  # type: ignore[union-attr]
+        else:
+            fetched = await raw.execute_fetchall(compiled.sql, values)  # type: ignore[union-attr]
+        keys, processors = compiled.keys, compiled.results
+        if not processors:
+            return [dict(zip(keys, row, strict=True)) for row in fetched]
+        out = []
+        for row in fetched:
+            item = list(row)
+            for index, process in processors:
+                item[index] = process(item[index])
+            out.append(dict(zip(keys, item, strict=True)))
+        return out
+
+    async def first(self, session: AsyncSession, **params: Any) -> dict[str, Any] | None:
+        rows = await self.rows(session, **params)
+        return rows[0] if rows else None
+
+    async def scalar(self, session: AsyncSession, **params: Any) -> Any:
+        rows = await self.rows(session, **params)
+        return next(iter(rows[0].values())) if rows else None
+
+    async def execute(self, session: AsyncSession, **params: Any) -> int:
+        """Run a statement that returns no rows; how many rows it touched."""
+        connection = await _connection(session, self.writes)
+        compiled = self.compiled(connection.dialect, params)
+        values = _values(compiled, params)
+        _tell_listeners(connection, compiled.sql, values)
+        raw = connection.connection.driver_connection
+        if connection.dialect.name == "postgresql":
+            status: str = await raw.execute(compiled.sql, *values)  # type: ignore[union-attr]
+            return int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else 0
+        cursor = await raw.execute(compiled.sql, values)  # type: ignore[union-attr]
+        count: int = cursor.rowcount
+        await cursor.close()
+        return count
+
+
+def _compile(
+    statement: ClauseElement, dialect: Dialect, lists: tuple[str, ...], params: dict[str, Any]
+) -> _Compiled:
+    # A list parameter is rendered as one parameter per item (name_1, name_2, ...).
+    if lists:
+        statement = statement.params(params)
+    compiled = cast(
+        SQLCompiler,
+        statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": bool(lists)}),
+    )
+    names = tuple(compiled.positiontup or ())
+    defaults = {name: bind.effective_value for name, bind in compiled.binds.items()}
+    # Columns filled in Python when not given (updated_at's onupdate, a default): computed
+    # per run, as an execution context does.
+    computed = {
+        column.key: column.onupdate if column in compiled.update_prefetch else column.default
+        for column in (*compiled.insert_prefetch, *compiled.update_prefetch)
+    }
+    processors = compiled._bind_processors
+    binds = tuple(
+        cast(Processor | None, processors.get(name, processors.get(name.rpartition("_")[0])))
+        for name in names
+    )
+    keys: tuple[str, ...] = ()
+    results: list[tuple[int, Processor]] = []
+    for index, column in enumerate(compiled._result_columns or ()):
+        keys += (column[0],)
+        if isinstance(column[3], Enum):
+            continue  # kept as its stored string, the value its StrEnum member equals
+        process = column[3].dialect_impl(dialect).result_processor(dialect, None)
+        if process is not None:
+            results.append((index, process))
+    return _Compiled(compiled.string, names, defaults, computed, lists, binds, keys, tuple(results))
+
+
+def _values(compiled: _Compiled, params: dict[str, Any]) -> list[Any]:
+    values = []
+    for name, process in zip(compiled.names, compiled.binds, strict=True):
+        if name in params:
+            value = params[name]
+        else:
+            base, _, position = name.rpartition("_")
+            if base in compiled.lists:  # an item of a list parameter: name_1 is the first
+                value = params[base][int(position) - 1]
+            elif name in compiled.computed:
+                value = _default(compiled.computed[name])
+            else:
+                value = compiled.defaults.get(name)
+        values.append(process(value) if process is not None else value)
+    return values
+
+
+def _default(default: Any) -> Any:
+    """A column default's value for one run (a callable's wrapper takes a context)."""
+    if default is None:
+        return None
+    return default.arg(None) if default.is_callable else default.arg
+
+
+async def _connection(session: AsyncSession, writes: bool) -> Connection:
+    """The session's connection, its transaction begun first for a write on PostgreSQL."""
+    connection = (await session.connection()).sync_connection
+    assert connection is not None
+    if writes and connection.dialect.name == "postgresql":
+        adapted = connection.connection.dbapi_connection
+        # SQLAlchemy's asyncpg adapter begins its transaction on its first statement: a
+        # write run here begins it, so the unit of work commits or rolls it back.
+        if adapted is not None and adapted._transaction is None:
+            async with adapted._execute_mutex:
+                await adapted._start_transaction()
+    return connection
+
+
+def _tell_listeners(connection: Connection, sql: str, values: list[Any]) -> None:
+    """The engine's before_cursor_execute listeners (tests counting statements, echo)."""
+    listeners = connection.dispatch.before_cursor_execute
+    if listeners:
+        for listen in listeners:
+            listen(connection, None, sql, values, None, False)
+    if connection._echo:
+        connection._log_info(sql)

@@ -1,0 +1,144 @@
+"""Prebuilt statements (lectern.kit.prebuilt): the rows the ORM would read, list
+parameters of any length, a write inside the unit of work's transaction, a read outside
+one on PostgreSQL, and the engine's listeners hearing every statement."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from lectern import db, migrate
+from lectern.kit.prebuilt import Prebuilt
+from lectern.kit.types import utcnow
+from lectern.models import Course, CourseLevel, CoursePriceType, User
+from tests.dbs import Databases, on_postgresql
+from tests.factories import create_user
+from tests.factories.learning import create_published_course
+from tests.queries import count_queries
+
+COURSE = Prebuilt(
+    select(
+        Course.id, Course.uuid, Course.price, Course.price_type, Course.level,
+        Course.requirements, Course.published_at, User.username.label("owner"),
+    )
+    .join(User, User.id == Course.instructor_id)
+    .where(Course.slug == bindparam("slug"))
+)  # fmt: skip
+TITLES = Prebuilt(
+    select(Course.title).where(Course.id.in_(bindparam("ids", expanding=True))).order_by(Course.id)
+)
+RENAME = Prebuilt(update(Course).where(Course.id == bindparam("course_id")).values(title="Renamed"))
+
+
+async def test_rows_hold_the_values_the_orm_reads(session: AsyncSession) -> None:
+    course = await create_published_course(
+        session,
+        price=Decimal("49.90"),
+        requirements=["A laptop"],
+        level=CourseLevel.ADVANCED,
+        published_at=utcnow(),
+    )
+    owner = await session.get(User, course.instructor_id)
+    assert owner is not None
+
+    row = await COURSE.first(session, slug=course.slug)
+
+    assert row is not None
+    assert row["uuid"] == course.uuid
+    assert isinstance(row["uuid"], uuid.UUID)
+    assert row["price"] == Decimal("49.90")
+    assert row["price_type"] == CoursePriceType.PAID
+    assert row["level"] == CourseLevel.ADVANCED  # the stored string, equal to its member
+    assert row["requirements"] == ["A laptop"]
+    assert row["published_at"] == course.published_at
+    assert row["published_at"].utcoffset() is not None  # aware, as the ORM gives it
+    assert row["owner"] == owner.username
+    assert await COURSE.first(session, slug="no-such-course") is None
+
+
+async def test_a_list_parameter_takes_any_number_of_items(session: AsyncSession) -> None:
+    courses = [await create_published_course(session, title=f"Course {n}") for n in range(3)]
+    ids = [course.id for course in courses]
+
+    assert [row["title"] for row in await TITLES.rows(session, ids=ids)] == [
+        "Course 0",
+        "Course 1",
+        "Course 2",
+    ]
+    assert [row["title"] for row in await TITLES.rows(session, ids=ids[1:])] == [
+        "Course 1",
+        "Course 2",
+    ]
+    assert await TITLES.scalar(session, ids=ids[:1]) == "Course 0"
+
+
+async def test_the_engines_listeners_hear_the_statements(
+    session: AsyncSession, engine: AsyncEngine
+) -> None:
+    course = await create_published_course(session)
+    await session.flush()
+
+    with count_queries(engine) as statements:
+        await COURSE.first(session, slug=course.slug)
+        assert await RENAME.execute(session, course_id=course.id) == 1
+
+    assert len(statements) == 2
+    assert statements[1].lstrip().upper().startswith("UPDATE")
+
+
+@pytest.fixture
+def own_db(databases: Databases) -> URL:
+    """A database of its own: the units of work below commit for real."""
+    url = databases.new()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture
+async def own_engine(own_db: URL) -> AsyncIterator[AsyncEngine]:
+    engine = db.create_engine(own_db)
+    yield engine
+    await engine.dispose()
+
+
+async def test_a_write_is_part_of_the_unit_of_work(own_engine: AsyncEngine) -> None:
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course_id = (await create_published_course(session, title="Kept")).id
+
+    async def rename_then_fail() -> None:
+        async with db.unit_of_work(sessions) as session:
+            assert await RENAME.execute(session, course_id=course_id) == 1
+            raise RuntimeError("changed its mind")
+
+    with pytest.raises(RuntimeError, match="changed its mind"):
+        await rename_then_fail()
+
+    async with db.unit_of_work(sessions) as session:
+        assert await session.scalar(select(Course.title).where(Course.id == course_id)) == "Kept"
+        assert await RENAME.execute(session, course_id=course_id) == 1
+    async with db.unit_of_work(sessions) as session:
+        assert await session.scalar(select(Course.title)) == "Renamed"
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite's unit of work begins at once")
+async def test_a_read_runs_without_a_transaction_a_write_begins_one(
+    own_engine: AsyncEngine,
+) -> None:
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        await create_user(session)
+        course = await create_published_course(session)
+
+    async with db.unit_of_work(sessions) as session:
+        await COURSE.first(session, slug=course.slug)
+        adapted = (await session.connection()).sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+        assert adapted._transaction is None  # type: ignore[union-attr]  # no BEGIN was sent
+        await RENAME.execute(session, course_id=course.id)
+        assert adapted._transaction is not None  # type: ignore[union-attr]
