@@ -47,7 +47,7 @@ ENDPOINTS = (
     "login",
 )
 # The endpoints bench/floor.py serves.
-FLOORED = ("catalog", "course_page", "heartbeat")
+FLOORED = ("catalog", "search", "course_page", "dashboard", "heartbeat")
 # Measured in the first round only: each enrollment is made once, and a login is argon2's
 # time by design, not the platform's.
 ONCE = ("enroll", "login")

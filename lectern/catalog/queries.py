@@ -29,8 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
-from sqlalchemy.orm import QueryableAttribute, aliased, joinedload
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.orm import QueryableAttribute, aliased
 
 from lectern.catalog import search
 from lectern.catalog.schemas import CatalogFilters, CatalogQuery
@@ -52,6 +51,7 @@ from lectern.models import (
     Lesson,
     Review,
     ReviewStatus,
+    SearchHistory,
     Tag,
     User,
     UserProfile,
@@ -337,6 +337,15 @@ PAGE_TAGS = Prebuilt(
 )
 
 
+# A search's row of search_history (the table: with parameters, an ORM insert is a bulk one).
+_SEARCHES: Any = SearchHistory.__table__
+RECORD_SEARCH = Prebuilt(
+    insert(_SEARCHES).values(
+        {name: bindparam(name) for name in ("user_id", "query", "results_count", "filters")}
+    )
+)
+
+
 RATING_TYPE: Any = Review.__table__.c.rating.type
 
 
@@ -456,20 +465,47 @@ def _faqs_json(dialect: str) -> ColumnElement[str]:
     return select(func.json_group_array(item)).where(*where).scalar_subquery()
 
 
+# What a course page shows of the course's own columns, in the page's order.
+PAGE_KEYS = (
+    "uuid", "slug", "title", "subtitle", "short_description", "description", "requirements",
+    "what_you_learn", "target_audience", "thumbnail", "cover_image", "promo_video",
+    "promo_video_type", "price", "compare_price", "currency", "price_type", "level",
+    "language", "captions", "duration_minutes", "total_sections", "total_lectures",
+    "total_resources", "total_enrollments", "rating", "total_reviews", "has_certificate",
+    "access_type", "access_days", "is_featured", "is_bestseller", "is_trending", "is_new",
+    "meta_title", "meta_description", "meta_keywords", "published_at", "updated_at",
+)  # fmt: skip
+_PAGE_CATEGORY = aliased(Category, name="page_category")
+_PAGE_SUBCATEGORY = aliased(Category, name="page_subcategory")
+
+
+def _category_columns(alias: Any, prefix: str) -> list[Any]:
+    return [
+        alias.slug.label(f"{prefix}_slug"),
+        alias.name.label(f"{prefix}_name"),
+        alias.deleted_at.label(f"{prefix}_deleted_at"),
+    ]
+
+
 @functools.cache
-def page_statement(dialect: str) -> Select[Course, str, str, str]:
+def page_statement(dialect: str) -> Prebuilt:
     """The course of a slug (``:slug``) with its categories, tags, review summary and FAQs.
 
     Built once per dialect: building a statement this size costs more than running it."""
-    return (
+    return Prebuilt(
         select(
-            Course,
+            Course.id,
+            Course.instructor_id,
+            *(getattr(Course, key) for key in PAGE_KEYS),
+            *_category_columns(_PAGE_CATEGORY, "category"),
+            *_category_columns(_PAGE_SUBCATEGORY, "subcategory"),
             _reviews_json(dialect).label("reviews"),
             _faqs_json(dialect).label("faqs"),
             _tags_json(dialect).label("tags"),
         )
+        .outerjoin(_PAGE_CATEGORY, _PAGE_CATEGORY.id == Course.category_id)
+        .outerjoin(_PAGE_SUBCATEGORY, _PAGE_SUBCATEGORY.id == Course.subcategory_id)
         .where(Course.slug == bindparam("slug", type_=String), VISIBLE)
-        .options(joinedload(Course.category), joinedload(Course.subcategory))
     )
 
 
@@ -481,7 +517,7 @@ _COURSE_ID = bindparam("course_id", type_=Integer)
 _TEAM = select(bindparam("owner_id", type_=Integer)).union(
     select(CourseInstructor.instructor_id).where(CourseInstructor.course_id == _COURSE_ID)
 )
-INSTRUCTORS = (
+INSTRUCTORS = Prebuilt(
     select(
         User.username,
         User.name,
@@ -506,13 +542,13 @@ INSTRUCTORS = (
 )
 
 
-CURRICULUM = (
+CURRICULUM = Prebuilt(
     select(
         CourseSection.id,
         CourseSection.title,
         CourseSection.duration_minutes,
         Lesson.uuid,
-        Lesson.title,
+        Lesson.title.label("lesson_title"),
         Lesson.type,
         Lesson.duration_seconds,
         Lesson.is_free,
@@ -543,7 +579,7 @@ CURRICULUM = (
 
 
 @functools.cache
-def view_insert(signed_in: bool) -> Insert:
+def view_insert(signed_in: bool) -> Prebuilt:
     """INSERT the day's view unless this visitor has one (parameters named as below)."""
     same_visitor: ColumnElement[bool]
     if signed_in:
@@ -573,12 +609,13 @@ def view_insert(signed_in: bool) -> Insert:
     # The table, not the mapped class: with parameters, an ORM insert is a bulk insert.
     table: Any = CourseView.__table__
     columns = ["course_id", "user_id", "ip_address", "user_agent", "referrer", "device_type"]
-    return insert(table).from_select([*columns, "viewed_date", "created_at", "updated_at"], values)
+    return Prebuilt(
+        insert(table).from_select([*columns, "viewed_date", "created_at", "updated_at"], values)
+    )
 
 
-COUNT_VIEW = (
+COUNT_VIEW = Prebuilt(
     update(Course)
     .where(Course.id == bindparam("course_id", type_=Integer))
     .values(total_views=Course.total_views + 1)
-    .execution_options(synchronize_session=False)
 )

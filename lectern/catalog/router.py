@@ -72,7 +72,7 @@ async def course_page(
     session: SessionDep,
     user: OptionalUser,
     slug: Annotated[str, Path(max_length=255)],
-) -> schemas.CoursePage:
+) -> Response:
     """Everything a visitor sees: the course, its curriculum outline (content only for free
     previews), instructors, rating summary and FAQs. The view is recorded (once per visitor
     per day)."""
@@ -82,4 +82,4 @@ async def course_page(
         user_agent=request.headers.get("user-agent"),
         referrer=request.headers.get("referer"),
     )
-    return await service.course_page(session, slug, visit)
+    return from_rows(await service.course_page(session, slug, visit))

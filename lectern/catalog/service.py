@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,8 +29,10 @@ from lectern.catalog.queries import (
     COUNT_VIEW,
     CURRICULUM,
     INSTRUCTORS,
+    PAGE_KEYS,
     PAGE_TAGS,
     RATING_TYPE,
+    RECORD_SEARCH,
     facet_statements,
     list_statements,
     page_statement,
@@ -40,9 +41,8 @@ from lectern.catalog.queries import (
 from lectern.catalog.schemas import CatalogFilters, CatalogQuery
 from lectern.errors import NotFound
 from lectern.kit.schemas import PageParams
-from lectern.kit.sql import read
 from lectern.kit.types import utcnow
-from lectern.models import Category, Course, SearchHistory, User
+from lectern.models import User
 
 # -- the list ----------------------------------------------------------------------------
 
@@ -93,13 +93,12 @@ async def record_search(
 ) -> None:
     """One row of search_history (one INSERT statement)."""
     assert query.q is not None
-    await session.execute(
-        insert(SearchHistory).values(
-            user_id=user.id if user is not None else None,
-            query=query.q[:255],
-            results_count=results,
-            filters=query.applied() or None,
-        )
+    await RECORD_SEARCH.execute(
+        session,
+        user_id=user.id if user is not None else None,
+        query=query.q[:255],
+        results_count=results,
+        filters=query.applied() or None,
     )
 
 
@@ -137,154 +136,109 @@ class Visit:
     referrer: str | None
 
 
-async def course_page(session: AsyncSession, slug: str, visit: Visit) -> schemas.CoursePage:
+async def course_page(session: AsyncSession, slug: str, visit: Visit) -> dict[str, Any]:
+    """The page as ``CoursePage`` serialises it."""
     if "\x00" in slug:  # no slug has one, and PostgreSQL refuses it in text
         raise NotFound("no such course")
-    statement = page_statement(session.get_bind().dialect.name)
-    row = (await session.execute(statement, {"slug": slug})).first()
+    dialect = session.get_bind().dialect
+    row = await page_statement(dialect.name).first(session, slug=slug)
     if row is None:
         raise NotFound("no such course")
-    course: Course = row.Course
-    summary = _rating_summary(json.loads(row.reviews), session.get_bind().dialect)
-
-    instructors = await _instructors(session, course)
-    curriculum = await _curriculum(session, course)
-    await record_view(session, course, visit)
-
-    return schemas.CoursePage(
-        uuid=course.uuid,
-        slug=course.slug,
-        title=course.title,
-        subtitle=course.subtitle,
-        short_description=course.short_description,
-        description=course.description,
-        requirements=course.requirements or [],
-        what_you_learn=course.what_you_learn or [],
-        target_audience=course.target_audience or [],
-        thumbnail=course.thumbnail,
-        cover_image=course.cover_image,
-        promo_video=course.promo_video,
-        promo_video_type=course.promo_video_type,
-        price=course.price,
-        compare_price=course.compare_price,
-        currency=course.currency,
-        price_type=course.price_type,
-        level=course.level,
-        language=course.language,
-        captions=course.captions or [],
-        duration_minutes=course.duration_minutes,
-        total_sections=course.total_sections,
-        total_lectures=course.total_lectures,
-        total_resources=course.total_resources,
-        total_enrollments=course.total_enrollments,
-        rating=course.rating,
-        total_reviews=course.total_reviews,
-        has_certificate=course.has_certificate,
-        access_type=course.access_type.value,
-        access_days=course.access_days,
-        is_featured=course.is_featured,
-        is_bestseller=course.is_bestseller,
-        is_trending=course.is_trending,
-        is_new=course.is_new,
-        meta_title=course.meta_title,
-        meta_description=course.meta_description,
-        meta_keywords=course.meta_keywords,
-        published_at=course.published_at,
-        updated_at=course.updated_at,
-        category=_category(course.category),
-        subcategory=_category(course.subcategory),
-        tags=_tags(row.tags),
-        instructors=instructors,
-        curriculum=curriculum,
-        rating_summary=summary,
-        faqs=_faqs(row.faqs),
-    )
+    page = {key: row[key] for key in PAGE_KEYS}
+    for key in ("requirements", "what_you_learn", "target_audience", "captions"):
+        page[key] = page[key] or []
+    page["category"] = _category(row, "category")
+    page["subcategory"] = _category(row, "subcategory")
+    page["tags"] = _tags(row["tags"])
+    page["instructors"] = await _instructors(session, row["id"], row["instructor_id"])
+    page["curriculum"] = await _curriculum(session, row["id"])
+    page["rating_summary"] = _rating_summary(json.loads(row["reviews"]), dialect)
+    page["faqs"] = _faqs(row["faqs"])
+    await record_view(session, row["id"], visit)
+    return page
 
 
-def _category(category: Category | None) -> schemas.CatalogCategoryOut | None:
-    if category is None or category.deleted_at is not None:
+def _category(row: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    if row[f"{prefix}_slug"] is None or row[f"{prefix}_deleted_at"] is not None:
         return None
-    return schemas.CatalogCategoryOut(slug=category.slug, name=category.name)
+    return {"slug": row[f"{prefix}_slug"], "name": row[f"{prefix}_name"]}
 
 
-def _rating_summary(reviews: dict[str, Any], dialect: Dialect) -> schemas.RatingSummary:
+def _rating_summary(reviews: dict[str, Any], dialect: Dialect) -> dict[str, Any]:
     count = int(reviews["count"])
     # The total is summed in SQL in the column's stored form: read it as the column does.
     total = RATING_TYPE.process_result_value(reviews["total"], dialect) or Decimal(0)
     average = (total / count).quantize(Decimal("0.01")) if count else Decimal("0.00")
     stars = {str(star): int(reviews[str(star)]) for star in range(1, 6)}
-    return schemas.RatingSummary(average=average, count=count, stars=stars)
+    return {"average": average, "count": count, "stars": stars}
 
 
-def _tags(raw: str | None) -> list[schemas.CatalogTagOut]:
+def _tags(raw: str | None) -> list[dict[str, str]]:
     items: list[dict[str, str]] = json.loads(raw) if raw else []
     items.sort(key=lambda item: item["name"])  # SQLite's json_group_array keeps no order
-    return [schemas.CatalogTagOut(slug=item["slug"], name=item["name"]) for item in items]
+    return [{"slug": item["slug"], "name": item["name"]} for item in items]
 
 
-def _faqs(raw: str | None) -> list[schemas.CatalogFaqOut]:
+def _faqs(raw: str | None) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = json.loads(raw) if raw else []
     # SQLite's json_group_array keeps no promised order: sort here (PostgreSQL sorted already).
     if items and "order" in items[0]:
         items.sort(key=lambda item: (item["order"], item["id"]))
     return [
-        schemas.CatalogFaqOut(
-            question=item["question"], answer=item["answer"], category=item["category"]
-        )
+        {"question": item["question"], "answer": item["answer"], "category": item["category"]}
         for item in items
     ]
 
 
-async def _instructors(session: AsyncSession, course: Course) -> list[schemas.InstructorOut]:
+async def _instructors(
+    session: AsyncSession, course_id: int, owner_id: int
+) -> list[dict[str, Any]]:
     """The owner, then the co-instructors in the order they joined (one statement)."""
-    rows = await read(
-        session, INSTRUCTORS, {"course_id": course.id, "owner_id": course.instructor_id}
-    )
+    rows = await INSTRUCTORS.rows(session, course_id=course_id, owner_id=owner_id)
     return [
-        schemas.InstructorOut(
-            username=username,
-            name=name,
-            role="owner" if owner else role.value,
-            headline=headline,
-            short_bio=short_bio,
-            avatar=avatar,
-        )
-        for username, name, owner, role, headline, short_bio, avatar in rows
+        {
+            "username": row["username"],
+            "name": row["name"],
+            "role": "owner" if row["is_owner"] else row["role"],
+            "headline": row["headline"],
+            "short_bio": row["short_bio"],
+            "avatar": row["avatar"],
+        }
+        for row in rows
     ]
 
 
-async def _curriculum(session: AsyncSession, course: Course) -> list[schemas.SectionOutline]:
+async def _curriculum(session: AsyncSession, course_id: int) -> list[dict[str, Any]]:
     """Published sections with their published lessons, in order (one statement)."""
-    rows = await read(session, CURRICULUM, {"course_id": course.id})
-    sections: dict[int, schemas.SectionOutline] = {}
-    for row in rows:
-        section = sections.get(row[0])
+    sections: dict[int, dict[str, Any]] = {}
+    for row in await CURRICULUM.rows(session, course_id=course_id):
+        section = sections.get(row["id"])
         if section is None:
-            section = sections[row[0]] = schemas.SectionOutline(
-                title=row[1], duration_minutes=row[2], lessons=[]
-            )
-        if row[3] is None:
+            section = sections[row["id"]] = {
+                "title": row["title"],
+                "duration_minutes": row["duration_minutes"],
+                "lessons": [],
+            }
+        if row["uuid"] is None:
             continue
-        free = bool(row[7])
-        section.lessons.append(
-            schemas.LessonOutline(
-                uuid=row[3],
-                title=row[4],
-                type=row[5],
-                duration_seconds=row[6],
-                is_free=free,
-                preview=schemas.LessonPreview(
-                    video_url=row[8],
-                    video_provider=row[9],
-                    video_id=row[10],
-                    audio_url=row[11],
-                    document_url=row[12],
-                )
-                if free
-                else None,
-            )
+        free = bool(row["is_free"])
+        preview = None
+        if free:
+            preview = {key: row[key] for key in PREVIEW_KEYS}
+        section["lessons"].append(
+            {
+                "uuid": row["uuid"],
+                "title": row["lesson_title"],
+                "type": row["type"],
+                "duration_seconds": row["duration_seconds"],
+                "is_free": free,
+                "preview": preview,
+            }
         )
     return list(sections.values())
+
+
+PREVIEW_KEYS = ("video_url", "video_provider", "video_id", "audio_url", "document_url")
 
 
 # -- recording views ---------------------------------------------------------------------
@@ -311,7 +265,7 @@ def device_type(user_agent: str | None) -> str:
     return "desktop"
 
 
-async def record_view(session: AsyncSession, course: Course, visit: Visit) -> bool:
+async def record_view(session: AsyncSession, course_id: int, visit: Visit) -> bool:
     """Record a view unless this visitor viewed the course today; bump total_views if new.
 
     One conditional INSERT, plus one UPDATE for a new view. A visitor is the user when
@@ -322,20 +276,18 @@ async def record_view(session: AsyncSession, course: Course, visit: Visit) -> bo
     now = utcnow()
     agent = visit.user_agent[:500] if visit.user_agent else None
     device = device_type(agent)
-    result = await session.execute(
-        view_insert(visit.user is not None),
-        {
-            "course_id": course.id,
-            "user_id": visit.user.id if visit.user is not None else None,
-            "ip": visit.ip_address[:45] if visit.ip_address else None,
-            "agent": agent,
-            "referrer": visit.referrer[:2048] if visit.referrer else None,
-            "device": device,
-            "today": now.date(),
-            "now": now,
-        },
+    inserted = await view_insert(visit.user is not None).execute(
+        session,
+        course_id=course_id,
+        user_id=visit.user.id if visit.user is not None else None,
+        ip=visit.ip_address[:45] if visit.ip_address else None,
+        agent=agent,
+        referrer=visit.referrer[:2048] if visit.referrer else None,
+        device=device,
+        today=now.date(),
+        now=now,
     )
-    new = bool(getattr(result, "rowcount", 0) == 1)
+    new = inserted == 1
     if new and device != "bot":
-        await session.execute(COUNT_VIEW, {"course_id": course.id})
+        await COUNT_VIEW.execute(session, course_id=course_id)
     return new

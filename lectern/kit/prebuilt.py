@@ -70,17 +70,27 @@ class Prebuilt:
             isinstance(statement, UpdateBase) if in_transaction is None else in_transaction
         )
         self._compiled: dict[tuple[str, tuple[int, ...]], _Compiled] = {}
+        embedded = statement._get_embedded_bindparams()
+        # The lists the caller gives (an IN of fixed values is part of the statement).
         self._lists = tuple(
-            param.key for param in statement._get_embedded_bindparams() if param.expanding
+            param.key for param in embedded if param.expanding and param.value is None
         )
+        self._expands = any(param.expanding for param in embedded)
 
     def compiled(self, dialect: Dialect, params: dict[str, Any]) -> _Compiled:
         lengths = tuple(len(params[name]) for name in self._lists)
         key = (dialect.name, lengths)
         found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[key] = _compile(self.statement, dialect, self._lists, params)
+            found = self._compiled[key] = _compile(
+                self.statement, dialect, self._lists, self._expands, params
+            )
         return found
+
+    def bound(self, dialect: Dialect, params: dict[str, Any]) -> tuple[str, list[Any]]:
+        """The SQL text for ``dialect`` and its parameters' values in order: what runs."""
+        compiled = self.compiled(dialect, params)
+        return compiled.sql, _values(compiled, params)
 
     async def rows(self, session: AsyncSession, **params: Any) -> list[dict[str, Any]]:
         connection = await _connection(session, self.writes)
@@ -128,28 +138,36 @@ class Prebuilt:
 
 
 def _compile(
-    statement: ClauseElement, dialect: Dialect, lists: tuple[str, ...], params: dict[str, Any]
+    statement: ClauseElement,
+    dialect: Dialect,
+    lists: tuple[str, ...],
+    expands: bool,
+    params: dict[str, Any],
 ) -> _Compiled:
-    # A list parameter is rendered as one parameter per item (name_1, name_2, ...).
-    if lists:
+    # A list parameter is rendered as one parameter per item (name_1, name_2, ...), for the
+    # caller's lists' lengths of this call.
+    if expands:
         statement = statement.params(params)
     compiled = cast(
         SQLCompiler,
-        statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": bool(lists)}),
+        statement.compile(dialect=dialect, compile_kwargs={"render_postcompile": expands}),
     )
     names = tuple(compiled.positiontup or ())
-    defaults = {name: bind.effective_value for name, bind in compiled.binds.items()}
+    expanded = compiled._post_compile_expanded_state
+    if expanded is not None:
+        # What this call gave is not a default: later calls give their own.
+        defaults = {k: v for k, v in expanded.parameters.items() if k not in params}
+        processors = {**compiled._bind_processors, **expanded.processors}
+    else:
+        defaults = {name: bind.effective_value for name, bind in compiled.binds.items()}
+        processors = dict(compiled._bind_processors)
     # Columns filled in Python when not given (updated_at's onupdate, a default): computed
     # per run, as an execution context does.
     computed = {
         column.key: column.onupdate if column in compiled.update_prefetch else column.default
         for column in (*compiled.insert_prefetch, *compiled.update_prefetch)
     }
-    processors = compiled._bind_processors
-    binds = tuple(
-        cast(Processor | None, processors.get(name, processors.get(name.rpartition("_")[0])))
-        for name in names
-    )
+    binds = tuple(cast(Processor | None, processors.get(name)) for name in names)
     keys: tuple[str, ...] = ()
     results: list[tuple[int, Processor]] = []
     for index, column in enumerate(compiled._result_columns or ()):

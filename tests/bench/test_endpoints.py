@@ -38,7 +38,7 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
         connections=4,
         seconds=1,
         rounds=2,
-        only=("catalog", "course_page", "heartbeat", "enroll"),
+        only=("catalog", "search", "course_page", "dashboard", "heartbeat", "enroll"),
         size=Size(courses=30, students=20, newcomers=40),
         database_url=url.render_as_string(hide_password=False),
     )
@@ -67,7 +67,9 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
     assert ("enroll", "floor") not in report.runs  # no floor for the writes but the heartbeat
     # The statements a request runs, whatever the data (the budget).
     assert report.statements["lectern"]["catalog"] == 3
+    assert report.statements["lectern"]["search"] == 3
     assert report.statements["lectern"]["course_page"] == 4
+    assert report.statements["lectern"]["dashboard"] <= 5
     assert report.statements["lectern"]["heartbeat"] <= 8
 
     table = report.table()

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.catalog.schemas import CourseCard
+from lectern.kit.schemas import Page
 from lectern.kit.types import utcnow
 from lectern.models import (
     Course,
@@ -79,6 +81,10 @@ async def test_an_item_carries_the_card_fields(client: httpx.AsyncClient, db: As
     assert item["total_lectures"] == 12
     assert "id" not in item
     assert "instructor_id" not in item
+    # Served from rows: exactly the document the response model describes.
+    assert Page[CourseCard].model_validate(body).model_dump(mode="json") == body
+    searched = (await client.get(URL, params={"q": "flexbox"})).json()
+    assert searched["items"] == body["items"]
 
 
 async def test_category_filter_includes_subcategories(

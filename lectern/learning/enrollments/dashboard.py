@@ -11,25 +11,25 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeAlias
 
-from sqlalchemy import Row, Select, bindparam, exists, func, or_, select
+from sqlalchemy import Row, Select, String, and_, bindparam, case, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from lectern.db import unit_of_work
 from lectern.errors import NotFound
+from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.schemas import PageMeta, PageParams
 from lectern.kit.sql import LIKE_ESCAPE, contains, read
+from lectern.kit.types import UTCDateTime, utcnow
+from lectern.learning.access import LIVE_STATUSES
 from lectern.learning.enrollments.schemas import (
-    CourseBrief,
     CourseEnrollmentOut,
     EnrollmentOut,
-    InstructorName,
-    LessonBrief,
     StudentOut,
 )
 from lectern.learning.enrollments.service import expire_due
@@ -84,10 +84,32 @@ def _next_lesson_id() -> Any:
     )
 
 
+# An enrollment past its end still marked live: shown (and filtered) as expired, as access
+# decides, until the expiry job writes it down; reading the dashboard writes nothing.
+_LAPSED = and_(
+    Enrollment.status.in_(LIVE_STATUSES),
+    Enrollment.expires_at.is_not(None),
+    Enrollment.expires_at <= bindparam("now", type_=UTCDateTime),
+)
+_STATUS = case((_LAPSED, EnrollmentStatus.EXPIRED.value), else_=Enrollment.status)
+_IS_ACTIVE = case((_LAPSED, false()), else_=Enrollment.is_active)
+
 # Built once (at import): the aliases and subqueries make it costly to build.
 _LEARNER: Rows = (
     select(
-        Enrollment,
+        Enrollment.id,
+        Enrollment.uuid,
+        Enrollment.enrollment_type,
+        _STATUS.label("status"),
+        _IS_ACTIVE.label("is_active"),
+        Enrollment.enrolled_at,
+        Enrollment.expires_at,
+        Enrollment.completed_at,
+        Enrollment.last_accessed_at,
+        Enrollment.progress_percentage,
+        Enrollment.completed_lessons,
+        Enrollment.total_lessons,
+        Enrollment.total_watch_time,
         Course.uuid.label("course_uuid"),
         Course.slug,
         Course.title,
@@ -100,46 +122,44 @@ _LEARNER: Rows = (
     .join(Instructor, Instructor.id == Course.instructor_id)
     .where(Enrollment.deleted_at.is_(None), Course.deleted_at.is_(None))
 )
+# The columns an enrollment card shows as they are read.
+_CARD_KEYS = (
+    "uuid", "enrollment_type", "status", "is_active", "enrolled_at", "expires_at",
+    "completed_at", "last_accessed_at", "progress_percentage", "completed_lessons",
+    "total_lessons", "total_watch_time",
+)  # fmt: skip
 
 
-_LESSON_BRIEFS = select(Lesson.id, Lesson.uuid, Lesson.title).where(
-    Lesson.id.in_(bindparam("ids", expanding=True))
+_LESSON_BRIEFS = Prebuilt(
+    select(Lesson.id, Lesson.uuid, Lesson.title).where(
+        Lesson.id.in_(bindparam("ids", expanding=True))
+    )
 )
 
 
-async def _next_lessons(session: AsyncSession, rows: Sequence[Row[Any]]) -> dict[int, LessonBrief]:
+async def _next_lessons(
+    session: AsyncSession, rows: Sequence[Mapping[str, Any]]
+) -> dict[int, dict[str, Any]]:
     """The next lessons of ``rows`` by id (one statement, none when no row has one)."""
-    ids = {row.next_lesson_id for row in rows if row.next_lesson_id is not None}
+    ids = {row["next_lesson_id"] for row in rows if row["next_lesson_id"] is not None}
     if not ids:
         return {}
-    found = await read(session, _LESSON_BRIEFS, {"ids": sorted(ids)})
-    return {id_: LessonBrief(uuid=uuid_, title=title) for id_, uuid_, title in found}
+    found = await _LESSON_BRIEFS.rows(session, ids=sorted(ids))
+    return {row["id"]: {"uuid": row["uuid"], "title": row["title"]} for row in found}
 
 
-def _learner_out(row: Row[Any], next_lessons: dict[int, LessonBrief]) -> EnrollmentOut:
-    enrollment: Enrollment = row[0]
-    return EnrollmentOut(
-        uuid=enrollment.uuid,
-        course=CourseBrief(
-            uuid=row.course_uuid,
-            slug=row.slug,
-            title=row.title,
-            thumbnail=row.thumbnail,
-            instructor=InstructorName(name=row.instructor_name, username=row.instructor_username),
-        ),
-        enrollment_type=enrollment.enrollment_type,
-        status=enrollment.status,
-        is_active=enrollment.is_active,
-        enrolled_at=enrollment.enrolled_at,
-        expires_at=enrollment.expires_at,
-        completed_at=enrollment.completed_at,
-        last_accessed_at=enrollment.last_accessed_at,
-        progress_percentage=enrollment.progress_percentage,
-        completed_lessons=enrollment.completed_lessons,
-        total_lessons=enrollment.total_lessons,
-        total_watch_time=enrollment.total_watch_time,
-        next_lesson=next_lessons.get(row.next_lesson_id),
-    )
+def _learner_out(row: Mapping[str, Any], next_lessons: dict[int, dict[str, Any]]) -> dict[str, Any]:
+    """An ``EnrollmentOut`` from its row."""
+    card = {key: row[key] for key in _CARD_KEYS}
+    card["course"] = {
+        "uuid": row["course_uuid"],
+        "slug": row["slug"],
+        "title": row["title"],
+        "thumbnail": row["thumbnail"],
+        "instructor": {"name": row["instructor_name"], "username": row["instructor_username"]},
+    }
+    card["next_lesson"] = next_lessons.get(row["next_lesson_id"])
+    return card
 
 
 _last_activity = func.coalesce(Enrollment.last_accessed_at, Enrollment.enrolled_at)
@@ -179,12 +199,14 @@ async def _page(
 
 
 @functools.cache
-def _learner_page(sort: str, with_status: bool) -> tuple[Rows, Select[Any]]:
-    """A learner's enrollments (``:user_id``, ``:status``), one statement pair per shape."""
+def _learner_page(sort: str, with_status: bool) -> tuple[Prebuilt, Prebuilt]:
+    """A learner's enrollments (``:user_id``, ``:status``, ``:now``), one statement pair
+    per shape."""
     statement = _LEARNER.where(Enrollment.user_id == bindparam("user_id"))
     if with_status:
-        statement = statement.where(Enrollment.status == bindparam("status"))
-    return _paged(_ordered(statement, LEARNER_SORTS, sort))
+        statement = statement.where(bindparam("status", type_=String) == _STATUS)
+    page, count = _paged(_ordered(statement, LEARNER_SORTS, sort))
+    return Prebuilt(page), Prebuilt(count)
 
 
 async def my_enrollments(
@@ -194,28 +216,31 @@ async def my_enrollments(
     *,
     status: EnrollmentStatus | None = None,
     sort: str = "-last_activity",
-) -> tuple[list[EnrollmentOut], PageMeta]:
-    """The learner's enrollments with their course card and next lesson (four statements:
-    the expiry of those past their end first, so what is shown is what access decides)."""
-    await expire_due(session, user_id=user.id)
-    statements = _learner_page(sort, status is not None)
-    rows, meta = await _page(session, statements, params, {"user_id": user.id, "status": status})
+) -> dict[str, Any]:
+    """The learner's enrollments with their course card and next lesson, as
+    ``Page[EnrollmentOut]`` serialises them (three statements: the count, the page, the
+    next lessons' titles)."""
+    page, count = _learner_page(sort, status is not None)
+    values = {"user_id": user.id, "status": status, "now": utcnow()}
+    total = int(await count.scalar(session, **values) or 0)
+    rows = await page.rows(session, **values, limit=params.per_page, offset=params.offset)
     next_lessons = await _next_lessons(session, rows)
-    return [_learner_out(row, next_lessons) for row in rows], meta
+    items = [_learner_out(row, next_lessons) for row in rows]
+    return {"items": items, "meta": params.meta(total).model_dump()}
 
 
 async def enrollment_for(
     session: AsyncSession, viewer: User, enrollment_uuid: uuid.UUID
-) -> Row[Any]:
+) -> Mapping[str, Any]:
     """One enrollment row (as the learner's list): the viewer's own; admins read any.
     404 for anyone else's."""
     statement = _LEARNER.where(Enrollment.uuid == enrollment_uuid)
     if viewer.role != UserRole.ADMIN:
         statement = statement.where(Enrollment.user_id == viewer.id)
-    row: Row[Any] | None = (await session.execute(statement)).first()
+    row = (await session.execute(statement, {"now": utcnow()})).first()
     if row is None:
         raise NotFound("no such enrollment")
-    return row
+    return dict(row._mapping)
 
 
 async def enrollment_out(
@@ -225,7 +250,7 @@ async def enrollment_out(
     mine = None if viewer.role == UserRole.ADMIN else viewer.id
     await expire_due(session, user_id=mine, enrollment_uuid=enrollment_uuid)
     row = await enrollment_for(session, viewer, enrollment_uuid)
-    return _learner_out(row, await _next_lessons(session, [row]))
+    return EnrollmentOut.model_validate(_learner_out(row, await _next_lessons(session, [row])))
 
 
 # -- the instructor's side ----------------------------------------------------------------------

@@ -18,6 +18,7 @@ from fastapi.responses import StreamingResponse
 from lectern.courses.policy import Access, course_for
 from lectern.db import SessionDep
 from lectern.errors import InvalidInput, problem_responses
+from lectern.kit.prebuilt import from_rows
 from lectern.kit.routing import ApiRouter
 from lectern.kit.schemas import Page, PageParams, page_params
 from lectern.kit.spreadsheets import csv_download
@@ -92,9 +93,9 @@ async def my_enrollments(
         "-last_activity",
         description="last_activity = last access, else enrollment date; '-' for descending.",
     ),
-) -> Page[EnrollmentOut]:
-    items, meta = await dashboard.my_enrollments(session, user, params, status=status, sort=sort)
-    return Page[EnrollmentOut](items=items, meta=meta)
+) -> Response:
+    page = await dashboard.my_enrollments(session, user, params, status=status, sort=sort)
+    return from_rows(page)
 
 
 @learner.get(

@@ -1,14 +1,14 @@
-"""The heartbeat's statements, built once with bind parameters: building one costs about as
-much as running it, and a player beats every few seconds."""
+"""The heartbeat's statements, prebuilt (lectern.kit.prebuilt): a player beats every few
+seconds, and running a statement through the ORM costs more than the statement."""
 
 from __future__ import annotations
 
 import functools
-from typing import Any
 
 from sqlalchemy import Integer, and_, bindparam, select, update
 
 from lectern.curriculum.totals import counted_lesson
+from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.sql import dialect_insert
 from lectern.models import (
     Enrollment,
@@ -35,7 +35,7 @@ _ROW_COLUMNS = (
 THRESHOLD_KEY = "learning.completion_threshold"
 
 _THRESHOLD = select(Setting).where(Setting.key == THRESHOLD_KEY)
-LESSON_WITH_ROW = (
+LESSON_WITH_ROW = Prebuilt(
     select(
         Lesson.id.label("lesson_id"),
         Lesson.uuid.label("lesson_uuid"),
@@ -61,13 +61,15 @@ LESSON_WITH_ROW = (
 )
 
 
-ROW_OF = select(*_ROW_COLUMNS).where(
-    LessonProgress.user_id == bindparam("user_id"),
-    LessonProgress.lesson_id == bindparam("lesson_id"),
+ROW_OF = Prebuilt(
+    select(*_ROW_COLUMNS).where(
+        LessonProgress.user_id == bindparam("user_id"),
+        LessonProgress.lesson_id == bindparam("lesson_id"),
+    )
 )
 
 
-def _advance(first_play: bool) -> Any:
+def _advance(first_play: bool) -> Prebuilt:
     """The compare-and-set UPDATE of a progress row: it applies only if no other beat moved
     the row since it was read (same play and sequence)."""
     same_play = (
@@ -75,7 +77,7 @@ def _advance(first_play: bool) -> Any:
         if first_play
         else LessonProgress.play_id == bindparam("old_play_id")
     )
-    return (
+    return Prebuilt(
         update(LessonProgress)
         .where(
             LessonProgress.id == bindparam("row_id"),
@@ -93,7 +95,6 @@ def _advance(first_play: bool) -> Any:
             views_count=LessonProgress.views_count + bindparam("new_views", type_=Integer),
         )
         .returning(*_ROW_COLUMNS)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -102,7 +103,7 @@ ADVANCE = {True: _advance(True), False: _advance(False)}
 
 
 @functools.cache
-def watch_history_upsert(dialect: str) -> Any:
+def watch_history_upsert(dialect: str) -> Prebuilt:
     """Insert or update the learner's watch history of a lesson (parameters: its columns)."""
     names = ["user_id", "lesson_id", "course_id", "last_position", "duration_watched"]
     names += ["progress_percentage", "last_watched_at"]
@@ -111,13 +112,15 @@ def watch_history_upsert(dialect: str) -> Any:
     )
     kept = {"user_id", "lesson_id"}
     changed = {name: statement.excluded[name] for name in names if name not in kept}
-    return statement.on_conflict_do_update(
-        index_elements=["user_id", "lesson_id"],
-        set_={**changed, "updated_at": bindparam("touched_at")},
+    return Prebuilt(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "lesson_id"],
+            set_={**changed, "updated_at": bindparam("touched_at")},
+        )
     )
 
 
-ENROLLMENT_AFTER_BEAT = (
+ENROLLMENT_AFTER_BEAT = Prebuilt(
     update(Enrollment)
     .where(Enrollment.id == bindparam("enrollment_id"))
     .values(
@@ -125,5 +128,4 @@ ENROLLMENT_AFTER_BEAT = (
         last_accessed_at=bindparam("now"),
         last_lesson_id=bindparam("lesson_id"),
     )
-    .execution_options(synchronize_session=False)
 )

@@ -47,7 +47,7 @@ Totals
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
@@ -57,7 +57,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern import events
 from lectern.errors import Conflict, InvalidInput, NotFound
-from lectern.kit.sql import insert_ignore, read, rowcount
+from lectern.kit.sql import insert_ignore, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning import drip
 from lectern.learning.access import (
@@ -174,19 +174,11 @@ class _Lesson:
     threshold: int
 
 
-def _row(values: Any) -> _Row:
-    return _Row(
-        id=values.id,
-        play_id=values.play_id,
-        play_seq=values.play_seq,
-        play_watched=values.play_watched,
-        watch_time=values.watch_time,
-        last_position=values.last_position,
-        last_watched_at=values.last_watched_at,
-        progress_percentage=values.progress_percentage,
-        is_completed=values.is_completed,
-        completed_at=values.completed_at,
-    )
+_ROW_FIELDS = tuple(field.name for field in fields(_Row))
+
+
+def _row(values: dict[str, Any]) -> _Row:
+    return _Row(**{field: values[field] for field in _ROW_FIELDS})
 
 
 def _threshold(value: str | None, type_: SettingType | None) -> int:
@@ -215,25 +207,26 @@ async def _load_lesson(
     session: AsyncSession, course: Course, lesson_uuid: uuid.UUID, user_id: int
 ) -> _Lesson:
     """The lesson, the user's progress row in it and the completion threshold: one statement."""
-    params = {"user_id": user_id, "lesson_uuid": lesson_uuid, "course_id": course.id}
-    row = (await read(session, LESSON_WITH_ROW, params)).first()
+    row = await LESSON_WITH_ROW.first(
+        session, user_id=user_id, lesson_uuid=lesson_uuid, course_id=course.id
+    )
     if row is None:
         raise NotFound("no such lesson in this course")
-    seconds = row.duration_seconds if row.duration_seconds > 0 else (row.audio_duration or 0)
-    t_type = SettingType(row.t_type) if row.t_type is not None else None
+    duration = row["duration_seconds"]
+    seconds = duration if duration > 0 else (row["audio_duration"] or 0)
+    t_type = SettingType(row["t_type"]) if row["t_type"] is not None else None
     return _Lesson(
-        id=row.lesson_id,
-        uuid=row.lesson_uuid,
-        type=LessonType(row.lesson_type),
+        id=row["lesson_id"],
+        uuid=row["lesson_uuid"],
+        type=LessonType(row["lesson_type"]),
         seconds=max(0, seconds),
-        row=_row(row) if row.id is not None else None,
-        threshold=_threshold(row.t_value, t_type),
+        row=_row(row) if row["id"] is not None else None,
+        threshold=_threshold(row["t_value"], t_type),
     )
 
 
 async def _load_row(session: AsyncSession, user_id: int, lesson_id: int) -> _Row | None:
-    params = {"user_id": user_id, "lesson_id": lesson_id}
-    found = (await read(session, ROW_OF, params)).first()
+    found = await ROW_OF.first(session, user_id=user_id, lesson_id=lesson_id)
     return _row(found) if found is not None else None
 
 
@@ -390,8 +383,7 @@ async def heartbeat(
             "share": share,
             "new_views": 1 if step.new_play else 0,
         }
-        result = await session.execute(ADVANCE[row.play_id is None], params)
-        updated = result.first()
+        updated = await ADVANCE[row.play_id is None].first(session, **params)
         if updated is not None:
             return await _after_beat(session, enrollment, lesson, _row(updated), step.credit, now)
         # Another beat of this row got in first: read it again and decide anew.
@@ -419,9 +411,10 @@ async def _after_beat(
         "last_watched_at": now,
         "touched_at": now,
     }
-    await session.execute(watch_history_upsert(session.get_bind().dialect.name), history)
-    params = {"enrollment_id": enrollment.id, "credit": credit, "now": now, "lesson_id": lesson.id}
-    await session.execute(ENROLLMENT_AFTER_BEAT, params)
+    await watch_history_upsert(session.get_bind().dialect.name).execute(session, **history)
+    await ENROLLMENT_AFTER_BEAT.execute(
+        session, enrollment_id=enrollment.id, credit=credit, now=now, lesson_id=lesson.id
+    )
     completed_now = False
     if not row.is_completed and lesson.seconds > 0 and row.progress_percentage >= lesson.threshold:
         completed_now = await _complete(

@@ -8,7 +8,10 @@ from decimal import Decimal
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from lectern.kit.schemas import Page
 from lectern.kit.types import utcnow
+from lectern.learning.enrollments.schemas import EnrollmentOut
+from lectern.learning.enrollments.service import expire_due
 from lectern.models import Course, Enrollment, EnrollmentStatus, User
 from tests.conftest import bearer
 from tests.factories import create_enrollment, create_lesson, create_section, create_user
@@ -157,8 +160,8 @@ async def test_the_list_runs_a_fixed_number_of_statements(
         enrollment = await create_enrollment(db, student, other)
         await complete_lesson(db, enrollment, lesson)
     assert await statements() == one
-    # The user, the expiry UPDATE, the count, the page and the next lessons' titles.
-    assert one == 5
+    # The user, the count, the page and the next lessons' titles: reading writes nothing.
+    assert one == 4
 
 
 async def test_one_enrollment_is_mine_or_an_admins(
@@ -200,3 +203,32 @@ async def test_reading_shows_an_enrollment_past_its_date_as_expired(
     assert row.status == EnrollmentStatus.EXPIRED
     listed = await client.get(f"{ENROLLMENTS}?status=active", headers=bearer(student))
     assert listed.json()["items"] == []
+
+
+async def test_the_list_shows_an_enrollment_past_its_date_as_expired_and_writes_nothing(
+    client: httpx.AsyncClient, db: AsyncSession, student: User, course: Course
+) -> None:
+    enrollment = await create_enrollment(
+        db, student, course, expires_at=utcnow() - timedelta(minutes=1)
+    )
+
+    def statuses(response: httpx.Response) -> list[tuple[str, bool]]:
+        assert response.status_code == 200
+        return [(item["status"], item["is_active"]) for item in response.json()["items"]]
+
+    listed = await client.get(ENROLLMENTS, headers=bearer(student))
+    assert statuses(listed) == [("expired", False)]
+    # Served from rows: exactly the document the response model describes.
+    body = listed.json()
+    assert Page[EnrollmentOut].model_validate(body).model_dump(mode="json") == body
+    expired = await client.get(f"{ENROLLMENTS}?status=expired", headers=bearer(student))
+    assert statuses(expired) == [("expired", False)]
+    active = await client.get(f"{ENROLLMENTS}?status=active", headers=bearer(student))
+    assert active.json() == {
+        "items": [],
+        "meta": {"total": 0, "page": 1, "per_page": 20, "pages": 0},
+    }
+    # The expiry job writes it down; the dashboard only reads.
+    assert (await fresh(db, Enrollment, enrollment.id)).status == EnrollmentStatus.ACTIVE
+    assert await expire_due(db) == 1
+    assert (await fresh(db, Enrollment, enrollment.id)).status == EnrollmentStatus.EXPIRED
