@@ -9,17 +9,19 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern import db, migrate
 from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.types import utcnow
-from lectern.models import Course, CourseLevel, CoursePriceType, User
+from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User
 from tests.dbs import Databases, on_postgresql
 from tests.factories import create_user
 from tests.factories.learning import create_published_course
+from tests.factories.taxonomy import create_tag
 from tests.queries import count_queries
 
 COURSE = Prebuilt(
@@ -90,6 +92,20 @@ async def test_the_engines_listeners_hear_the_statements(
 
     assert len(statements) == 2
     assert statements[1].lstrip().upper().startswith("UPDATE")
+
+
+async def test_a_driver_error_is_sqlalchemys(session: AsyncSession) -> None:
+    course = await create_published_course(session)
+    await session.flush()
+    duplicate = Prebuilt(
+        insert(CourseTag).values(course_id=bindparam("course_id"), tag_id=bindparam("tag_id"))
+    )
+    tag = await create_tag(session)
+    await session.flush()
+    await duplicate.execute(session, course_id=course.id, tag_id=tag.id)
+
+    with pytest.raises(IntegrityError):
+        await duplicate.execute(session, course_id=course.id, tag_id=tag.id)
 
 
 @pytest.fixture

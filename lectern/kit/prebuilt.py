@@ -31,6 +31,7 @@ from fastapi import Response
 from pydantic_core import to_json
 from sqlalchemy import Enum
 from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -98,10 +99,13 @@ class Prebuilt:
         values = _values(compiled, params)
         _tell_listeners(connection, compiled.sql, values)
         raw = connection.connection.driver_connection
-        if connection.dialect.name == "postgresql":
-            fetched: Sequence[Sequence[Any]] = await raw.fetch(compiled.sql, *values)  # type: ignore[union-attr]
-        else:
-            fetched = await raw.execute_fetchall(compiled.sql, values)  # type: ignore[union-attr]
+        try:
+            if connection.dialect.name == "postgresql":
+                fetched: Sequence[Sequence[Any]] = await raw.fetch(compiled.sql, *values)  # type: ignore[union-attr]
+            else:
+                fetched = await raw.execute_fetchall(compiled.sql, values)  # type: ignore[union-attr]
+        except Exception as error:
+            raise _translated(connection, compiled.sql, values, error) from error
         keys, processors = compiled.keys, compiled.results
         if not processors:
             return [dict(zip(keys, row, strict=True)) for row in fetched]
@@ -128,13 +132,16 @@ class Prebuilt:
         values = _values(compiled, params)
         _tell_listeners(connection, compiled.sql, values)
         raw = connection.connection.driver_connection
-        if connection.dialect.name == "postgresql":
-            status: str = await raw.execute(compiled.sql, *values)  # type: ignore[union-attr]
-            return int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else 0
-        cursor = await raw.execute(compiled.sql, values)  # type: ignore[union-attr]
-        count: int = cursor.rowcount
-        await cursor.close()
-        return count
+        try:
+            if connection.dialect.name == "postgresql":
+                status: str = await raw.execute(compiled.sql, *values)  # type: ignore[union-attr]
+                return int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else 0
+            cursor = await raw.execute(compiled.sql, values)  # type: ignore[union-attr]
+            count: int = cursor.rowcount
+            await cursor.close()
+            return count
+        except Exception as error:
+            raise _translated(connection, compiled.sql, values, error) from error
 
 
 def _compile(
@@ -216,6 +223,21 @@ async def _connection(session: AsyncSession, writes: bool) -> Connection:
             async with adapted._execute_mutex:
                 await adapted._start_transaction()
     return connection
+
+
+def _translated(connection: Connection, sql: str, values: list[Any], error: Exception) -> Exception:
+    """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError ...), so
+    callers and the error handlers see the same errors as from ``session.execute``."""
+    dialect = connection.dialect
+    if dialect.name == "postgresql":
+        adapted = connection.connection.dbapi_connection
+        try:  # the asyncpg adapter raises asyncpg's error as a DBAPI error
+            adapted._handle_exception(error)  # type: ignore[union-attr]
+        except Exception as dbapi_error:
+            error = dbapi_error
+    if isinstance(error, dialect.loaded_dbapi.Error):
+        return DBAPIError.instance(sql, values, error, dialect.loaded_dbapi.Error, dialect=dialect)
+    return error
 
 
 def _tell_listeners(connection: Connection, sql: str, values: list[Any]) -> None:
