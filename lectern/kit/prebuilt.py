@@ -93,11 +93,18 @@ class Prebuilt:
         compiled = self.compiled(dialect, params)
         return compiled.sql, _values(compiled, params)
 
-    async def rows(self, session: AsyncSession, **params: Any) -> list[dict[str, Any]]:
+    async def _ready(
+        self, session: AsyncSession, params: dict[str, Any]
+    ) -> tuple[Connection, _Compiled, list[Any]]:
+        """The session's connection, the statement compiled for it, the values in order."""
         connection = await _connection(session, self.writes)
         compiled = self.compiled(connection.dialect, params)
         values = _values(compiled, params)
         _tell_listeners(connection, compiled.sql, values)
+        return connection, compiled, values
+
+    async def rows(self, session: AsyncSession, **params: Any) -> list[dict[str, Any]]:
+        connection, compiled, values = await self._ready(session, params)
         raw = connection.connection.driver_connection
         try:
             if connection.dialect.name == "postgresql":
@@ -127,10 +134,7 @@ class Prebuilt:
 
     async def execute(self, session: AsyncSession, **params: Any) -> int:
         """Run a statement that returns no rows; how many rows it touched."""
-        connection = await _connection(session, self.writes)
-        compiled = self.compiled(connection.dialect, params)
-        values = _values(compiled, params)
-        _tell_listeners(connection, compiled.sql, values)
+        connection, compiled, values = await self._ready(session, params)
         raw = connection.connection.driver_connection
         try:
             if connection.dialect.name == "postgresql":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Literal, cast
 
-from sqlalchemy import CursorResult, Executable, Result, func
+from sqlalchemy import CursorResult, Result, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,21 +43,6 @@ async def insert_ignore(
     statement = dialect_insert(model, session.get_bind().dialect.name).values(**values)
     statement = statement.on_conflict_do_nothing(index_elements=conflict)
     return rowcount(await session.execute(statement)) == 1
-
-
-async def read(
-    session: AsyncSession, statement: Executable, params: dict[str, Any] | None = None
-) -> Result[*tuple[Any, ...]]:
-    """Run a SELECT of columns (no mapped objects) on the session's connection.
-
-    ``session.execute`` sends every statement through the ORM, which a statement that
-    loads no object does not need: going around it saves a tenth of a millisecond and
-    more per statement on the hot paths. Pending changes are flushed first, as
-    ``session.execute`` would (autoflush)."""
-    if session.new or session.dirty or session.deleted:
-        await session.flush()
-    connection = await session.connection()
-    return await connection.execute(statement, params)
 
 
 def period_of(column: Any, by: Literal["day", "month"], dialect: str) -> Any:

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.kit.sql import read
+from lectern.kit.prebuilt import Prebuilt
 from lectern.models import (
     CourseSection,
     CourseSectionDripType,
@@ -55,7 +55,7 @@ class SectionRow:
     title: str
     order: int
     drip_enabled: bool
-    drip_type: CourseSectionDripType | None
+    drip_type: CourseSectionDripType | None  # read as the string stored (kit.prebuilt)
     drip_days: int | None
     drip_date: datetime | None
     drip_after_section_id: int | None
@@ -74,7 +74,7 @@ class LessonRow:
     is_locked: bool
     is_prerequisite: bool
     drip_enabled: bool
-    drip_type: LessonDripType | None
+    drip_type: LessonDripType | None  # read as the string stored (kit.prebuilt)
     drip_days: int | None
     drip_date: datetime | None
     drip_after_lesson_id: int | None
@@ -130,7 +130,7 @@ class Plan:
 
 
 # Built once: every lesson a learner opens loads the curriculum.
-_SECTIONS = (
+_SECTIONS = Prebuilt(
     select(
         CourseSection.id,
         CourseSection.title,
@@ -148,46 +148,51 @@ _SECTIONS = (
     )
     .order_by(CourseSection.order, CourseSection.id)
 )
-_LESSONS = select(
-    Lesson.id,
-    Lesson.uuid,
-    Lesson.section_id,
-    Lesson.title,
-    Lesson.type,
-    Lesson.order,
-    Lesson.duration_seconds,
-    Lesson.is_free,
-    Lesson.is_locked,
-    Lesson.is_prerequisite,
-    Lesson.drip_enabled,
-    Lesson.drip_type,
-    Lesson.drip_days,
-    Lesson.drip_date,
-    Lesson.drip_after_lesson_id,
-).where(
-    Lesson.course_id == bindparam("course_id"),
-    Lesson.deleted_at.is_(None),
-    Lesson.is_published.is_(True),
+_LESSONS = Prebuilt(
+    select(
+        Lesson.id,
+        Lesson.uuid,
+        Lesson.section_id,
+        Lesson.title,
+        Lesson.type,
+        Lesson.order,
+        Lesson.duration_seconds,
+        Lesson.is_free,
+        Lesson.is_locked,
+        Lesson.is_prerequisite,
+        Lesson.drip_enabled,
+        Lesson.drip_type,
+        Lesson.drip_days,
+        Lesson.drip_date,
+        Lesson.drip_after_lesson_id,
+    ).where(
+        Lesson.course_id == bindparam("course_id"),
+        Lesson.deleted_at.is_(None),
+        Lesson.is_published.is_(True),
+    )
 )
-_COMPLETED = select(LessonProgress.lesson_id).where(
-    LessonProgress.enrollment_id == bindparam("enrollment_id"),
-    LessonProgress.is_completed.is_(True),
+_COMPLETED = Prebuilt(
+    select(LessonProgress.lesson_id).where(
+        LessonProgress.enrollment_id == bindparam("enrollment_id"),
+        LessonProgress.is_completed.is_(True),
+    )
 )
 
 
 async def load_curriculum(session: AsyncSession, course_id: int, drip_content: bool) -> Curriculum:
     """The course's published sections and lessons, in order (two statements)."""
-    section_rows = await read(session, _SECTIONS, {"course_id": course_id})
-    sections = [SectionRow(**row._asdict()) for row in section_rows]
+    section_rows = await _SECTIONS.rows(session, course_id=course_id)
+    sections = [SectionRow(**row) for row in section_rows]
     position = {section.id: index for index, section in enumerate(sections)}
-    lesson_rows = await read(session, _LESSONS, {"course_id": course_id})
-    lessons = [LessonRow(**row._asdict()) for row in lesson_rows if row.section_id in position]
+    lesson_rows = await _LESSONS.rows(session, course_id=course_id)
+    lessons = [LessonRow(**row) for row in lesson_rows if row["section_id"] in position]
     lessons.sort(key=lambda lesson: (position[lesson.section_id], lesson.order, lesson.id))
     return Curriculum(drip_content=drip_content, sections=sections, lessons=lessons)
 
 
 async def completed_lesson_ids(session: AsyncSession, enrollment_id: int) -> set[int]:
-    return set((await read(session, _COMPLETED, {"enrollment_id": enrollment_id})).scalars())
+    rows = await _COMPLETED.rows(session, enrollment_id=enrollment_id)
+    return {row["lesson_id"] for row in rows}
 
 
 def _schedule_lock(

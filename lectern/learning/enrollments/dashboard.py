@@ -24,7 +24,7 @@ from lectern.db import unit_of_work
 from lectern.errors import NotFound
 from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.schemas import PageMeta, PageParams
-from lectern.kit.sql import LIKE_ESCAPE, contains, read
+from lectern.kit.sql import LIKE_ESCAPE, contains
 from lectern.kit.types import UTCDateTime, utcnow
 from lectern.learning.access import LIVE_STATUSES
 from lectern.learning.enrollments.schemas import (
@@ -192,7 +192,7 @@ async def _page(
     values: dict[str, Any],
 ) -> tuple[Sequence[Row[Any]], PageMeta]:
     page, count = statements
-    total = (await read(session, count, values)).scalar()
+    total = (await session.execute(count, values)).scalar()
     window = {"limit": params.per_page, "offset": params.offset}
     rows = (await session.execute(page, values | window)).all()
     return rows, params.meta(int(total or 0))
