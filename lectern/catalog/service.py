@@ -24,19 +24,21 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.catalog import schemas, search
-from lectern.catalog.queries import (
-    CARD_KEYS,
+from lectern.catalog.page_queries import (
     COUNT_VIEW,
     CURRICULUM,
     INSTRUCTORS,
     PAGE_KEYS,
-    PAGE_TAGS,
     RATING_TYPE,
+    page_statement,
+    view_insert,
+)
+from lectern.catalog.queries import (
+    CARD_KEYS,
+    PAGE_TAGS,
     RECORD_SEARCH,
     facet_statements,
     list_statements,
-    page_statement,
-    view_insert,
 )
 from lectern.catalog.schemas import CatalogFilters, CatalogQuery
 from lectern.errors import NotFound
