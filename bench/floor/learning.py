@@ -207,7 +207,9 @@ async def dashboard_page(pool: asyncpg.Pool, auth: AuthSettings, scope: Scope) -
     claims = claims_of(scope, auth)
     now = datetime.now(UTC)
     count, page = _COUNT_AND_PAGE[1], _COUNT_AND_PAGE[0]
-    async with pool.acquire() as conn:
+    # In a transaction, as Lectern's: its token check reads the user through the ORM, which
+    # begins the unit of work's transaction before the prebuilt reads.
+    async with pool.acquire() as conn, conn.transaction():
         user = await conn.fetchrow(TOKEN_USER, claims.subject)
         if user is None or user["status"] != "active":
             raise Problem(401, "the access token is not valid")
