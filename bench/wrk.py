@@ -78,17 +78,23 @@ class Request:
     seconds_cap: int = 600
 
 
+def _lua(text: str) -> str:
+    """A Lua string literal: JSON's escapes but ``\\uXXXX``, which Lua does not read (other
+    characters go as UTF-8)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
 def lua_script(requests: Sequence[Request]) -> str:
     """A wrk script sending ``requests`` in turn. Fixed requests are formatted once, when
     the thread starts; the others (a ``{seq}`` in the body) each time they are sent."""
     entries = []
     for request in requests:
         headers = ", ".join(
-            f"[{json.dumps(name)}] = {json.dumps(value)}" for name, value in request.headers.items()
+            f"[{_lua(name)}] = {_lua(value)}" for name, value in request.headers.items()
         )
-        body = "nil" if request.body is None else json.dumps(request.body)
+        body = "nil" if request.body is None else _lua(request.body)
         entries.append(
-            f"{{method = {json.dumps(request.method)}, path = {json.dumps(request.path)}, "
+            f"{{method = {_lua(request.method)}, path = {_lua(request.path)}, "
             f"headers = {{{headers}}}, body = {body}, cap = {request.seconds_cap}}}"
         )
     listed = ",\n  ".join(entries)
