@@ -165,11 +165,12 @@ class Floor:
     async def open(
         self, connection_class: type[asyncpg.Connection] = asyncpg.Connection, size: int = 0
     ) -> None:
-        """The pool: Lectern's (LECTERN_DATABASE_POOL_SIZE, plus MAX_OVERFLOW at most)."""
+        """The pool: Lectern's size (LECTERN_DATABASE_POOL_SIZE, plus MAX_OVERFLOW at most),
+        its connections opened when first needed, as SQLAlchemy's pool opens them."""
         sizes = database_settings()
         self.pool = await asyncpg.create_pool(
             _url(),
-            min_size=size or sizes.database_pool_size,
+            min_size=0,
             max_size=size or sizes.database_pool_size + sizes.database_max_overflow,
             connection_class=connection_class,
             reset=_leave_as_is,
