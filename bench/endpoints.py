@@ -145,6 +145,19 @@ def _bearer(user: uuid.UUID) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _post(
+    path: str, body: str, headers: dict[str, str] | None = None, seconds_cap: int = 600
+) -> wrk.Request:
+    """A POST of a JSON body."""
+    return wrk.Request(
+        path,
+        method="POST",
+        headers={**(headers or {}), "Content-Type": "application/json"},
+        body=body,
+        seconds_cap=seconds_cap,
+    )
+
+
 HEARTBEAT = '{"play_id": "%s", "seq": {seq}, "position": {seconds}, "watched": {seconds}}'
 
 
@@ -176,11 +189,10 @@ def requests(seeded: Seeded, endpoint: str) -> list[wrk.Request]:
         ]
     if endpoint == "heartbeat":
         return [
-            wrk.Request(
+            _post(
                 f"/api/v1/learn/{learner.course}/lessons/{learner.video}/heartbeat",
-                method="POST",
-                headers={**_bearer(learner.user), "Content-Type": "application/json"},
-                body=HEARTBEAT.replace("%s", str(uuid.uuid4())),
+                HEARTBEAT.replace("%s", str(uuid.uuid4())),
+                _bearer(learner.user),
                 seconds_cap=learner.video_seconds,
             )
             for learner in seeded.learners
@@ -188,22 +200,15 @@ def requests(seeded: Seeded, endpoint: str) -> list[wrk.Request]:
     if endpoint == "enroll":
         # Every request a new (newcomer, free course) pair: each makes an enrollment.
         return [
-            wrk.Request(
-                "/api/v1/enrollments",
-                method="POST",
-                headers={**_bearer(newcomer), "Content-Type": "application/json"},
-                body=json.dumps({"course": str(course)}),
-            )
+            _post("/api/v1/enrollments", json.dumps({"course": str(course)}), _bearer(newcomer))
             for newcomer in seeded.newcomers
             for course in seeded.free_courses
         ]
     if endpoint == "login":
         return [
-            wrk.Request(
+            _post(
                 "/api/v1/auth/login",
-                method="POST",
-                headers={"Content-Type": "application/json"},
-                body=json.dumps({"identifier": email, "password": seeded.login_password}),
+                json.dumps({"identifier": email, "password": seeded.login_password}),
             )
             for email in seeded.logins
         ]

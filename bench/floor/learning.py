@@ -194,7 +194,7 @@ async def heartbeat(
 
 # -- the learner's dashboard ----------------------------------------------------------------
 # Lectern's own statements, compiled for PostgreSQL: the count, the page, the next lessons.
-_COUNT_AND_PAGE = dashboard._learner_page("-last_activity", False)
+_PAGE, _COUNT = dashboard._learner_page("-last_activity", False)
 _NEXT_LESSONS = dashboard._LESSON_BRIEFS
 _CARD_KEYS = (
     "uuid", "enrollment_type", "status", "is_active", "enrolled_at", "expires_at",
@@ -206,7 +206,6 @@ _CARD_KEYS = (
 async def dashboard_page(pool: asyncpg.Pool, auth: AuthSettings, scope: Scope) -> bytes:
     claims = claims_of(scope, auth)
     now = datetime.now(UTC)
-    count, page = _COUNT_AND_PAGE[1], _COUNT_AND_PAGE[0]
     # In a transaction, as Lectern's: its token check reads the user through the ORM, which
     # begins the unit of work's transaction before the prebuilt reads.
     async with pool.acquire() as conn, conn.transaction():
@@ -214,8 +213,8 @@ async def dashboard_page(pool: asyncpg.Pool, auth: AuthSettings, scope: Scope) -
         if user is None or user["status"] != "active":
             raise Problem(401, "the access token is not valid")
         values = {"user_id": user["id"], "status": None, "now": now}
-        total = await conn.fetchval(*args(count, **values))
-        rows = await conn.fetch(*args(page, **values, limit=PER_PAGE, offset=0))
+        total = await conn.fetchval(*args(_COUNT, **values))
+        rows = await conn.fetch(*args(_PAGE, **values, limit=PER_PAGE, offset=0))
         ids = sorted({row["next_lesson_id"] for row in rows if row["next_lesson_id"]})
         lessons = {}
         if ids:
