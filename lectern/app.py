@@ -21,7 +21,7 @@ from lectern.config import (
 )
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
-from lectern.kit.routing import API_PREFIX, RouterTree
+from lectern.kit.routing import API_PREFIX, RouterTree, branches
 from lectern.logs import configure_logging
 from lectern.middleware import (
     BodySizeLimitMiddleware,
@@ -35,8 +35,8 @@ def api_router() -> APIRouter:
     """Every domain's routes (lectern.registry), under /api/v1."""
     # 400: the middleware refuses NUL bytes in URLs before any route runs.
     router = RouterTree(prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
-    for domain_router in registry.routers():
-        router.include_router(domain_router)
+    for branch in branches(registry.routers()):
+        router.include_router(branch)
     return router
 
 

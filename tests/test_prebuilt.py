@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern import db, migrate
-from lectern.kit.prebuilt import Prebuilt
+from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.kit.types import utcnow
-from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User
+from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User, UserRole
 from tests.dbs import Databases, on_postgresql
 from tests.factories import create_user
 from tests.factories.learning import create_published_course
@@ -158,3 +158,36 @@ async def test_a_read_runs_without_a_transaction_a_write_begins_one(
         assert adapted._transaction is None  # type: ignore[union-attr]  # no BEGIN was sent
         await RENAME.execute(session, course_id=course.id)
         assert adapted._transaction is not None  # type: ignore[union-attr]
+
+
+USER = Prebuilt(select(User.__table__).where(User.id == bindparam("user_id")))
+
+
+async def test_an_instance_from_a_row_is_as_if_loaded(
+    session: AsyncSession, engine: AsyncEngine
+) -> None:
+    """``loaded``: the ORM instance of a row of all its table's columns, persistent in the
+    session without a query; enumerations are members again; a change is flushed as an
+    UPDATE of that column alone."""
+    created = await create_user(session, role=UserRole.INSTRUCTOR)
+    await session.flush()
+    user_id = created.id
+    session.expunge_all()
+    row = await USER.first(session, user_id=user_id)
+    assert row is not None
+    with count_queries(engine) as statements:
+        user = loaded(session, User, row)
+        assert user.role is UserRole.INSTRUCTOR
+        assert await session.get(User, user_id) is user  # in the identity map
+        assert loaded(session, User, row) is user
+        assert not session.dirty
+        user.name = "Renamed"
+        await session.flush()
+    assert len(statements) == 1
+    assert statements[0].lstrip().upper().startswith("UPDATE")
+    assert "name" in statements[0]
+    assert "email" not in statements[0]
+    session.expunge_all()
+    again = await session.get(User, user_id)
+    assert again is not None
+    assert again.name == "Renamed"

@@ -66,3 +66,43 @@ async def test_a_router_without_a_prefix_checks_the_first_segment() -> None:
 
     # A path starting with a parameter may match anywhere: no shortcut then.
     assert router.heads() is None
+
+
+def test_routers_are_grouped_by_first_segment_keeping_their_order() -> None:
+    from lectern.kit.routing import Branch, branches
+
+    learn_assignments = ApiRouter(prefix="/learn/{course_uuid}/assignments")
+    studio = ApiRouter(prefix="/studio/courses")
+    learn = ApiRouter(prefix="/learn")
+    mixed = ApiRouter()  # /courses/… and /studio/…: joins studio's branch
+
+    @mixed.get("/courses/{slug}/reviews")
+    async def reviews() -> None: ...
+
+    @mixed.get("/studio/reviews")
+    async def studio_reviews() -> None: ...
+
+    catalog = ApiRouter(prefix="/courses")
+    grouped = branches([learn_assignments, studio, learn, mixed, catalog])
+    assert all(isinstance(branch, Branch) for branch in grouped)
+    assert [set(branch.heads) for branch in grouped] == [{"learn"}, {"studio", "courses"}]
+    included = [[route.original_router for route in b.routes] for b in grouped]  # type: ignore[attr-defined]
+    assert included == [[learn_assignments, learn], [studio, mixed, catalog]]
+    assert grouped[0].matches(_scope("/api/v1/courses")) == (Match.NONE, {})
+
+    # A router whose paths may start anywhere: no grouping.
+    anywhere = ApiRouter()
+
+    @anywhere.get("/{slug}")
+    async def page() -> None: ...
+
+    assert branches([studio, anywhere]) == [studio, anywhere]
+
+
+def test_a_prefix_with_a_parameter_refuses_other_paths_under_its_start() -> None:
+    router = ApiRouter(prefix="/learn/{course_uuid}/assignments")
+    assert router._under_prefix("/api/v1/learn/c1/assignments/a1")
+    assert router._under_prefix("/api/v1/learn/c1/assignments")
+    assert router._under_prefix("/api/v1/learn/c1/assignments.csv")
+    assert not router._under_prefix("/api/v1/learn/c1/lessons/l1/heartbeat")
+    assert not router._under_prefix("/api/v1/learn/c1")

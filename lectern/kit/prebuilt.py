@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from functools import cache
+from typing import Any, TypeVar, cast
 
 from fastapi import Response
 from pydantic_core import to_json
@@ -33,11 +34,14 @@ from sqlalchemy import Enum
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 
 Processor = Callable[[Any], Any]
+Model = TypeVar("Model")
 
 
 def from_rows(content: Any) -> Response:
@@ -45,6 +49,45 @@ def from_rows(content: Any) -> Response:
     keeps its response model for the OpenAPI document, and the tests check the answer
     against it instead of every request validating it again."""
     return Response(to_json(content), media_type="application/json")
+
+
+def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Model:
+    """The ORM instance of ``model`` whose every column ``row`` holds (a prebuilt read of
+    its table), in the session as if a query had loaded it: later changes to it are
+    flushed as usual. The signed-in user of every request is read this way: one statement
+    on the driver connection instead of the ORM's loading."""
+    mapper = model.__mapper__  # type: ignore[attr-defined]
+    key = tuple(row[column] for column in _key_columns(mapper))
+    found: Model | None = session.identity_map.get(identity_key(model, key))
+    if found is not None:
+        return found
+    values = {}
+    for column, attribute, enum_class in _attributes(mapper):
+        value = row[column]
+        values[attribute] = value if enum_class is None or value is None else enum_class(value)
+    instance = mapper.class_(**values)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return cast(Model, instance)
+
+
+@cache
+def _key_columns(mapper: Mapper[Any]) -> tuple[str, ...]:
+    return tuple(column.name for column in mapper.primary_key)
+
+
+@cache
+def _attributes(mapper: Mapper[Any]) -> tuple[tuple[str, str, type[Any] | None], ...]:
+    """(column name, attribute, enum class or None) of each of the mapper's columns: rows
+    keep enumerations as their stored strings, an instance holds their members."""
+    return tuple(
+        (
+            column.name,
+            mapper.get_property_by_column(column).key,
+            column.type.enum_class if isinstance(column.type, Enum) else None,
+        )
+        for column in mapper.local_table.columns
+    )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from lectern.db import SessionDep
 from lectern.errors import Forbidden, Unauthorized
 from lectern.kit.client import Client
+from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.models import User, UserRole, UserStatus
 from lectern.security.actor import Actor
 from lectern.security.tokens import decode_access_token
@@ -20,8 +21,11 @@ bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/
 
 # Statuses that may hold a session. Pending (unverified) users may sign in and verify.
 ACTIVE_STATUSES = frozenset({UserStatus.ACTIVE, UserStatus.PENDING})
-# Built once: every authenticated request runs it.
-_USER_BY_UUID = select(User).where(User.uuid == bindparam("uuid"), User.deleted_at.is_(None))
+# Every authenticated request runs it: a prebuilt read, outside any transaction until the
+# request writes.
+_USER_BY_UUID = Prebuilt(
+    select(User.__table__).where(User.uuid == bindparam("uuid"), User.deleted_at.is_(None))
+)
 
 
 async def optional_user(
@@ -35,9 +39,10 @@ async def optional_user(
     if credentials.scheme.lower() != "bearer":
         raise Unauthorized("use a Bearer token")
     claims = decode_access_token(credentials.credentials)
-    user = await session.scalar(_USER_BY_UUID, {"uuid": claims.subject})
-    if user is None:
+    row = await _USER_BY_UUID.first(session, uuid=claims.subject)
+    if row is None:
         raise Unauthorized("the access token is not valid", code="invalid_token")
+    user = loaded(session, User, row)
     if user.status not in ACTIVE_STATUSES:
         raise Unauthorized(f"this account is {user.status.value}", code="account_disabled")
     if signed_out_since(user, claims.issued_at):

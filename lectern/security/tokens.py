@@ -81,10 +81,35 @@ def _encode(settings: AuthSettings, audience: str, lifetime: int, **extra: str) 
     return jwt.encode(claims, keys[kid], algorithm=ALGORITHM, headers={"kid": kid})
 
 
+# Checking a token's signature and claims costs a tenth of a simple request, and a client
+# sends the same token with every request until it expires: the claims of tokens found
+# valid are kept (this many at most, the oldest forgotten first) with the keys that
+# verified them, and only their expiry is checked again.
+VERIFIED_TOKENS_KEPT = 10_000
+_verified: dict[tuple[str, str, str], tuple[dict[str, str], AccessClaims]] = {}
+
+
 def _decode(settings: AuthSettings, token: str, audience: str, what: str) -> AccessClaims:
     """The claims of a valid token for ``audience``; any defect is a 401 that does not say
     which."""
     _, keys = settings.signing_keys()
+    known = (token, audience, settings.jwt_issuer)
+    kept = _verified.get(known)
+    if kept is not None and kept[0] == keys:
+        claims = kept[1]
+        if time.time() >= claims.expires_at:
+            raise Unauthorized(f"the {what} has expired", code="token_expired")
+        return claims
+    claims = _verify(keys, settings, token, audience, what)
+    if len(_verified) >= VERIFIED_TOKENS_KEPT:
+        del _verified[next(iter(_verified))]
+    _verified[known] = (keys, claims)
+    return claims
+
+
+def _verify(
+    keys: dict[str, str], settings: AuthSettings, token: str, audience: str, what: str
+) -> AccessClaims:
     try:
         header = jwt.get_unverified_header(token)
         key = keys.get(str(header.get("kid")))

@@ -189,3 +189,35 @@ async def test_keys_rotate_by_kid(
     auth_settings.cache_clear()
     assert_problem(await me(client, old), 401, "invalid_token")  # its key is retired
     assert (await me(client, new)).status_code == 200
+
+
+async def test_a_token_seen_before_is_not_verified_again_and_still_expires(
+    client: httpx.AsyncClient, db: AsyncSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client sends the same token with each request: its claims are kept once found
+    valid, and only its expiry is checked again."""
+    from lectern.security import tokens
+
+    user = await create_account(db)
+    token = signed(claims_for(user, exp=int(time.time()) + 60))
+    assert (await me(client, token)).status_code == 200
+    verified = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: verified.append(1) or real_decode(*a, **k))
+    assert (await me(client, token)).status_code == 200
+    assert verified == []
+    # A minute later the kept claims have expired, as the token has.
+    later = time.time() + 61
+    monkeypatch.setattr(tokens.time, "time", lambda: later)
+    assert_problem(await me(client, token), 401, "token_expired")
+
+
+def test_the_tokens_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lectern.security import tokens
+
+    monkeypatch.setattr(tokens, "VERIFIED_TOKENS_KEPT", 3)
+    monkeypatch.setattr(tokens, "_verified", {})
+    issued = [issue_access_token(uuid.uuid4(), "student")[0] for _ in range(5)]
+    for token in issued:
+        tokens.decode_access_token(token)
+    assert [known[0] for known in tokens._verified] == issued[2:]
