@@ -61,11 +61,14 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
     found: Model | None = session.identity_map.get(identity_key(model, key))
     if found is not None:
         return found
-    values = {}
+    # As the ORM's loader does: the values go straight into the instance's state, not
+    # through the attributes' events (which would record them as changes), then the
+    # instance is marked as loaded (its identity set, nothing pending) and joins the session.
+    instance = mapper.class_manager.new_instance()
+    values = instance.__dict__
     for column, attribute, enum_class in _attributes(mapper):
         value = row[column]
         values[attribute] = value if enum_class is None or value is None else enum_class(value)
-    instance = mapper.class_(**values)
     make_transient_to_detached(instance)
     session.add(instance)
     return cast(Model, instance)

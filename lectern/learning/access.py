@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Forbidden, NotFound
+from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.kit.types import utcnow
 from lectern.learning import drip
 from lectern.models import (
@@ -76,20 +77,27 @@ def is_live(enrollment: Enrollment, now: datetime) -> bool:
     )
 
 
-# The statements every learner request runs, built once.
-_IS_CO_INSTRUCTOR = select(
-    exists().where(
-        CourseInstructor.course_id == bindparam("course_id"),
-        CourseInstructor.instructor_id == bindparam("user_id"),
+# The statements every learner request runs: prebuilt, the course and the enrollment
+# read as rows and made ORM instances without the ORM's loading (kit.prebuilt.loaded).
+_IS_CO_INSTRUCTOR = Prebuilt(
+    select(
+        exists().where(
+            CourseInstructor.course_id == bindparam("course_id"),
+            CourseInstructor.instructor_id == bindparam("user_id"),
+        )
     )
 )
-_ENROLLMENT_OF = select(Enrollment).where(
-    Enrollment.user_id == bindparam("user_id"),
-    Enrollment.course_id == bindparam("course_id"),
-    Enrollment.deleted_at.is_(None),
+_ENROLLMENT_OF = Prebuilt(
+    select(Enrollment.__table__).where(
+        Enrollment.user_id == bindparam("user_id"),
+        Enrollment.course_id == bindparam("course_id"),
+        Enrollment.deleted_at.is_(None),
+    )
 )
-_COURSE_BY_UUID = select(Course).where(
-    Course.uuid == bindparam("course_uuid"), Course.deleted_at.is_(None)
+_COURSE_BY_UUID = Prebuilt(
+    select(Course.__table__).where(
+        Course.uuid == bindparam("course_uuid"), Course.deleted_at.is_(None)
+    )
 )
 
 
@@ -97,8 +105,7 @@ async def is_staff(session: AsyncSession, user: User, course: Course) -> bool:
     """Admin, owner or co-instructor of ``course`` (at most one statement)."""
     if user.role == UserRole.ADMIN or course.instructor_id == user.id:
         return True
-    params = {"course_id": course.id, "user_id": user.id}
-    return bool(await session.scalar(_IS_CO_INSTRUCTOR, params))
+    return bool(await _IS_CO_INSTRUCTOR.scalar(session, course_id=course.id, user_id=user.id))
 
 
 async def expire(session: AsyncSession, enrollment: Enrollment) -> None:
@@ -115,7 +122,8 @@ async def expire(session: AsyncSession, enrollment: Enrollment) -> None:
 
 async def enrollment_of(session: AsyncSession, user_id: int, course_id: int) -> Enrollment | None:
     """The user's enrollment in the course, whatever its status (None if never enrolled)."""
-    return await session.scalar(_ENROLLMENT_OF, {"user_id": user_id, "course_id": course_id})
+    row = await _ENROLLMENT_OF.first(session, user_id=user_id, course_id=course_id)
+    return None if row is None else loaded(session, Enrollment, row)
 
 
 async def course_access(
@@ -157,9 +165,10 @@ async def learner_course(
     A published, approved course is visible to everyone; an unpublished one only to its
     staff and to users enrolled in it (students keep what they enrolled in).
     """
-    course = await session.scalar(_COURSE_BY_UUID, {"course_uuid": course_uuid})
-    if course is None:
+    row = await _COURSE_BY_UUID.first(session, course_uuid=course_uuid)
+    if row is None:
         raise NotFound("no such course")
+    course = loaded(session, Course, row)
     access = await course_access(session, user, course)
     public = course.status == CourseStatus.PUBLISHED and course.is_approved
     if not public and access.standing is not Standing.STAFF and access.enrollment is None:

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lectern.curriculum.files import serve_resource
 from lectern.errors import Forbidden, NotFound, Unauthorized
 from lectern.kit.downloads import Download
+from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.kit.routing import API_PREFIX
 from lectern.kit.sql import dialect_insert
 from lectern.kit.storage import storage
@@ -217,14 +218,15 @@ def _neighbours(opened: OpenLesson) -> tuple[uuid.UUID | None, uuid.UUID | None]
 
 
 # The statements of the player's lesson page, built once.
-_LESSON = select(Lesson).where(Lesson.id == bindparam("lesson_id"))
-_RESOURCES = (
-    select(LessonResource)
+# Prebuilt reads of whole rows, made ORM instances without the ORM's loading.
+_LESSON = Prebuilt(select(Lesson.__table__).where(Lesson.id == bindparam("lesson_id")))
+_RESOURCES = Prebuilt(
+    select(LessonResource.__table__)
     .where(LessonResource.lesson_id == bindparam("lesson_id"))
     .order_by(LessonResource.order, LessonResource.id)
 )
-_TRACKS = (
-    select(VideoTrack)
+_TRACKS = Prebuilt(
+    select(VideoTrack.__table__)
     .where(VideoTrack.lesson_id == bindparam("lesson_id"))
     .order_by(VideoTrack.language, VideoTrack.id)
 )
@@ -238,11 +240,17 @@ async def lesson_content(
 ) -> LessonContentOut:
     """The lesson for the player, and the view it counts (see the module's docstring)."""
     opened = await open_lesson(session, user, course_uuid, lesson_uuid)
-    lesson = await session.scalar(_LESSON, {"lesson_id": opened.row.id})
-    if lesson is None:  # deleted between the two statements
+    found = await _LESSON.first(session, lesson_id=opened.row.id)
+    if found is None:  # deleted between the two statements
         raise NotFound("no such lesson in this course")
-    resources = list(await session.scalars(_RESOURCES, {"lesson_id": lesson.id}))
-    tracks = list(await session.scalars(_TRACKS, {"lesson_id": lesson.id}))
+    lesson = loaded(session, Lesson, found)
+    resources = [
+        loaded(session, LessonResource, row)
+        for row in await _RESOURCES.rows(session, lesson_id=lesson.id)
+    ]
+    tracks = [
+        loaded(session, VideoTrack, row) for row in await _TRACKS.rows(session, lesson_id=lesson.id)
+    ]
     progress = await _count_view(session, opened, user)
     quiz, assignment = await _assessment_of(session, lesson, opened.course, user)
 
@@ -337,22 +345,20 @@ async def _assessment_of(
     return None, None
 
 
-_COUNT_LESSON_VIEW = (
+_COUNT_LESSON_VIEW = Prebuilt(
     update(Lesson)
     .where(Lesson.id == bindparam("lesson_id"))
     .values(total_views=Lesson.total_views + 1)
-    .execution_options(synchronize_session=False)
 )
-_ENROLLMENT_ACCESSED = (
+_ENROLLMENT_ACCESSED = Prebuilt(
     update(Enrollment)
     .where(Enrollment.id == bindparam("enrollment_id"))
     .values(last_accessed_at=bindparam("now"), last_lesson_id=bindparam("lesson_id"))
-    .execution_options(synchronize_session=False)
 )
 
 
 @functools.cache
-def _progress_view_upsert(dialect: str) -> Any:
+def _progress_view_upsert(dialect: str) -> Prebuilt:
     """``views_count + 1`` on the learner's progress row, created if needed; returns it."""
     table: Any = LessonProgress.__table__
     statement = dialect_insert(LessonProgress, dialect).values(
@@ -363,7 +369,7 @@ def _progress_view_upsert(dialect: str) -> Any:
         created_at=bindparam("now"),
         updated_at=bindparam("now"),
     )
-    return statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=["user_id", "lesson_id"],
         set_={
             "views_count": table.c.views_count + 1,
@@ -378,6 +384,7 @@ def _progress_view_upsert(dialect: str) -> Any:
         table.c.progress_percentage,
         table.c.views_count,
     )
+    return Prebuilt(upsert)
 
 
 async def _count_view(
@@ -387,16 +394,18 @@ async def _count_view(
     user's lesson_progress (created if needed) and the enrollment's last access. One
     statement, three with an enrollment; the progress comes back from the upsert."""
     lesson_id = opened.row.id
-    await session.execute(_COUNT_LESSON_VIEW, {"lesson_id": lesson_id})
+    await _COUNT_LESSON_VIEW.execute(session, lesson_id=lesson_id)
     enrollment = opened.access.enrollment
     if user is None or enrollment is None or not opened.tracked:
         return None
     now = utcnow()
     params = {"user_id": user.id, "lesson_id": lesson_id, "enrollment_id": enrollment.id}
     upsert = _progress_view_upsert(session.get_bind().dialect.name)
-    row = (await session.execute(upsert, params | {"now": now})).one()
-    await session.execute(_ENROLLMENT_ACCESSED, params | {"now": now})
-    return MyLessonProgressOut.model_validate(row._asdict())
+    row = await upsert.first(session, **params, now=now)
+    await _ENROLLMENT_ACCESSED.execute(
+        session, enrollment_id=enrollment.id, lesson_id=lesson_id, now=now
+    )
+    return MyLessonProgressOut.model_validate(row)
 
 
 # -- files ------------------------------------------------------------------------------------
