@@ -191,3 +191,20 @@ async def test_an_instance_from_a_row_is_as_if_loaded(
     again = await session.get(User, user_id)
     assert again is not None
     assert again.name == "Renamed"
+
+
+async def test_the_connection_is_asked_again_once_its_transaction_ends(
+    own_engine: AsyncEngine,
+) -> None:
+    """The connection kept for the session's transaction is not used after it ends: a
+    released session reads on the connection of its next transaction."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        await TITLES.rows(session, ids=[0])
+        first = (await session.connection()).sync_connection
+        await db.release(session)
+        assert first is not None
+        assert first.closed
+        assert await TITLES.rows(session, ids=[0]) == []
+        second = (await session.connection()).sync_connection
+        assert second is not first

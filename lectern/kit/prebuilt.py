@@ -261,10 +261,25 @@ def _default(default: Any) -> Any:
     return default.arg(None) if default.is_callable else default.arg
 
 
+_KEPT = "lectern.prebuilt.connection"
+
+
 async def _connection(session: AsyncSession, writes: bool) -> Connection:
-    """The session's connection, its transaction begun first for a write on PostgreSQL."""
-    connection = (await session.connection()).sync_connection
-    assert connection is not None
+    """The session's connection, its transaction begun first for a write on PostgreSQL.
+
+    Asking the session costs a switch into SQLAlchemy's greenlet each time: the connection
+    is kept in the session's ``info`` with the session transaction it belongs to, and
+    asked again once that transaction has ended (a commit, a rollback, ``db.release``)."""
+    sync = session.sync_session
+    kept = sync.info.get(_KEPT)
+    transaction = sync.get_transaction()
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        connection: Connection = kept[1]
+    else:
+        found = (await session.connection()).sync_connection
+        assert found is not None
+        connection = found
+        sync.info[_KEPT] = (sync.get_transaction(), connection)
     if writes and connection.dialect.name == "postgresql":
         adapted = connection.connection.dbapi_connection
         # SQLAlchemy's asyncpg adapter begins its transaction on its first statement: a
