@@ -62,18 +62,19 @@ class RequestContextMiddleware:
                 raise
             await _answer_failure(exc)(scope, receive, send_with_id)
         finally:
-            access_log.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            if access_log.isEnabledFor(logging.INFO):
+                access_log.info(
+                    "%s %s %s",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                    extra={
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    },
+                )
             request_id_var.reset(token)
 
 
@@ -102,6 +103,12 @@ class SecurityHeadersMiddleware:
         }
         if hsts:
             self.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        # JSON needs nothing; a page sets its own policy.
+        self.headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+        # Encoded once: every response carries them, unless it set its own.
+        self._raw = [
+            (name.lower().encode(), value.encode()) for name, value in self.headers.items()
+        ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,13 +117,9 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-                # JSON needs nothing; a page sets its own policy.
-                headers.setdefault(
-                    "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"
-                )
+                headers = message["headers"] = list(message.get("headers", ()))
+                present = {name.lower() for name, _ in headers}
+                headers.extend(header for header in self._raw if header[0] not in present)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

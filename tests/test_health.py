@@ -95,3 +95,12 @@ async def test_large_bodies_are_refused(client: httpx.AsyncClient) -> None:
 
     streamed = await client.post("/api/v1/auth/login", content=chunks())
     assert streamed.status_code == 413
+
+
+async def test_a_response_keeps_its_own_security_policy(client: httpx.AsyncClient) -> None:
+    from lectern.openapi import DOCS_POLICY
+
+    response = await client.get("/api/docs")
+    assert response.status_code == 200
+    assert response.headers.get_list("content-security-policy") == [DOCS_POLICY]
+    assert response.headers["x-frame-options"] == "DENY"
