@@ -66,6 +66,11 @@ class Options:
     server: str = "postgresql://postgres@127.0.0.1:5432"
     database_url: str | None = None  # an existing empty database (left in place)
 
+    @property
+    def pool(self) -> int:
+        """A worker's connections: one for each request it has in flight (bench.harness)."""
+        return -(-self.connections // self.workers)
+
 
 @dataclass
 class Report:
@@ -274,9 +279,11 @@ async def run(options: Options, progress: Callable[[str], None] | None = None) -
         seeded = await seed(url, options.size)
         say(f"seeded {options.size.courses} courses, {options.size.students} students")
         async with AsyncExitStack() as stack:
-            servers = {"lectern": await stack.enter_async_context(serve(url, options.workers))}
+            pool = options.pool
+            lectern = serve(url, options.workers, pool=pool)
+            servers = {"lectern": await stack.enter_async_context(lectern)}
             if options.floor and any(endpoint in FLOORED for endpoint in options.only):
-                floor = serve(url, options.workers, "bench.floor:app", factory=False)
+                floor = serve(url, options.workers, "bench.floor:app", factory=False, pool=pool)
                 servers["floor"] = await stack.enter_async_context(floor)
             for round_ in range(options.rounds):
                 await _round(round_, servers, seeded, options, report, say)

@@ -235,7 +235,7 @@ async def run(
             platforms[size] = url, await pick(url, options, rounds)
         for n in range(rounds):
             for size, (url, seeded) in platforms.items():
-                async with serve(url, options.workers) as server:
+                async with serve(url, options.workers, pool=options.pool) as server:
                     by_endpoint = {}
                     for endpoint in options.only:
                         measured = await measure(server, seeded[n], endpoint, options)

@@ -85,10 +85,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def server_env(url: URL) -> dict[str, str]:
+def server_env(url: URL, pool: int | None = None) -> dict[str, str]:
     """The environment a benchmark's server runs in: its database, the run's signing key,
-    no rate limits (the load comes from one address), no scheduler."""
-    return {
+    no rate limits (the load comes from one address), no scheduler; with ``pool``, a
+    worker's connection pool holds that many connections and opens no more.
+
+    A pool smaller than the requests a worker has in flight closes the connections it
+    opened beyond its size as they come back, and opens new ones for the next requests: a
+    benchmark sizes it for its load, as a deployment does (README, LECTERN_DATABASE_POOL_SIZE).
+    """
+    env = {
         **os.environ,
         "LECTERN_DATABASE_URL": url.render_as_string(hide_password=False),
         "LECTERN_RATE_LIMIT_ENABLED": "false",
@@ -96,12 +102,21 @@ def server_env(url: URL) -> dict[str, str]:
         "LECTERN_SCHEDULER": "off",
         "LECTERN_JWT_KEYS": json.dumps({"bench": JWT_KEY}),
     }
+    if pool is not None:
+        env["LECTERN_DATABASE_POOL_SIZE"] = str(pool)
+        env["LECTERN_DATABASE_MAX_OVERFLOW"] = "0"
+    return env
 
 
 def start_server(
-    url: URL, workers: int, port: int, app: str = LECTERN_APP, factory: bool = True
+    url: URL,
+    workers: int,
+    port: int,
+    app: str = LECTERN_APP,
+    factory: bool = True,
+    pool: int | None = None,
 ) -> subprocess.Popen[bytes]:
-    env = server_env(url)
+    env = server_env(url, pool)
     command = [
         sys.executable, "-m", "uvicorn", app, *(["--factory"] if factory else []),
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -172,11 +187,12 @@ def group_cpu_seconds(group: int) -> float | None:
 
 @asynccontextmanager
 async def serve(
-    url: URL, workers: int, app: str = LECTERN_APP, factory: bool = True
+    url: URL, workers: int, app: str = LECTERN_APP, factory: bool = True, pool: int | None = None
 ) -> AsyncIterator[Server]:
-    """``app`` served by uvicorn on a free loopback port until the block ends."""
+    """``app`` served by uvicorn on a free loopback port until the block ends (``pool``:
+    see :func:`server_env`)."""
     port = free_port()
-    process = start_server(url, workers, port, app, factory)
+    process = start_server(url, workers, port, app, factory, pool)
     try:
         base_url = f"http://127.0.0.1:{port}"
         await wait_until_up(base_url, process, within=60)
