@@ -221,3 +221,17 @@ def test_the_tokens_kept_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     for token in issued:
         tokens.decode_access_token(token)
     assert [known[0] for known in tokens._verified] == issued[2:]
+
+
+async def test_another_scheme_is_anonymous_and_the_scheme_is_case_blind(
+    client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    user = await create_account(db)
+    token = signed(claims_for(user))
+    assert (await client.get(f"{API}/me", headers={"Authorization": f"bearer {token}"})).is_success
+    for header in ("Basic dXNlcjpwYXNz", "Bearer", "Bearer ", token):
+        assert_problem(
+            await client.get(f"{API}/me", headers={"Authorization": header}), 401, "unauthorized"
+        )
+        # Where signing in is optional, such a header is an anonymous visit.
+        assert (await client.get("/api/v1/courses", headers={"Authorization": header})).is_success
