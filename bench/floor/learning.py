@@ -97,7 +97,8 @@ async def heartbeat(
     play_id, seq = str(beat["play_id"]), int(beat["seq"])
     position, watched = int(beat["position"]), int(beat["watched"])
     now = datetime.now(UTC)
-    async with pool.acquire() as conn, conn.transaction():
+    # Reads on their own, as Lectern's prebuilt reads; the writes in one transaction.
+    async with pool.acquire() as conn:
         user = await conn.fetchrow(TOKEN_USER, claims.subject)
         if user is None or user["status"] != "active":
             raise Problem(401, "the access token is not valid")
@@ -118,64 +119,67 @@ async def heartbeat(
         )
         if lesson is None:
             raise Problem(404, "no such lesson")
-        duration = max(1, int(lesson["duration_seconds"] or 0))
-        credited = 0
-        if lesson["id"] is None:  # the first beat
+        async with conn.transaction():
+            duration = max(1, int(lesson["duration_seconds"] or 0))
+            credited = 0
+            if lesson["id"] is None:  # the first beat
+                await conn.execute(
+                    FIRST_PROGRESS,
+                    user["id"],
+                    lesson["lesson_id"],
+                    enrollment["id"],
+                    position,
+                    now,
+                    play_id,
+                    seq,
+                    watched,
+                )
+                watch_time, last_position = 0, position
+            else:
+                same_play = lesson["play_id"] == play_id
+                previous = int(lesson["play_watched"] or 0) if same_play else 0
+                elapsed = (now - (lesson["last_watched_at"] or now)).total_seconds()
+                credited = max(0, min(watched - previous, int(elapsed) + 1))
+                percent = min(
+                    Decimal(100), Decimal((lesson["watch_time"] + credited) * 100) / duration
+                ).quantize(Decimal("0.01"))
+                updated = await conn.fetchrow(
+                    UPDATE_PROGRESS,
+                    credited,
+                    position,
+                    int(percent * 100),
+                    0 if same_play else 1,
+                    now,
+                    play_id,
+                    seq,
+                    watched,
+                    now,
+                    lesson["id"],
+                    lesson["play_id"],
+                    lesson["play_seq"],
+                )
+                if updated is None:
+                    credited = 0
+                    watch_time, last_position = lesson["watch_time"], lesson["last_position"]
+                else:
+                    watch_time, last_position = updated["watch_time"], updated["last_position"]
+            percent = min(Decimal(100), Decimal(watch_time * 100) / duration).quantize(
+                Decimal("0.01")
+            )
             await conn.execute(
-                FIRST_PROGRESS,
+                WATCH_HISTORY,
                 user["id"],
                 lesson["lesson_id"],
-                enrollment["id"],
-                position,
-                now,
-                play_id,
-                seq,
-                watched,
-            )
-            watch_time, last_position = 0, position
-        else:
-            same_play = lesson["play_id"] == play_id
-            previous = int(lesson["play_watched"] or 0) if same_play else 0
-            elapsed = (now - (lesson["last_watched_at"] or now)).total_seconds()
-            credited = max(0, min(watched - previous, int(elapsed) + 1))
-            percent = min(
-                Decimal(100), Decimal((lesson["watch_time"] + credited) * 100) / duration
-            ).quantize(Decimal("0.01"))
-            updated = await conn.fetchrow(
-                UPDATE_PROGRESS,
-                credited,
-                position,
+                course["id"],
+                last_position,
+                watch_time,
                 int(percent * 100),
-                0 if same_play else 1,
                 now,
-                play_id,
-                seq,
-                watched,
                 now,
-                lesson["id"],
-                lesson["play_id"],
-                lesson["play_seq"],
             )
-            if updated is None:
-                credited = 0
-                watch_time, last_position = lesson["watch_time"], lesson["last_position"]
-            else:
-                watch_time, last_position = updated["watch_time"], updated["last_position"]
-        percent = min(Decimal(100), Decimal(watch_time * 100) / duration).quantize(Decimal("0.01"))
-        await conn.execute(
-            WATCH_HISTORY,
-            user["id"],
-            lesson["lesson_id"],
-            course["id"],
-            last_position,
-            watch_time,
-            int(percent * 100),
-            now,
-            now,
-        )
-        await conn.execute(
-            UPDATE_ENROLLMENT, now, lesson["lesson_id"], credited, now, enrollment["id"]
-        )
+            await conn.execute(
+                UPDATE_ENROLLMENT, now, lesson["lesson_id"], credited, now, enrollment["id"]
+            )
     return to_json(
         {
             "lesson": lesson["lesson_uuid"],
@@ -206,9 +210,8 @@ _CARD_KEYS = (
 async def dashboard_page(pool: asyncpg.Pool, auth: AuthSettings, scope: Scope) -> bytes:
     claims = claims_of(scope, auth)
     now = datetime.now(UTC)
-    # In a transaction, as Lectern's: its token check reads the user through the ORM, which
-    # begins the unit of work's transaction before the prebuilt reads.
-    async with pool.acquire() as conn, conn.transaction():
+    # Without a transaction, as Lectern's prebuilt reads (the token's user too).
+    async with pool.acquire() as conn:
         user = await conn.fetchrow(TOKEN_USER, claims.subject)
         if user is None or user["status"] != "active":
             raise Problem(401, "the access token is not valid")
