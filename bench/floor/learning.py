@@ -12,7 +12,6 @@ import asyncpg
 from pydantic_core import to_json
 
 from bench.floor import (
-    COURSE_COLUMNS,
     PER_PAGE,
     USER_COLUMNS,
     Problem,
@@ -22,24 +21,13 @@ from bench.floor import (
     hundredths,
 )
 from lectern.config import AuthSettings
+from lectern.learning import access
 from lectern.learning.enrollments import dashboard
 
 TOKEN_USER = f"""SELECT {USER_COLUMNS} FROM users
 WHERE users.uuid = $1::UUID AND users.deleted_at IS NULL"""  # noqa: S608 - built from constants
-COURSE_BY_UUID = f"""SELECT {COURSE_COLUMNS} FROM courses
-WHERE courses.uuid = $1::UUID AND courses.deleted_at IS NULL"""  # noqa: S608 - built from constants
-CO_INSTRUCTOR = """SELECT EXISTS (SELECT * FROM course_instructors
-WHERE course_instructors.course_id = $1::BIGINT
-AND course_instructors.instructor_id = $2::BIGINT)"""
-ENROLLMENT = """SELECT enrollments.id, enrollments.uuid, enrollments.user_id,
-enrollments.course_id, enrollments.order_id, enrollments.enrollment_type,
-enrollments.price_paid, enrollments.currency, enrollments.enrolled_at, enrollments.expires_at,
-enrollments.is_active, enrollments.progress_percentage, enrollments.completed_lessons,
-enrollments.total_lessons, enrollments.last_accessed_at, enrollments.last_lesson_id,
-enrollments.completed_at, enrollments.total_watch_time, enrollments.status,
-enrollments.created_at, enrollments.updated_at, enrollments.deleted_at
-FROM enrollments WHERE enrollments.user_id = $1::BIGINT AND enrollments.course_id = $2::BIGINT
-AND enrollments.deleted_at IS NULL"""
+# The course, the co-instructor check and the enrollment: Lectern's own statement.
+COURSE_AND_STANDING = access._COURSE_AND_STANDING
 LESSON_AND_PROGRESS = """SELECT lessons.id AS lesson_id, lessons.uuid AS lesson_uuid,
 lessons.type AS lesson_type, lessons.duration_seconds, lessons.audio_duration,
 (SELECT settings.value FROM settings WHERE settings.key = $1::VARCHAR) AS t_value,
@@ -102,14 +90,14 @@ async def heartbeat(
         user = await conn.fetchrow(TOKEN_USER, claims.subject)
         if user is None or user["status"] != "active":
             raise Problem(401, "the access token is not valid")
-        course = await conn.fetchrow(COURSE_BY_UUID, uuid.UUID(course_uuid))
+        course = await conn.fetchrow(
+            *args(COURSE_AND_STANDING, course_uuid=uuid.UUID(course_uuid), user_id=user["id"])
+        )
         if course is None:
             raise Problem(404, "no such course")
-        if course["instructor_id"] != user["id"]:
-            await conn.fetchval(CO_INSTRUCTOR, course["id"], user["id"])
-        enrollment = await conn.fetchrow(ENROLLMENT, user["id"], course["id"])
-        if enrollment is None or enrollment["status"] != "active":
+        if course["enrollment_id"] is None or course["enrollment_status"] != "active":
             raise Problem(403, "not enrolled")
+        enrollment = {"id": course["enrollment_id"]}
         lesson = await conn.fetchrow(
             LESSON_AND_PROGRESS,
             "learning.completion_threshold",

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, select, update
+from sqlalchemy import and_, bindparam, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.errors import Forbidden, NotFound
@@ -94,16 +94,40 @@ _ENROLLMENT_OF = Prebuilt(
         Enrollment.deleted_at.is_(None),
     )
 )
-_COURSE_BY_UUID = Prebuilt(
-    select(Course.__table__).where(
-        Course.uuid == bindparam("course_uuid"), Course.deleted_at.is_(None)
+# A learner request's course, whether the user co-teaches it and their enrollment in it, in
+# one statement: the enrollment's columns prefixed so they do not meet the course's.
+_COURSE_KEYS = tuple(column.name for column in Course.__table__.columns)
+_ENROLLMENT_KEYS = tuple(column.name for column in Enrollment.__table__.columns)
+_COURSE_AND_STANDING = Prebuilt(
+    select(
+        Course.__table__,
+        exists()
+        .where(
+            CourseInstructor.course_id == Course.id,
+            CourseInstructor.instructor_id == bindparam("user_id"),
+        )
+        .label("is_co_instructor"),
+        *(column.label(f"enrollment_{column.name}") for column in Enrollment.__table__.columns),
     )
+    .outerjoin(
+        Enrollment.__table__,
+        and_(
+            Enrollment.course_id == Course.id,
+            Enrollment.user_id == bindparam("user_id"),
+            Enrollment.deleted_at.is_(None),
+        ),
+    )
+    .where(Course.uuid == bindparam("course_uuid"), Course.deleted_at.is_(None))
 )
+
+
+def _owns_or_administers(user: User, course: Course) -> bool:
+    return user.role == UserRole.ADMIN or course.instructor_id == user.id
 
 
 async def is_staff(session: AsyncSession, user: User, course: Course) -> bool:
     """Admin, owner or co-instructor of ``course`` (at most one statement)."""
-    if user.role == UserRole.ADMIN or course.instructor_id == user.id:
+    if _owns_or_administers(user, course):
         return True
     return bool(await _IS_CO_INSTRUCTOR.scalar(session, course_id=course.id, user_id=user.id))
 
@@ -134,7 +158,14 @@ async def course_access(
         return CourseAccess(Standing.NONE)
     if await is_staff(session, user, course):
         return CourseAccess(Standing.STAFF, await enrollment_of(session, user.id, course.id))
-    enrollment = await enrollment_of(session, user.id, course.id)
+    return await _student_access(session, await enrollment_of(session, user.id, course.id), now)
+
+
+async def _student_access(
+    session: AsyncSession, enrollment: Enrollment | None, now: datetime | None
+) -> CourseAccess:
+    """The standing an enrollment (or none) gives someone not on the course's staff; an
+    enrollment found past its end is turned expired (one statement)."""
     if enrollment is None:
         return CourseAccess(Standing.NONE)
     now = now or utcnow()
@@ -165,11 +196,22 @@ async def learner_course(
     A published, approved course is visible to everyone; an unpublished one only to its
     staff and to users enrolled in it (students keep what they enrolled in).
     """
-    row = await _COURSE_BY_UUID.first(session, course_uuid=course_uuid)
+    row = await _COURSE_AND_STANDING.first(
+        session, course_uuid=course_uuid, user_id=user.id if user is not None else None
+    )
     if row is None:
         raise NotFound("no such course")
-    course = loaded(session, Course, row)
-    access = await course_access(session, user, course)
+    course = loaded(session, Course, {key: row[key] for key in _COURSE_KEYS})
+    enrollment = None
+    if row["enrollment_id"] is not None:
+        fields = {key: row[f"enrollment_{key}"] for key in _ENROLLMENT_KEYS}
+        enrollment = loaded(session, Enrollment, fields)
+    if user is None:
+        access = CourseAccess(Standing.NONE)
+    elif _owns_or_administers(user, course) or row["is_co_instructor"]:
+        access = CourseAccess(Standing.STAFF, enrollment)
+    else:
+        access = await _student_access(session, enrollment, None)
     public = course.status == CourseStatus.PUBLISHED and course.is_approved
     if not public and access.standing is not Standing.STAFF and access.enrollment is None:
         raise NotFound("no such course")

@@ -71,7 +71,7 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
     assert report.statements["lectern"]["search"] == 3
     assert report.statements["lectern"]["course_page"] == 4
     assert report.statements["lectern"]["dashboard"] <= 5
-    assert report.statements["lectern"]["heartbeat"] <= 8
+    assert report.statements["lectern"]["heartbeat"] == 6
 
     table = report.table()
     assert "| catalog | 2 | 0 |" in table

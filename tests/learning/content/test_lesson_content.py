@@ -480,6 +480,6 @@ async def test_fixed_number_of_queries(
         await create_track(db, lesson, language=f"l{n}")
     with count_queries(app.state.engine) as large:
         assert (await client.get(learn(course, lesson), headers=bearer(student))).status_code == 200
-    # user, course, staff check, enrollment, sections, lessons, completed, lesson, resources,
-    # tracks; total_views, lesson_progress upsert, enrollment's last access
-    assert len(small) == len(large) == 13
+    # user, course with the staff check and the enrollment, sections, lessons, completed,
+    # lesson, resources, tracks; total_views, lesson_progress upsert, enrollment's last access
+    assert len(small) == len(large) == 11

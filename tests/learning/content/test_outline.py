@@ -281,5 +281,6 @@ async def test_fixed_number_of_queries(
             await complete_lesson(db, enrollment, lesson_m)
     with count_queries(app.state.engine) as large:
         assert (await client.get(learn(course), headers=bearer(student))).status_code == 200
-    # user, course, co-instructor check, enrollment, sections, lessons, completed lessons
-    assert len(small) == len(large) == 9  # with the quizzes and the assignments: one each
+    # user, course with the co-instructor check and the enrollment, sections, lessons,
+    # completed lessons
+    assert len(small) == len(large) == 7  # with the quizzes and the assignments: one each
