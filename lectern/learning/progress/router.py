@@ -7,10 +7,14 @@ otherwise with the reason); a course the caller may not see, or a lesson not in 
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
+
+from fastapi import Response
 
 from lectern.db import SessionDep
 from lectern.errors import problem_responses
+from lectern.kit.prebuilt import from_rows
 from lectern.kit.routing import ApiRouter
 from lectern.learning.access import learner_course
 from lectern.learning.progress import service as progress
@@ -28,19 +32,25 @@ from lectern.security.dependencies import CurrentUser
 router = ApiRouter(prefix="/learn", tags=["progress"])
 
 
+def _lesson_fields(state: progress.LessonState) -> dict[str, Any]:
+    """A ``LessonProgressOut`` as its JSON holds it (the heartbeat answers straight from
+    it: a player sends one every few seconds)."""
+    return {
+        "lesson": state.lesson_uuid,
+        "recorded": state.recorded,
+        "accepted": state.accepted,
+        "credited": state.credited,
+        "watch_time": state.watch_time,
+        "last_position": state.last_position,
+        "progress_percentage": state.progress_percentage,
+        "is_completed": state.is_completed,
+        "completed_at": state.completed_at,
+        "completed_now": state.completed_now,
+    }
+
+
 def _lesson_out(state: progress.LessonState) -> LessonProgressOut:
-    return LessonProgressOut(
-        lesson=state.lesson_uuid,
-        recorded=state.recorded,
-        accepted=state.accepted,
-        credited=state.credited,
-        watch_time=state.watch_time,
-        last_position=state.last_position,
-        progress_percentage=state.progress_percentage,
-        is_completed=state.is_completed,
-        completed_at=state.completed_at,
-        completed_now=state.completed_now,
-    )
+    return LessonProgressOut(**_lesson_fields(state))
 
 
 def _course_out(enrollment: Enrollment | None) -> CourseProgressOut | None:
@@ -67,7 +77,7 @@ async def heartbeat(
     body: HeartbeatIn,
     session: SessionDep,
     user: CurrentUser,
-) -> LessonProgressOut:
+) -> Response:
     """Record playback of a video or audio lesson (409 ``not_playable`` for other types).
 
     Idempotent and monotonic: a beat of the same ``play_id`` whose ``seq`` is not above the
@@ -90,7 +100,7 @@ async def heartbeat(
             play_id=body.play_id, seq=body.seq, position=body.position, watched=body.watched
         ),
     )
-    return _lesson_out(state)
+    return from_rows(_lesson_fields(state))
 
 
 @router.post(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern.curriculum.totals import refresh_totals
 from lectern.kit.types import utcnow
+from lectern.learning.progress.schemas import LessonProgressOut
 from lectern.models import (
     Course,
     CourseSection,
@@ -67,6 +68,8 @@ async def test_a_first_beat_records_progress_history_and_enrollment(
     assert (body["watch_time"], body["last_position"]) == (30, 42)
     assert body["progress_percentage"] == "5.00"  # 30 of 600 seconds
     assert (body["is_completed"], body["completed_now"]) == (False, False)
+    # Answered straight from the values: exactly what the response model gives.
+    assert LessonProgressOut.model_validate(body).model_dump(mode="json") == body
 
     row = await progress_of(db, student, video)
     assert row is not None
@@ -567,6 +570,7 @@ async def test_the_lesson_completes_at_the_threshold(
     body = second.json()
     assert (body["is_completed"], body["completed_now"]) == (True, True)
     assert body["completed_at"] is not None
+    assert LessonProgressOut.model_validate(body).model_dump(mode="json") == body
     assert body["progress_percentage"] == "90.00"
     clock.advance(5)
     third = await client.post(
