@@ -138,4 +138,5 @@ async def page_params(
     page: int = Query(1, ge=1, le=100_000, description="Page number, from 1."),
     per_page: int = Query(20, ge=1, le=100, description="Items per page, at most 100."),
 ) -> PageParams:
-    return PageParams(page=page, per_page=per_page)
+    # FastAPI has checked both already: no second validation.
+    return PageParams.model_construct(page=page, per_page=per_page)
