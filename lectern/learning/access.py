@@ -194,7 +194,8 @@ async def learner_course(
     """The course and the user's standing in it; 404 when the user may not see it at all.
 
     A published, approved course is visible to everyone; an unpublished one only to its
-    staff and to users enrolled in it (students keep what they enrolled in).
+    staff and to users enrolled in it (students keep what they enrolled in). One statement,
+    two when it finds the enrollment past its end.
     """
     row = await _COURSE_AND_STANDING.first(
         session, course_uuid=course_uuid, user_id=user.id if user is not None else None

@@ -183,8 +183,8 @@ async def open_lesson(
     lesson_uuid: uuid.UUID,
 ) -> OpenLesson:
     """The lesson if the caller may open it (see the module's docstring): 404 / 401 / 403.
-    Five statements at most for an enrolled user (course, staff, enrollment, two for the curriculum,
-    completed lessons)."""
+    Four statements at most for an enrolled user (the course with the caller's standing, two
+    for the curriculum, completed lessons)."""
     course, access = await learner_course(session, user, course_uuid)
     curriculum = await drip.load_curriculum(session, course.id, course.drip_content)
     row = next((lesson for lesson in curriculum.lessons if lesson.uuid == lesson_uuid), None)
