@@ -97,7 +97,7 @@ async def heartbeat(
             raise Problem(404, "no such course")
         if course["enrollment_id"] is None or course["enrollment_status"] != "active":
             raise Problem(403, "not enrolled")
-        enrollment = {"id": course["enrollment_id"]}
+        enrollment_id = course["enrollment_id"]
         lesson = await conn.fetchrow(
             LESSON_AND_PROGRESS,
             "learning.completion_threshold",
@@ -115,7 +115,7 @@ async def heartbeat(
                     FIRST_PROGRESS,
                     user["id"],
                     lesson["lesson_id"],
-                    enrollment["id"],
+                    enrollment_id,
                     position,
                     now,
                     play_id,
@@ -166,7 +166,7 @@ async def heartbeat(
                 now,
             )
             await conn.execute(
-                UPDATE_ENROLLMENT, now, lesson["lesson_id"], credited, now, enrollment["id"]
+                UPDATE_ENROLLMENT, now, lesson["lesson_id"], credited, now, enrollment_id
             )
     return to_json(
         {
