@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -180,6 +180,7 @@ async def test_an_instance_from_a_row_is_as_if_loaded(
         assert user.role is UserRole.INSTRUCTOR
         assert await session.get(User, user_id) is user  # in the identity map
         assert loaded(session, User, row) is user
+        assert inspect(user).persistent
         assert not session.dirty
         user.name = "Renamed"
         await session.flush()
@@ -191,6 +192,23 @@ async def test_an_instance_from_a_row_is_as_if_loaded(
     again = await session.get(User, user_id)
     assert again is not None
     assert again.name == "Renamed"
+
+
+async def test_an_instance_from_a_row_loads_its_relationships(session: AsyncSession) -> None:
+    """A ``loaded`` instance is persistent like a queried one: its relationships load on
+    demand and a refresh reads it again."""
+    created = await create_user(session)
+    await session.flush()
+    user_id = created.id
+    session.expunge_all()
+    row = await USER.first(session, user_id=user_id)
+    assert row is not None
+    user = loaded(session, User, row)
+    await session.refresh(user, ["refresh_tokens"])
+    assert user.refresh_tokens == []
+    await session.execute(update(User).where(User.id == user_id).values(name="Changed"))
+    await session.refresh(user)
+    assert user.name == "Changed"
 
 
 async def test_the_connection_is_asked_again_once_its_transaction_ends(

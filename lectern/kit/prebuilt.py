@@ -34,7 +34,8 @@ from sqlalchemy import Enum
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Mapper, make_transient_to_detached
+from sqlalchemy.orm import Mapper
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -57,20 +58,24 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
     flushed as usual. The signed-in user of every request is read this way: one statement
     on the driver connection instead of the ORM's loading."""
     mapper = model.__mapper__  # type: ignore[attr-defined]
-    key = tuple(row[column] for column in _key_columns(mapper))
-    found: Model | None = session.identity_map.get(identity_key(model, key))
+    key = identity_key(model, tuple(row[column] for column in _key_columns(mapper)))
+    found: Model | None = session.identity_map.get(key)
     if found is not None:
         return found
     # As the ORM's loader does: the values go straight into the instance's state, not
-    # through the attributes' events (which would record them as changes), then the
-    # instance is marked as loaded (its identity set, nothing pending) and joins the session.
+    # through the attributes' events (which would record them as changes), the instance
+    # gets its identity and joins the session's identity map as a persistent instance.
+    # (make_transient_to_detached and Session.add would do the same, and walk every
+    # relationship of the model for a cascade that has nothing loaded to follow: a tenth
+    # of a heartbeat.)
     instance = mapper.class_manager.new_instance()
     values = instance.__dict__
     for column, attribute, enum_class in _attributes(mapper):
         value = row[column]
         values[attribute] = value if enum_class is None or value is None else enum_class(value)
-    make_transient_to_detached(instance)
-    session.add(instance)
+    state = instance_state(instance)
+    state.key = key
+    session.sync_session._update_impl(state)
     return cast(Model, instance)
 
 
