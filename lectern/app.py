@@ -21,7 +21,7 @@ from lectern.config import (
 )
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
-from lectern.kit.routing import API_PREFIX, RouterTree, branches
+from lectern.kit.routing import API_PREFIX, OpeningRoute, RouterTree, branches
 from lectern.logs import configure_logging
 from lectern.middleware import (
     BodySizeLimitMiddleware,
@@ -106,6 +106,8 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    # Routes added straight on the app (extensions, tests) open their unit of work too.
+    app.router.route_class = OpeningRoute
     app.state.rate_limiter = RateLimiter(rate_limit_settings())
     install_error_handlers(app)
     install_openapi(app)

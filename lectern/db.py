@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
+from lectern.kit.routing import opened_by_route
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
 _ASYNC_DRIVERS = {
@@ -189,15 +190,12 @@ async def _abandon(session: AsyncSession) -> None:
     await session.rollback()
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work (``unit_of_work`` on the app's sessions).
-
-    Routes take it through ``SessionDep``, whose ``scope="function"`` makes the commit
-    happen before the response is sent, so a failed commit is an error response, not a
-    success the database never saw.
-    """
-    async with unit_of_work(request.app.state.sessions) as session:
-        yield session
+def _request_unit_of_work(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
+    return unit_of_work(request.app.state.sessions)
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+# The request's unit of work: its route opens it around the dependencies and the endpoint
+# (kit.routing.OpeningRoute), and commits it before the response is sent, so a failed
+# commit is an error response, not a success the database never saw.
+get_session = opened_by_route(_request_unit_of_work)
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

@@ -1,12 +1,17 @@
-"""Routing: a domain router refuses paths outside its prefix at once, and routes still resolve."""
+"""Routing: a domain router refuses paths outside its prefix at once, and routes still resolve;
+a route holds its unit of work (an ``opened_by_route`` dependency) around its work."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from fastapi import Depends, FastAPI, HTTPException, Request
 from httpx import ASGITransport, AsyncClient
 from starlette.routing import Match
 
-from lectern.kit.routing import API_PREFIX, ApiRouter
+from lectern.kit.routing import API_PREFIX, ApiRouter, OpeningRoute, opened_by_route
 
 
 def _scope(path: str, root_path: str = "") -> dict[str, object]:
@@ -106,3 +111,74 @@ def test_a_prefix_with_a_parameter_refuses_other_paths_under_its_start() -> None
     assert router._under_prefix("/api/v1/learn/c1/assignments.csv")
     assert not router._under_prefix("/api/v1/learn/c1/lessons/l1/heartbeat")
     assert not router._under_prefix("/api/v1/learn/c1")
+
+
+def _opening_app(events: list[str]) -> tuple[FastAPI, object]:
+    """An app whose routes take a dependency held open around them, logging what happens
+    (the dependencies in the parameters' defaults: the annotations are strings here)."""
+
+    @contextlib.asynccontextmanager
+    async def held(_request: Request) -> AsyncIterator[str]:
+        events.append("open")
+        try:
+            yield "the value"
+        except Exception:
+            events.append("failed")
+            raise
+        events.append("closed")
+
+    opened = opened_by_route(held)
+    app = FastAPI()
+    app.router.route_class = OpeningRoute
+
+    async def uses(value: str = Depends(opened)) -> str:
+        return value
+
+    @app.get("/twice")
+    async def twice(value: str = Depends(opened), again: str = Depends(uses)) -> dict[str, str]:
+        events.append("endpoint")
+        return {"value": value, "again": again}
+
+    @app.get("/fails")
+    async def fails(value: str = Depends(opened)) -> None:
+        raise HTTPException(409, "refused")
+
+    @app.get("/plain")
+    async def plain() -> dict[str, bool]:
+        return {"plain": True}
+
+    return app, opened
+
+
+async def test_a_route_holds_its_opened_dependency_around_its_work() -> None:
+    """Opened once however many dependencies take it, entered before the endpoint and left
+    after it (before the response goes out); an error leaves it through its error path; a
+    route that does not take it never opens it."""
+    events: list[str] = []
+    app, _ = _opening_app(events)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        answer = await client.get("/twice")
+        assert answer.json() == {"value": "the value", "again": "the value"}
+        assert events == ["open", "endpoint", "closed"]
+        events.clear()
+        assert (await client.get("/fails")).status_code == 409
+        assert events == ["open", "failed"]
+        events.clear()
+        assert (await client.get("/plain")).json() == {"plain": True}
+        assert events == []
+
+
+async def test_an_opened_dependency_outside_an_opening_route_says_so() -> None:
+    events: list[str] = []
+    _, opened = _opening_app(events)
+    app = FastAPI()
+
+    @app.get("/elsewhere")
+    async def elsewhere(value: str = Depends(opened)) -> str:
+        return value
+
+    transport = ASGITransport(app=app, raise_app_exceptions=True)
+    async with AsyncClient(transport=transport, base_url="http://t") as client:
+        with pytest.raises(RuntimeError, match=r"not a kit\.routing\.OpeningRoute"):
+            await client.get("/elsewhere")
+    assert events == []

@@ -14,9 +14,10 @@ from lectern.db import SessionDep
 from lectern.errors import LecternError
 from lectern.kit.links import app_link
 from lectern.kit.ratelimit import limit
+from lectern.kit.routing import OpeningRoute
 from lectern.pages.views import page_templates, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OpeningRoute)
 templates = page_templates("lectern.certificates")
 
 NUMBER = re.compile(r"^LC-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$")

@@ -14,10 +14,12 @@ of their paths, so that a request asks a few branches and then the routers of it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
@@ -25,11 +27,67 @@ from starlette.types import Scope
 # Every domain router is included under this prefix (lectern.app.api_router).
 API_PREFIX = "/api/v1"
 
+Opener = Callable[[Request], AbstractAsyncContextManager[Any]]
+
+
+def opened_by_route(open_: Opener) -> Callable[[Request], Coroutine[Any, Any, Any]]:
+    """A dependency whose value the route holds open around its dependencies and its
+    endpoint (:class:`OpeningRoute`): ``open_(request)`` is entered before them and left
+    after the endpoint returns, before the response is sent (the request's unit of work).
+
+    A dependency with ``yield`` does the same, but FastAPI runs each in a context manager
+    of its own on an exit stack of its own: a tenth of a simple request's time."""
+    key = f"lectern.opened.{id(open_)}"
+
+    async def opened(request: Request) -> Any:
+        if key not in request.scope:
+            raise RuntimeError(f"{request.url.path}: its route is not a kit.routing.OpeningRoute")
+        return request.scope[key]
+
+    opened.opener = (key, open_)  # type: ignore[attr-defined]
+    return opened
+
+
+class OpeningRoute(APIRoute):
+    """A route that opens the ``opened_by_route`` dependencies it takes (directly or through
+    other dependencies) around the rest of its work."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        for key, open_ in reversed(_openers(self.dependant)):
+            handler = _opening(handler, key, open_)
+        return handler
+
+
+def _opening(
+    handler: Callable[[Request], Coroutine[Any, Any, Response]], key: str, open_: Opener
+) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    async def handle(request: Request) -> Response:
+        async with open_(request) as value:
+            request.scope[key] = value
+            return await handler(request)
+
+    return handle
+
+
+def _openers(dependant: Dependant) -> list[tuple[str, Opener]]:
+    """The openers of the dependencies below ``dependant``, each once, the first met first."""
+    found: dict[str, Opener] = {}
+    stack = list(dependant.dependencies)
+    while stack:
+        sub = stack.pop(0)
+        opener = getattr(sub.call, "opener", None)
+        if opener is not None:
+            found.setdefault(*opener)
+        stack[:0] = sub.dependencies
+    return list(found.items())
+
 
 class ApiRouter(APIRouter):
     """An APIRouter whose routes are served under API_PREFIX + its own prefix."""
 
     def __init__(self, *, prefix: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("route_class", OpeningRoute)
         super().__init__(prefix=prefix, **kwargs)
         # The literal start of every path of this router (a prefix may hold parameters),
         # and its prefix's segments (None for a parameter's: any value).

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from lectern.db import SessionDep
 from lectern.kit.i18n import language_of, translate
+from lectern.kit.routing import OpeningRoute
 from lectern.models import User
 from lectern.notifications import service, unsubscribe
 from lectern.pages.views import page_templates, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OpeningRoute)
 templates = page_templates("lectern.notifications")
 TITLE = "Notification e-mails"
 

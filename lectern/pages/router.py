@@ -15,12 +15,13 @@ from lectern.db import SessionDep
 from lectern.errors import LecternError
 from lectern.kit.client import Client
 from lectern.kit.ratelimit import limit
+from lectern.kit.routing import OpeningRoute
 from lectern.pages import csrf
 from lectern.pages.views import STYLESHEET, render
 from lectern.platform.service import get_value
 from lectern.security.passwords import WeakPasswordError
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OpeningRoute)
 
 # The fields the forms post; as long as the API allows, so nothing longer is worth reading.
 Token = Annotated[str, Form(max_length=200)]

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from lectern import jobs
 from lectern.db import SessionDep
 from lectern.errors import Conflict, install_error_handlers
+from lectern.kit.routing import OpeningRoute
 from lectern.mail.sending import deliver, render
 from lectern.mail.tasks import send_email
 from tests.mailbox import Mailbox, body_text, links
@@ -66,6 +67,7 @@ async def test_smtp_delivery_reaches_the_server(mailbox: Mailbox) -> None:
 async def unit_of_work_app(engine: AsyncEngine) -> AsyncIterator[httpx.AsyncClient]:
     """A tiny app whose route queues an e-mail and then succeeds or fails."""
     app = FastAPI()
+    app.router.route_class = OpeningRoute
     install_error_handlers(app)
     app.state.sessions = async_sessionmaker(engine, expire_on_commit=False)
 

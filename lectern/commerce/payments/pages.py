@@ -16,11 +16,12 @@ from lectern.commerce.orders.fulfilment import items_of
 from lectern.commerce.payments import service
 from lectern.db import SessionDep
 from lectern.errors import LecternError, NotFound
+from lectern.kit.routing import OpeningRoute
 from lectern.models import Order, OrderStatus
 from lectern.pages import csrf
 from lectern.pages.views import page_templates, render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OpeningRoute)
 templates = page_templates("lectern.commerce.payments")
 
 OrderUuid = Annotated[uuid.UUID, Path()]
