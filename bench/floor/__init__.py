@@ -5,7 +5,8 @@ model), in a bare ASGI callable: no framework, no ORM, no validation layer.
 The statements are the ones Lectern runs (captured with ``LECTERN_DATABASE_ECHO=true``, or
 compiled from Lectern's own prebuilt statements), in the same transactions (reads without
 one, as Lectern's prebuilt reads), selecting the same columns: ``catalog`` serves the
-catalog list and the course page, ``learning`` the heartbeat and the learner's dashboard.
+catalog list and the course page, ``learning`` the heartbeat and the learner's dashboard,
+``lesson`` the player's lesson page.
 
 Serve with ``uvicorn bench.floor:app`` and ``LECTERN_DATABASE_URL`` /
 ``LECTERN_JWT_KEYS`` set (bench.harness.serve does).
@@ -193,6 +194,13 @@ class Floor:
                 return 200, await catalog.catalog(self._pool(), given)
             if len(parts) == 4:
                 return 200, await catalog.course_page(self._pool(), parts[3], scope)
+        if (
+            parts[:3] == ["api", "v1", "learn"]
+            and len(parts) == 6
+            and parts[4] == "lessons"
+            and method == "GET"
+        ):
+            return 200, await lesson.lesson_page(self._pool(), self.auth, parts[3], parts[5], scope)
         if parts == ["api", "v1", "enrollments"] and method == "GET":
             return 200, await learning.dashboard_page(self._pool(), self.auth, scope)
         if (
@@ -213,6 +221,6 @@ class Floor:
 
 
 # The endpoints, after what they need from here.
-from bench.floor import catalog, learning  # noqa: E402
+from bench.floor import catalog, learning, lesson  # noqa: E402
 
 app = Floor()
