@@ -8,7 +8,6 @@ import time
 import uuid
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +20,8 @@ error_log = logging.getLogger("lectern.errors")
 # An incoming X-Request-ID is kept when it looks like an id, so traces join up across
 # services; anything else is replaced.
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+_REQUEST_ID = b"x-request-id"
+_HTTP1 = ("1.0", "1.1")
 
 
 class RequestContextMiddleware:
@@ -33,7 +34,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = _header(scope, b"x-request-id")
+        incoming = _header(scope, _REQUEST_ID)
         request_id = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         started = time.perf_counter()
@@ -45,7 +46,9 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 answered = True
-                MutableHeaders(scope=message)["X-Request-ID"] = request_id
+                headers = [h for h in message.get("headers", ()) if h[0].lower() != _REQUEST_ID]
+                headers.append((_REQUEST_ID, request_id.encode()))
+                message["headers"] = headers
             await send(message)
 
         try:
@@ -141,13 +144,21 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        declared = _header(scope, b"content-length")
+        if (
+            declared is None
+            and scope.get("http_version") in _HTTP1
+            and _header(scope, b"transfer-encoding") is None
+        ):
+            # HTTP/1 without a length or chunks: the request has no body (RFC 9112, 6.3).
+            await self.app(scope, receive, send)
+            return
         content_type = _header(scope, b"content-type") or ""
         limit = (
             self.upload_max_bytes
             if content_type.startswith("multipart/form-data")
             else self.max_bytes
         )
-        declared = _header(scope, b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
             await self._refuse(scope, receive, send, limit)
             return

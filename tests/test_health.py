@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 
@@ -95,6 +96,39 @@ async def test_large_bodies_are_refused(client: httpx.AsyncClient) -> None:
 
     streamed = await client.post("/api/v1/auth/login", content=chunks())
     assert streamed.status_code == 413
+
+
+async def test_a_body_without_a_length_is_measured_unless_http1_says_there_is_none() -> None:
+    """HTTP/1 without Content-Length or Transfer-Encoding has no body: passed on unread. A
+    body over HTTP/2 needs neither header: it is read and refused over the limit."""
+    from lectern.middleware import BodySizeLimitMiddleware
+
+    seen: list[bytes] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append((await receive())["body"])
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    limited = BodySizeLimitMiddleware(app, max_bytes=10, upload_max_bytes=10)
+
+    async def call(http_version: str, body: bytes) -> int:
+        sent: list[dict[str, Any]] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "http_version": http_version, "headers": []}
+        await limited(scope, receive, send)
+        return int(sent[0]["status"])
+
+    assert await call("1.1", b"") == 200
+    assert await call("2", b"x" * 11) == 413
+    assert await call("2", b"x" * 10) == 200
+    assert seen == [b"", b"x" * 10]
 
 
 async def test_a_response_keeps_its_own_security_policy(client: httpx.AsyncClient) -> None:
