@@ -23,11 +23,13 @@ from bench.floor import (
 from lectern.config import AuthSettings
 from lectern.learning import access
 from lectern.learning.enrollments import dashboard
+from lectern.security.tokens import AccessClaims
 
 TOKEN_USER = f"""SELECT {USER_COLUMNS} FROM users
 WHERE users.uuid = $1::UUID AND users.deleted_at IS NULL"""  # noqa: S608 - built from constants
 # The course, the co-instructor check and the enrollment: Lectern's own statement.
 COURSE_AND_STANDING = access._COURSE_AND_STANDING
+_LIVE = ("active", "completed")
 LESSON_AND_PROGRESS = """SELECT lessons.id AS lesson_id, lessons.uuid AS lesson_uuid,
 lessons.type AS lesson_type, lessons.duration_seconds, lessons.audio_duration,
 (SELECT settings.value FROM settings WHERE settings.key = $1::VARCHAR) AS t_value,
@@ -72,6 +74,28 @@ last_lesson_id=$2::BIGINT, total_watch_time=(enrollments.total_watch_time + $3::
 updated_at=$4::TIMESTAMP WITH TIME ZONE WHERE enrollments.id = $5::BIGINT"""
 
 
+async def learner(
+    conn: asyncpg.Connection, claims: AccessClaims, course_uuid: str
+) -> tuple[asyncpg.Record, asyncpg.Record]:
+    """The token's user and the course with their standing in it (two statements): 401
+    without an active user, 404 without the course, 403 without a live enrollment."""
+    user = await conn.fetchrow(TOKEN_USER, claims.subject)
+    if user is None or user["status"] != "active":
+        raise Problem(401, "the access token is not valid")
+    course = await conn.fetchrow(
+        *args(COURSE_AND_STANDING, course_uuid=uuid.UUID(course_uuid), user_id=user["id"])
+    )
+    if course is None:
+        raise Problem(404, "no such course")
+    if (
+        course["enrollment_id"] is None
+        or course["enrollment_status"] not in _LIVE
+        or not course["enrollment_is_active"]
+    ):
+        raise Problem(403, "enroll in this course to open its lessons")
+    return user, course
+
+
 async def heartbeat(
     pool: asyncpg.Pool,
     auth: AuthSettings,
@@ -87,16 +111,7 @@ async def heartbeat(
     now = datetime.now(UTC)
     # Reads on their own, as Lectern's prebuilt reads; the writes in one transaction.
     async with pool.acquire() as conn:
-        user = await conn.fetchrow(TOKEN_USER, claims.subject)
-        if user is None or user["status"] != "active":
-            raise Problem(401, "the access token is not valid")
-        course = await conn.fetchrow(
-            *args(COURSE_AND_STANDING, course_uuid=uuid.UUID(course_uuid), user_id=user["id"])
-        )
-        if course is None:
-            raise Problem(404, "no such course")
-        if course["enrollment_id"] is None or course["enrollment_status"] != "active":
-            raise Problem(403, "not enrolled")
+        user, course = await learner(conn, claims, course_uuid)
         enrollment_id = course["enrollment_id"]
         lesson = await conn.fetchrow(
             LESSON_AND_PROGRESS,

@@ -17,12 +17,11 @@ import asyncpg
 from pydantic_core import to_json
 
 from bench.floor import Problem, Scope, args, claims_of, hundredths
-from bench.floor.learning import COURSE_AND_STANDING, TOKEN_USER
+from bench.floor.learning import learner
 from lectern.config import AuthSettings
 from lectern.learning import drip
 from lectern.learning.content import service as content
 
-_LIVE = ("active", "completed")
 _PROGRESS_VIEW = content._progress_view_upsert("postgresql")
 _TRACK_KEYS = ("id", "language", "label", "kind", "is_default")
 _RESOURCE_KEYS = (
@@ -38,21 +37,8 @@ async def lesson_page(
     now = datetime.now(UTC)
     # The reads on their own, as Lectern's prebuilt reads; the view counted in a transaction.
     async with pool.acquire() as conn:
-        user = await conn.fetchrow(TOKEN_USER, claims.subject)
-        if user is None or user["status"] != "active":
-            raise Problem(401, "the access token is not valid")
-        course = await conn.fetchrow(
-            *args(COURSE_AND_STANDING, course_uuid=uuid.UUID(course_uuid), user_id=user["id"])
-        )
-        if course is None:
-            raise Problem(404, "no such course")
+        user, course = await learner(conn, claims, course_uuid)
         enrollment_id = course["enrollment_id"]
-        if (
-            enrollment_id is None
-            or course["enrollment_status"] not in _LIVE
-            or not course["enrollment_is_active"]
-        ):
-            raise Problem(403, "enroll in this course to open its lessons")
         curriculum = await _curriculum(conn, course["id"], course["drip_content"])
         row = next((lesson for lesson in curriculum.lessons if lesson.uuid == wanted), None)
         if row is None:
