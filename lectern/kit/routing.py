@@ -10,6 +10,10 @@ against those of its routes instead.
 Each router asked still costs FastAPI some bookkeeping, twice a request (once to find the
 route, once to serve it): :func:`branches` groups the domain routers by the first segments
 of their paths, so that a request asks a few branches and then the routers of its own.
+
+Its routes are :class:`OpeningRoute` s: a dependency made by :func:`opened_by_route` (the
+request's unit of work, ``db.SessionDep``) is opened by the route around the rest of its
+work, once however many dependencies take it.
 """
 
 from __future__ import annotations
@@ -50,7 +54,9 @@ def opened_by_route(open_: Opener) -> Callable[[Request], Coroutine[Any, Any, An
 
 class OpeningRoute(APIRoute):
     """A route that opens the ``opened_by_route`` dependencies it takes (directly or through
-    other dependencies) around the rest of its work."""
+    other dependencies of its own; a router's ``dependencies=`` are not looked at, and one
+    of them taking such a dependency gets the error that says so) around the rest of its
+    work."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
