@@ -80,20 +80,13 @@ async def lesson_page(
     )
 
 
-async def _curriculum(conn: asyncpg.Connection, course_id: int, drip_content: bool) -> Any:
-    """drip.load_curriculum's two statements and its order of the lessons."""
-    sections = [
-        drip.SectionRow(**found)
-        for found in await conn.fetch(*args(drip._SECTIONS, course_id=course_id))
-    ]
-    position = {section.id: index for index, section in enumerate(sections)}
-    lessons = [
-        drip.LessonRow(**found)
-        for found in await conn.fetch(*args(drip._LESSONS, course_id=course_id))
-        if found["section_id"] in position
-    ]
-    lessons.sort(key=lambda lesson: (position[lesson.section_id], lesson.order, lesson.id))
-    return drip.Curriculum(drip_content=drip_content, sections=sections, lessons=lessons)
+async def _curriculum(
+    conn: asyncpg.Connection, course_id: int, drip_content: bool
+) -> drip.Curriculum:
+    """drip.load_curriculum's two statements, made a curriculum as it makes it."""
+    sections = await conn.fetch(*args(drip._SECTIONS, course_id=course_id))
+    lessons = await conn.fetch(*args(drip._LESSONS, course_id=course_id))
+    return drip.curriculum_of(sections, lessons, drip_content)
 
 
 def _document(

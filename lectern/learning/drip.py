@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -182,9 +184,19 @@ _COMPLETED = Prebuilt(
 async def load_curriculum(session: AsyncSession, course_id: int, drip_content: bool) -> Curriculum:
     """The course's published sections and lessons, in order (two statements)."""
     section_rows = await _SECTIONS.rows(session, course_id=course_id)
+    lesson_rows = await _LESSONS.rows(session, course_id=course_id)
+    return curriculum_of(section_rows, lesson_rows, drip_content)
+
+
+def curriculum_of(
+    section_rows: Iterable[Mapping[str, Any]],
+    lesson_rows: Iterable[Mapping[str, Any]],
+    drip_content: bool,
+) -> Curriculum:
+    """The curriculum from the rows of ``_SECTIONS`` and ``_LESSONS``: lessons of the
+    published sections only, in course order."""
     sections = [SectionRow(**row) for row in section_rows]
     position = {section.id: index for index, section in enumerate(sections)}
-    lesson_rows = await _LESSONS.rows(session, course_id=course_id)
     lessons = [LessonRow(**row) for row in lesson_rows if row["section_id"] in position]
     lessons.sort(key=lambda lesson: (position[lesson.section_id], lesson.order, lesson.id))
     return Curriculum(drip_content=drip_content, sections=sections, lessons=lessons)
