@@ -7,7 +7,7 @@ import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -21,7 +21,7 @@ from lectern.config import (
 )
 from lectern.errors import install_error_handlers, problem_responses
 from lectern.kit.ratelimit import RateLimiter
-from lectern.kit.routing import API_PREFIX, OpeningRoute, RouterTree, branches
+from lectern.kit.routing import API_PREFIX, OpeningRoute, index_routes
 from lectern.logs import configure_logging
 from lectern.middleware import (
     BodySizeLimitMiddleware,
@@ -29,15 +29,6 @@ from lectern.middleware import (
     SecurityHeadersMiddleware,
 )
 from lectern.openapi import install_docs, install_openapi
-
-
-def api_router() -> APIRouter:
-    """Every domain's routes (lectern.registry), under /api/v1."""
-    # 400: the middleware refuses NUL bytes in URLs before any route runs.
-    router = RouterTree(prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
-    for branch in branches(registry.routers()):
-        router.include_router(branch)
-    return router
 
 
 def _start_scheduler(app: FastAPI) -> tuple[asyncio.Event, asyncio.Task[None]] | None:
@@ -113,9 +104,14 @@ def create_app(
     install_openapi(app)
     install_docs(app)
     app.include_router(health.router)
-    app.include_router(api_router())
+    # Every domain's routes under /api/v1, included in the app itself: FastAPI asks each
+    # level of included routers twice a request. 400: the middleware refuses NUL bytes in
+    # URLs before any route runs.
+    for router in registry.routers():
+        app.include_router(router, prefix=API_PREFIX, responses=problem_responses(400, 422, 500))
     for pages in registry.page_routers():
         app.include_router(pages)
+    index_routes(app.router)
 
     # Outermost last: the request id wraps everything, so even a 413 carries one.
     app.add_middleware(

@@ -7,11 +7,19 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
+from fastapi.routing import iter_route_contexts
 from httpx import ASGITransport, AsyncClient
 from starlette.routing import Match
 
-from lectern.kit.routing import API_PREFIX, ApiRouter, OpeningRoute, opened_by_route
+from lectern.kit.routing import (
+    API_PREFIX,
+    ApiRouter,
+    OpeningRoute,
+    RouteIndex,
+    index_routes,
+    opened_by_route,
+)
 
 
 def _scope(path: str, root_path: str = "") -> dict[str, object]:
@@ -73,35 +81,99 @@ async def test_a_router_without_a_prefix_checks_the_first_segment() -> None:
     assert router.heads() is None
 
 
-def test_routers_are_grouped_by_first_segment_keeping_their_order() -> None:
-    from lectern.kit.routing import Branch, branches
+def _indexed_app() -> tuple[FastAPI, RouteIndex, dict[str, ApiRouter]]:
+    """An app whose routers are included as Lectern's are, with its routes indexed."""
+    learn = ApiRouter(prefix="/learn/{course}")
+    catalog = ApiRouter(prefix="/courses")
+    mixed = ApiRouter()  # /courses/… and /studio/…
+    anywhere = ApiRouter()  # a path starting with a parameter: may match any first segment
+    pages = APIRouter()  # outside API_PREFIX
 
-    learn_assignments = ApiRouter(prefix="/learn/{course_uuid}/assignments")
-    studio = ApiRouter(prefix="/studio/courses")
-    learn = ApiRouter(prefix="/learn")
-    mixed = ApiRouter()  # /courses/… and /studio/…: joins studio's branch
+    @learn.get("/lessons/{lesson}")
+    async def lesson(course: str, lesson: str) -> str:
+        return f"lesson {course} {lesson}"
+
+    @catalog.get("")
+    async def courses() -> str:
+        return "courses"
+
+    @catalog.get("/{slug}")
+    async def course(slug: str) -> str:
+        return f"course {slug}"
 
     @mixed.get("/courses/{slug}/reviews")
-    async def reviews() -> None: ...
+    async def reviews(slug: str) -> str:
+        return f"reviews {slug}"
 
-    @mixed.get("/studio/reviews")
-    async def studio_reviews() -> None: ...
+    @mixed.post("/studio/reviews")
+    async def studio_reviews() -> str:
+        return "studio reviews"
 
-    catalog = ApiRouter(prefix="/courses")
-    grouped = branches([learn_assignments, studio, learn, mixed, catalog])
-    assert all(isinstance(branch, Branch) for branch in grouped)
-    assert [set(branch.heads) for branch in grouped] == [{"learn"}, {"studio", "courses"}]
-    included = [[route.original_router for route in b.routes] for b in grouped]  # type: ignore[attr-defined]
-    assert included == [[learn_assignments, learn], [studio, mixed, catalog]]
-    assert grouped[0].matches(_scope("/api/v1/courses")) == (Match.NONE, {})
+    @anywhere.get("/{slug}/about")
+    async def about(slug: str) -> str:
+        return f"about {slug}"
 
-    # A router whose paths may start anywhere: no grouping.
-    anywhere = ApiRouter()
+    @pages.get("/")
+    async def home() -> str:
+        return "home"
 
-    @anywhere.get("/{slug}")
-    async def page() -> None: ...
+    app = FastAPI()
+    routers = {"learn": learn, "catalog": catalog, "mixed": mixed, "anywhere": anywhere}
+    for router in routers.values():
+        app.include_router(router, prefix=API_PREFIX)
+    app.include_router(pages)
+    return app, index_routes(app.router), routers
 
-    assert branches([studio, anywhere]) == [studio, anywhere]
+
+def test_the_route_index_keeps_the_routers_a_first_segment_can_reach_in_order() -> None:
+    app, index, routers = _indexed_app()
+    included = [getattr(route, "original_router", None) for route in app.router.routes]
+
+    def reached(head: str) -> list[object]:
+        return [included[app.router.routes.index(route)] for route in index.candidates(head)]
+
+    learn, catalog, mixed, anywhere = routers.values()
+    assert reached("courses") == [catalog, mixed, anywhere]
+    assert reached("studio") == [mixed, anywhere]
+    assert reached("learn") == [learn, anywhere]
+    assert reached("nowhere") == [anywhere]  # only what may match any first segment
+
+
+async def test_indexed_routes_answer_as_the_walk_does() -> None:
+    app, index, _ = _indexed_app()
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.get("/api/v1/courses")).json() == "courses"
+        assert (await client.get("/api/v1/courses/python")).json() == "course python"
+        assert (await client.get("/api/v1/courses/python/reviews")).json() == "reviews python"
+        assert (await client.get("/api/v1/learn/c1/lessons/l1")).json() == "lesson c1 l1"
+        assert (await client.get("/api/v1/python/about")).json() == "about python"
+        assert (await client.get("/")).json() == "home"
+        # What no route matches in full: the walk's answers.
+        assert (await client.get("/api/v1/studio/reviews")).status_code == 405
+        assert (await client.get("/api/v1/studio/nothing")).status_code == 404
+        moved = await client.get("/api/v1/courses/python/reviews/")
+        assert moved.status_code == 307
+        assert moved.headers["location"].endswith("/api/v1/courses/python/reviews")
+
+        # A route added after the index was built is indexed too.
+        @app.get("/api/v1/tags")
+        async def tags() -> str:
+            return "tags"
+
+        assert (await client.get("/api/v1/tags")).json() == "tags"
+    added = [getattr(route, "path", None) for route in index.candidates("tags")]
+    assert added == [None, "/api/v1/tags"]  # the router of /{slug}/about, then the new route
+
+
+def test_the_apps_routes_are_indexed_by_their_first_segment(app: FastAPI) -> None:
+    index = app.router.middleware_stack
+    assert isinstance(index, RouteIndex)
+    # No route of Lectern's may match any first segment: a request asks its own routers.
+    assert index.candidates("no-such-segment") == ()
+    for route in index.candidates("courses"):
+        paths = [context.path or "" for context in iter_route_contexts([route])]
+        assert any(path.startswith("/api/v1/courses") for path in paths), paths
+    assert len(index.candidates("courses")) < len(app.router.routes) / 5
 
 
 def test_a_prefix_with_a_parameter_refuses_other_paths_under_its_start() -> None:

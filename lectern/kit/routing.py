@@ -8,8 +8,9 @@ A router without a prefix (its routes start anywhere) checks the path's first se
 against those of its routes instead.
 
 Each router asked still costs FastAPI some bookkeeping, twice a request (once to find the
-route, once to serve it): :func:`branches` groups the domain routers by the first segments
-of their paths, so that a request asks a few branches and then the routers of its own.
+route, once to serve it), and more for each level of routers included in others: the domain
+routers are included in the app itself, and :class:`RouteIndex` asks only those a path's
+first segment under API_PREFIX can reach.
 
 Its routes are :class:`OpeningRoute` s: a dependency made by :func:`opened_by_route` (the
 request's unit of work, ``db.SessionDep``) is opened by the route around the rest of its
@@ -18,17 +19,17 @@ work, once however many dependencies take it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
-from starlette.routing import Match
-from starlette.types import Scope
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Receive, Scope, Send
 
-# Every domain router is included under this prefix (lectern.app.api_router).
+# Every domain router is included in the app under this prefix (lectern.app.create_app).
 API_PREFIX = "/api/v1"
 
 Opener = Callable[[Request], AbstractAsyncContextManager[Any]]
@@ -128,14 +129,6 @@ class ApiRouter(APIRouter):
                 return False
         return True
 
-    def first_segments(self) -> frozenset[str] | None:
-        """The first segments (after API_PREFIX) its paths can start with; None if any."""
-        if not self.prefix:
-            return self.heads()
-        if self.prefix.startswith("/{"):
-            return None
-        return frozenset({_first_segment(self.prefix)})
-
     def heads(self) -> frozenset[str] | None:
         """The first segments of this router's paths, for a router without a prefix (its
         routes may start anywhere: /categories, /tags …); None when that tells nothing (a
@@ -165,71 +158,88 @@ def _route_path(scope: Scope) -> str:
     return path
 
 
-class RouterTree(APIRouter):
-    """A router holding other routers (every domain's, under /api/v1).
+class RouteIndex:
+    """The app router's dispatch, asking only the routes a request's path can reach.
 
-    On every request FastAPI asks each included router for its routes' version, which walks
-    all the routers below it, to learn whether routes were added since it last looked: a
-    hundred calls a request. The routers below are complete once the app is built, so the
-    tree keeps the sum it found while its own routes stay as they are."""
+    FastAPI asks the app's routes in turn whether they match a request, and an included
+    router asks all of its own (twice: to find the route, then to serve it). A path under
+    API_PREFIX can only match routes whose paths start, under API_PREFIX, with its first
+    segment or with a parameter: the index keeps those, per first segment, in the app's
+    order, and the first of them that matches in full is the route the walk would find.
+    Anything else (a path elsewhere, a 404, a 405, a redirect to the path with or without
+    its trailing slash) goes to the router's own walk, which answers as it always does.
 
-    _version_seen = -1
-    _version_sum = 0
+    Installed with :func:`index_routes`; the index is built at the first request and again
+    whenever the number of the app's routes has changed."""
 
-    def _get_routes_version(self, seen: set[int] | None = None) -> int:
-        own = self._routes_version
-        if own != self._version_seen:
-            self._version_sum = super()._get_routes_version(seen)
-            self._version_seen = own
-        return self._version_sum
+    def __init__(self, router: APIRouter) -> None:
+        self.router = router
+        self.walk = router.middleware_stack
+        self._built_from = -1
+        self._by_head: dict[str, tuple[BaseRoute, ...]] = {}
+        self._anywhere: tuple[BaseRoute, ...] = ()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path = _route_path(scope)
+            if path.startswith(API_PREFIX + "/"):
+                for route in self.candidates(_first_segment(path[len(API_PREFIX) :])):
+                    match, child_scope = route.matches(scope)
+                    if match is Match.FULL:
+                        scope.setdefault("router", self.router)
+                        scope.update(child_scope)
+                        await route.handle(scope, receive, send)
+                        return
+        await self.walk(scope, receive, send)
+
+    def candidates(self, head: str) -> tuple[BaseRoute, ...]:
+        """The app's routes, in its order, that a path under API_PREFIX starting with
+        ``head`` can match."""
+        if self._built_from != len(self.router.routes):
+            self._build()
+        return self._by_head.get(head, self._anywhere)
+
+    def _build(self) -> None:
+        routes = list(self.router.routes)
+        reach = [_api_heads(route) for route in routes]
+        heads = set().union(*(found for found in reach if found is not None))
+        self._by_head = {
+            head: tuple(
+                route
+                for route, found in zip(routes, reach, strict=True)
+                if found is None or head in found
+            )
+            for head in heads
+        }
+        self._anywhere = tuple(
+            route for route, found in zip(routes, reach, strict=True) if found is None
+        )
+        self._built_from = len(routes)
 
 
-class Branch(RouterTree):
-    """Domain routers whose paths start with one of ``heads``: a request elsewhere passes
-    it by at once."""
-
-    def __init__(self, heads: frozenset[str]) -> None:
-        super().__init__()
-        self.heads = heads
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        path = _route_path(scope)
-        if not path.startswith(API_PREFIX):
-            return Match.NONE, {}
-        if _first_segment(path[len(API_PREFIX) :]) not in self.heads:
-            return Match.NONE, {}
-        return super().matches(scope)
+def index_routes(router: APIRouter) -> RouteIndex:
+    """Put a :class:`RouteIndex` in front of ``router``'s walk (the app's: ``app.router``)."""
+    index = RouteIndex(router)
+    router.middleware_stack = index
+    return index
 
 
-def branches(routers: Sequence[APIRouter]) -> list[APIRouter]:
-    """The routers grouped into branches: routers that share a first segment (directly or
-    through another router) go in the same branch, in the order given, so a path finds the
-    same route as it would walking them all; branches come in the order of their first
-    router. Routers that may start anywhere leave the list as it is."""
-    segments = [
-        router.first_segments() if isinstance(router, ApiRouter) else None for router in routers
-    ]
-    if any(found is None for found in segments):
-        return list(routers)
-    # Union the segments of each router: a branch is a set of segments no other router shares.
-    group_of: dict[str, int] = {}
-    members: dict[int, set[str]] = {}
-    for index, found in enumerate(segments):
-        assert found is not None
-        joined = {group_of[segment] for segment in found if segment in group_of}
-        group = min(joined, default=index)
-        merged = set(found)
-        for other in joined:
-            merged |= members.pop(other)
-        members[group] = merged
-        for segment in merged:
-            group_of[segment] = group
-    grouped: dict[int, Branch] = {}
-    for router, found in zip(routers, segments, strict=True):
-        assert found is not None
-        group = group_of[next(iter(found))]
-        branch = grouped.get(group)
-        if branch is None:
-            branch = grouped[group] = Branch(frozenset(members[group]))
-        branch.include_router(router)
-    return list(grouped.values())
+def _api_heads(route: BaseRoute) -> frozenset[str] | None:
+    """The first segments under API_PREFIX of the paths ``route`` can match (those of every
+    route it includes): none for a route elsewhere, None when it may match any."""
+    heads: set[str] = set()
+    for context in iter_route_contexts([route]):
+        path = context.path
+        if path is None:  # a route matched by something else than its path
+            return None
+        if path.startswith(API_PREFIX + "/"):
+            head = path[len(API_PREFIX) + 1 :].split("/", 1)[0]
+            if "{" in head or not head:
+                return None
+            heads.add(head)
+        elif isinstance(context.original_route, Mount):
+            if (API_PREFIX + "/").startswith(path + "/"):  # mounted above API_PREFIX
+                return None
+        elif "{" in path and (API_PREFIX + "/").startswith(path.split("{", 1)[0]):
+            return None  # a parameter where API_PREFIX would be
+    return frozenset(heads)
