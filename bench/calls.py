@@ -13,8 +13,8 @@ a request makes on Lectern and on the floor, and with ``--packages K`` where Lec
     python -m bench.calls --server postgresql://postgres@127.0.0.1:5432 \\
         [--only catalog,heartbeat] [--requests 200] [--packages 8]
 
-What is counted is every function call made while a request is in the app, the event
-loop's callbacks for its database round trips included (the floor pays those too). A
+What is counted is every Python function call made while a request is in the app, on
+uvloop as the servers run (its own work is native code). A
 request's first verification of a token is left out (its signature check is cached
 afterwards, on both sides): each request is sent once before it is counted.
 """
@@ -28,8 +28,10 @@ import json
 import pstats
 import sys
 import sysconfig
+import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -107,14 +109,14 @@ def package_of(filename: str) -> str:
     return "other"
 
 
-async def profile(app: ASGIApp, rotation: list[dict[str, Any]], count: int) -> dict[str, Any]:
+async def profile(app: ASGIApp, rotation: Rotation, count: int) -> dict[str, Any]:
     """The calls a request makes, in all and by package, over ``count`` requests of the
-    rotation (each request of it sent once beforehand)."""
-    for request in rotation:
+    rotation (after its warm-up)."""
+    for request in rotation.warm_up:
         await _expect_success(app, request)
     profiler = cProfile.Profile()
     for index in range(count):
-        request = rotation[index % len(rotation)]
+        request = rotation.counted[index % len(rotation.counted)]
         profiler.enable()
         status = await send_to(app, request)
         profiler.disable()
@@ -142,19 +144,30 @@ async def _expect_success(app: ASGIApp, request: dict[str, Any]) -> None:
         raise RuntimeError(f"{request['method']} {request['path']}: {status}")
 
 
-def rotation_of(endpoint: str, asked: list[dict[str, Any]], count: int) -> list[dict[str, Any]]:
-    """The requests to send, in turn. A heartbeat's are the beats of a few players, each
-    past its first beat (the beat a player sends all along): beat n of a play has ``seq``
-    n and five seconds more."""
+@dataclass(frozen=True)
+class Rotation:
+    """The requests sent before counting (each request once, so that what is done once,
+    such as a token's first verification, is not counted) and those counted, in turn."""
+
+    warm_up: list[dict[str, Any]]
+    counted: list[dict[str, Any]]
+
+
+def rotation_of(endpoint: str, asked: list[dict[str, Any]], count: int) -> Rotation:
+    """The requests of ``endpoint``. A heartbeat's are the beats of a few players: beat n of
+    a play has ``seq`` n and five seconds more; the first beats (which start the lesson)
+    are the warm-up, the next ones (the beat a player sends all along) are counted."""
     if endpoint != "heartbeat":
-        return asked
+        return Rotation(asked, asked)
     players = asked[: max(1, min(len(asked), count // 10))]
-    beats = -(-count // len(players)) + 2
-    return [
-        {**player, "body": player["body"].replace("{seq}", str(n)).replace("{seconds}", str(5 * n))}
-        for n in range(1, beats + 1)
-        for player in players
+    beats = [
+        [
+            {**p, "body": p["body"].replace("{seq}", str(n)).replace("{seconds}", str(5 * n))}
+            for p in players
+        ]
+        for n in range(1, 2 + -(-count // len(players)))
     ]
+    return Rotation(beats[0], [beat for later in beats[1:] for beat in later])
 
 
 async def count_calls(asked: dict[str, Any]) -> dict[str, Any]:
@@ -170,25 +183,23 @@ async def count_calls(asked: dict[str, Any]) -> dict[str, Any]:
     try:
         async with app.router.lifespan_context(app):
             for endpoint, rotation in asked["requests"].items():
-                found["lectern"][endpoint] = await profile(app, rotation, count)
+                found["lectern"][endpoint] = await profile(app, Rotation(**rotation), count)
     finally:
         await engine.dispose()
     raw = floor.Floor()
     await raw.open(size=1)
     try:
         for endpoint in asked["floored"]:
-            rotation = _fresh_plays(asked["requests"][endpoint])
+            rotation = _fresh_plays(Rotation(**asked["requests"][endpoint]))
             found["floor"][endpoint] = await profile(raw, rotation, count)
     finally:
         await raw.close()
     return found
 
 
-def _fresh_plays(rotation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _fresh_plays(rotation: Rotation) -> Rotation:
     """The rotation for a second server: a heartbeat's plays made new (their beats were
     taken), the rest as it was."""
-    import uuid
-
     plays: dict[str, str] = {}
 
     def renewed(request: dict[str, Any]) -> dict[str, Any]:
@@ -199,22 +210,36 @@ def _fresh_plays(rotation: list[dict[str, Any]]) -> list[dict[str, Any]]:
         new = plays.setdefault(old, str(uuid.uuid4()))
         return {**request, "body": body.replace(old, new)}
 
-    return [renewed(request) for request in rotation]
+    return Rotation(
+        [renewed(request) for request in rotation.warm_up],
+        [renewed(request) for request in rotation.counted],
+    )
 
 
-async def run(server: str, existing: str | None, only: list[str], count: int) -> dict[str, Any]:
+async def run(
+    server: str, existing: str | None, only: list[str], count: int, size: Size | None = None
+) -> dict[str, Any]:
+    """The calls of ``count`` requests of each endpoint of ``only``, on a database seeded as
+    ``bench.endpoints`` seeds its own (``size``)."""
     async with database(server, existing) as url:
-        seeded = await seed(url, Size())
+        seeded = await seed(url, size or Size())
         asked = {
             "count": count,
             "requests": {
-                endpoint: rotation_of(
-                    endpoint,
-                    [
-                        {"method": r.method, "path": r.path, "headers": r.headers, "body": r.body}
-                        for r in requests(seeded, endpoint)
-                    ],
-                    count,
+                endpoint: asdict(
+                    rotation_of(
+                        endpoint,
+                        [
+                            {
+                                "method": r.method,
+                                "path": r.path,
+                                "headers": r.headers,
+                                "body": r.body,
+                            }
+                            for r in requests(seeded, endpoint)
+                        ],
+                        count,
+                    )
                 )
                 for endpoint in only
             },
@@ -232,6 +257,14 @@ async def run(server: str, existing: str | None, only: list[str], count: int) ->
         return counted
 
 
+def run_loop(work: Coroutine[Any, Any, dict[str, Any]]) -> dict[str, Any]:
+    try:
+        import uvloop
+    except ImportError:  # not on this platform: asyncio's loop, whose calls are counted too
+        return asyncio.run(work)
+    return uvloop.run(work)
+
+
 def table(found: dict[str, Any], packages: int) -> str:
     lines: list[list[object]] = []
     for endpoint, lectern in found["lectern"].items():
@@ -240,7 +273,7 @@ def table(found: dict[str, Any], packages: int) -> str:
         top = list(lectern["packages"].items())[:packages]
         where = ", ".join(f"{name} {calls}" for name, calls in top)
         lines.append([endpoint, lectern["calls"], floor["calls"] if floor else "", ratio, where])
-    header = ["endpoint", "calls/req", "floor calls/req", "× floor", "Lectern's by package"]
+    header = ["endpoint", "calls/req", "floor calls/req", "ratio to floor", "Lectern's by package"]
     return markdown(header, lines, left=1)
 
 
@@ -258,7 +291,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--packages", type=int, default=6, help="packages shown per endpoint")
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(asyncio.run(count_calls(json.load(sys.stdin)))))
+        # On uvloop, as the servers run: the event loop's own work is not Python calls.
+        print(json.dumps(run_loop(count_calls(json.load(sys.stdin)))))
         return
     only = [name.strip() for name in args.only.split(",") if name.strip()]
     unknown = set(only) - set(COUNTED)
