@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
+from lectern.kit.prebuilt import nothing_to_commit
 from lectern.kit.routing import opened_by_route
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
@@ -153,7 +154,8 @@ async def unit_of_work(
     """One unit of work, the same for a request, a CLI command, a periodic job and a task.
 
     When the block ends, the session commits and then the jobs queued on it
-    (``jobs.after_commit``) are sent. When it raises, everything rolls back and no job is
+    (``jobs.after_commit``) are sent (a session that only read outside a transaction has
+    nothing to commit and just closes: ``kit.prebuilt.nothing_to_commit``). When it raises, everything rolls back and no job is
     sent, except for a ``LecternError(keep_changes=True)``: a refusal that must leave a
     trace commits (and sends its jobs) before it propagates. ``sessions`` defaults to the
     process's bound ones (``bind_sessions``).
@@ -162,7 +164,8 @@ async def unit_of_work(
     async with factory() as session:
         try:
             yield session
-            await session.commit()
+            if not nothing_to_commit(session):
+                await session.commit()
         except LecternError as error:
             if not error.keep_changes:
                 await _abandon(session)

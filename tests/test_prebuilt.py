@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from lectern import db, migrate
-from lectern.kit.prebuilt import Prebuilt, loaded
+from lectern.kit.prebuilt import Prebuilt, loaded, nothing_to_commit
 from lectern.kit.types import utcnow
 from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User, UserRole
 from tests.dbs import Databases, on_postgresql
@@ -161,6 +161,43 @@ async def test_a_read_runs_without_a_transaction_a_write_begins_one(
 
 
 USER = Prebuilt(select(User.__table__).where(User.id == bindparam("user_id")))
+
+
+async def test_a_unit_of_work_knows_when_a_commit_has_nothing_to_do(
+    own_engine: AsyncEngine,
+) -> None:
+    """Prebuilt reads on PostgreSQL ran outside a transaction: the unit of work ends by
+    closing. A write, a change to an instance or a read through the ORM (in a transaction),
+    and anything on SQLite (whose unit of work begins at once), commit."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        assert nothing_to_commit(session)  # nothing ran
+        await create_user(session)
+        course = await create_published_course(session)
+        assert not nothing_to_commit(session)
+
+    async with db.unit_of_work(sessions) as session:
+        await COURSE.first(session, slug=course.slug)
+        assert nothing_to_commit(session) == on_postgresql()
+        await RENAME.execute(session, course_id=course.id)
+        assert not nothing_to_commit(session)
+    async with db.unit_of_work(sessions) as session:
+        assert await TITLES.scalar(session, ids=[course.id]) == "Renamed"  # committed
+
+    async with db.unit_of_work(sessions) as session:
+        await COURSE.first(session, slug=course.slug)
+        found = await session.get(Course, course.id)
+        assert found is not None
+        assert not nothing_to_commit(session)  # the ORM's read began a transaction
+    async with db.unit_of_work(sessions) as session:
+        row = await USER.first(session, user_id=course.instructor_id)
+        assert row is not None
+        user = loaded(session, User, row)
+        assert nothing_to_commit(session) == on_postgresql()
+        user.name = "Changed"
+        assert not nothing_to_commit(session)
+    async with db.unit_of_work(sessions) as session:
+        assert (await USER.first(session, user_id=course.instructor_id) or {})["name"] == "Changed"
 
 
 async def test_an_instance_from_a_row_is_as_if_loaded(

@@ -295,6 +295,23 @@ async def _connection(session: AsyncSession, writes: bool) -> Connection:
     return connection
 
 
+def nothing_to_commit(session: AsyncSession) -> bool:
+    """Whether the unit of work has nothing for a commit to do: no changes in the session,
+    and what it ran (if anything) ran on PostgreSQL outside a transaction (prebuilt reads);
+    closing it then ends it as a commit would, without the commit's bookkeeping."""
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:
+        return False
+    transaction = sync.get_transaction()
+    if transaction is None:
+        return True
+    kept = sync.info.get(_KEPT)
+    if kept is None or kept[0] is not transaction or kept[1].dialect.name != "postgresql":
+        return False
+    adapted = kept[1].connection.dbapi_connection
+    return adapted is not None and adapted._transaction is None
+
+
 def _translated(connection: Connection, sql: str, values: list[Any], error: Exception) -> Exception:
     """The driver's error as SQLAlchemy raises it (IntegrityError, OperationalError ...), so
     callers and the error handlers see the same errors as from ``session.execute``."""
