@@ -43,6 +43,7 @@ ENDPOINTS = (
     "dashboard",
     "lesson",
     "heartbeat",
+    "cart",
     "enroll",
     "login",
 )
@@ -202,6 +203,8 @@ def requests(seeded: Seeded, endpoint: str) -> list[wrk.Request]:
             )
             for learner in seeded.learners
         ]
+    if endpoint == "cart":
+        return [wrk.Request("/api/v1/cart", headers=_bearer(s)) for s in seeded.students]
     if endpoint == "enroll":
         # Every request a new (newcomer, free course) pair: each makes an enrollment.
         return [

@@ -1,8 +1,9 @@
 """The platform the endpoint benchmarks run on: a modest one, seeded with bulk inserts.
 
 Categories, tags, instructors, hundreds of published courses with sections and lessons,
-students enrolled in several courses each, newcomers enrolled nowhere (they enroll in free
-courses) and accounts to sign in with: a few dozen statements whatever the numbers.
+students enrolled in several courses each (and with two paid courses they do not own in
+their cart), newcomers enrolled nowhere (they enroll in free courses) and accounts to sign
+in with: a few dozen statements whatever the numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from bench.harness import PASSWORD_HASH
 from lectern.models import (
+    Cart,
+    CartItem,
     Category,
     Course,
     CourseLevel,
@@ -95,7 +98,7 @@ class Seeded:
     slugs: list[str]
     free_courses: list[uuid.UUID]
     learners: list[Learner]  # a student and one of their courses (one per student)
-    students: list[uuid.UUID]  # enrolled in several courses each
+    students: list[uuid.UUID]  # enrolled in several courses each, two more in their cart
     newcomers: list[uuid.UUID]  # enrolled nowhere: they enroll in free courses
     logins: list[str]  # e-mail addresses signing in with login_password
     login_password: str = LOGIN_PASSWORD
@@ -250,8 +253,19 @@ async def seed(url: URL, size: Size) -> Seeded:
             total = lessons_per_section * sections_per_course
             enrollment_rows = []
             learners = []
+            cart_rows = []
+            carts = await _ids(conn, Cart, [{"user_id": student} for student in students])
+            paid = sorted(set(range(len(courses))) - set(free))
             for s, student in enumerate(students):
                 picked = rng.sample(range(len(courses)), size.enrollments_per_student)
+                for course_index in rng.sample([n for n in paid if n not in picked], 2):
+                    cart_rows.append(
+                        {
+                            "cart_id": carts[s],
+                            "course_id": courses[course_index],
+                            "price": course_rows[course_index]["price"],
+                        }
+                    )
                 for course_index in picked:
                     enrollment_rows.append(
                         {
@@ -270,6 +284,7 @@ async def seed(url: URL, size: Size) -> Seeded:
                     Learner(student_rows[s]["uuid"], course_uuids[picked[0]], lessons, lessons[0])
                 )
             await conn.execute(insert(Enrollment), enrollment_rows)
+            await conn.execute(insert(CartItem), cart_rows)
         # Statistics, as autovacuum keeps them on a live platform: without them the planner
         # guesses, and reads every lesson for each row of the dashboard.
         async with engine.begin() as conn:
