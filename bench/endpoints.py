@@ -48,7 +48,7 @@ ENDPOINTS = (
     "login",
 )
 # The endpoints bench/floor.py serves.
-FLOORED = ("catalog", "search", "course_page", "dashboard", "lesson", "heartbeat")
+FLOORED = ("catalog", "search", "course_page", "dashboard", "lesson", "heartbeat", "cart")
 # Measured in the first round only: each enrollment is made once, and a login is argon2's
 # time by design, not the platform's.
 ONCE = ("enroll", "login")

@@ -6,7 +6,7 @@ The statements are the ones Lectern runs (captured with ``LECTERN_DATABASE_ECHO=
 compiled from Lectern's own prebuilt statements), in the same transactions (reads without
 one, as Lectern's prebuilt reads), selecting the same columns: ``catalog`` serves the
 catalog list and the course page, ``learning`` the heartbeat and the learner's dashboard,
-``lesson`` the player's lesson page.
+``lesson`` the player's lesson page, ``cart`` a signed-in user's cart.
 
 Serve with ``uvicorn bench.floor:app`` and ``LECTERN_DATABASE_URL`` /
 ``LECTERN_JWT_KEYS`` set (bench.harness.serve does).
@@ -213,6 +213,8 @@ class Floor:
             return 200, await learning.heartbeat(
                 self._pool(), self.auth, parts[3], parts[5], scope, body
             )
+        if parts == ["api", "v1", "cart"] and method == "GET":
+            return 200, await cart.cart(self._pool(), self.auth, scope)
         raise Problem(404, "not found")
 
     def _pool(self) -> asyncpg.Pool:
@@ -221,6 +223,6 @@ class Floor:
 
 
 # The endpoints, after what they need from here.
-from bench.floor import catalog, learning, lesson  # noqa: E402
+from bench.floor import cart, catalog, learning, lesson  # noqa: E402
 
 app = Floor()

@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from lectern.commerce.cart.schemas import CartOut
 from lectern.commerce.cart.service import token_hash
 from lectern.kit.types import utcnow
 from lectern.models import (
@@ -65,6 +66,11 @@ async def test_a_user_fills_one_cart(
     ]
     assert body["items"][0]["course"]["instructor_name"] == "Sally Seller"
     assert (body["currency"], body["subtotal"], body["count"]) == ("USD", "59.99", 2)
+    # Answered straight from the rows, as the model would answer it.
+    assert CartOut.model_validate(body).model_dump(mode="json") == body
+    read = await client.get(CART, headers=bearer(buyer))
+    assert read.json() == body
+    assert read.headers["cache-control"] == "no-store"
     carts = list(await db.scalars(select(Cart).where(Cart.user_id == buyer.id)))
     assert len(carts) == 1
     assert await lines(db, carts[0].id) == [course.id, second.id]
@@ -102,6 +108,7 @@ async def test_a_line_that_can_no_longer_be_bought_says_why(
         "course_unavailable",
     )
     assert body["subtotal"] == "0"
+    assert CartOut.model_validate(body).model_dump(mode="json") == body
 
 
 async def test_a_line_is_taken_out_by_its_owner_only(
@@ -216,6 +223,7 @@ async def test_a_guest_gets_a_token_for_their_cart(
 
     assert first.status_code == more.status_code == 201
     assert TOKEN not in more.headers  # sent once, when the cart was made
+    assert CartOut.model_validate(more.json()).model_dump(mode="json") == more.json()
     assert (await client.get(CART)).json()["count"] == 0  # no token, no cart
     assert (await client.get(CART, headers={TOKEN: token})).json()["count"] == 2
     cart = await db.scalar(select(Cart).where(Cart.session_id == token_hash(token)))

@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from lectern.commerce.cart.schemas import CartOut
 from lectern.kit.types import utcnow
 from lectern.models import Cart, Coupon, Course, User
 from tests.auth.helpers import assert_problem
@@ -122,6 +123,7 @@ async def test_a_coupon_takes_its_discount_off_the_cart(
     # 20 % of 49.99 (the one course it applies to) = 9.998, to the cent 10.00
     assert (body["subtotal"], body["discount"], body["total"]) == ("69.99", "10.00", "59.99")
     assert body["coupon"]["code"] == "SPRING20"
+    assert CartOut.model_validate(body).model_dump(mode="json") == body
     cart = await db.scalar(select(Cart).where(Cart.user_id == buyer.id))
     assert cart is not None
     assert cart.coupon_id is not None
@@ -169,6 +171,7 @@ async def test_a_coupon_that_lapses_after_it_was_applied_shows_the_problem(
 
     assert (body["discount"], body["total"]) == ("0", "49.99")
     assert body["coupon_problem"]["code"] == "coupon_expired"
+    assert CartOut.model_validate(body).model_dump(mode="json") == body
 
 
 async def test_guessing_coupon_codes_is_rate_limited(

@@ -12,6 +12,7 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.commerce.cart.schemas import CartOut
 from lectern.kit.types import utcnow
 from lectern.models import (
     Course,
@@ -73,6 +74,7 @@ async def test_a_learner_buys_a_seat_and_the_payment_seats_them_once(
     assert (made["price"], made["currency"]) == ("15.00", "USD")
     assert (taken.status_code, code(taken)) == (409, "seat_for_sale")
     assert added.status_code == 201, added.text
+    assert CartOut.model_validate(added.json()).model_dump(mode="json") == added.json()
     [line] = added.json()["items"]
     assert (line["item_type"], line["price"], line["live_class"]["title"]) == (
         "live_class",

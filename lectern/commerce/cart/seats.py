@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists
+from sqlalchemy import BindParameter, exists
 from sqlalchemy.sql.elements import ColumnElement
 
 from lectern.commerce.cart.schemas import Unbuyable
@@ -15,7 +15,7 @@ from lectern.learning.access import LIVE_STATUSES
 from lectern.models import Course, LiveClass, LiveClassRegistration, LiveClassStatus
 
 
-def columns(user_id: int | None) -> list[ColumnElement[Any]]:
+def columns(user_id: int | BindParameter[Any] | None) -> list[ColumnElement[Any]]:
     """The class's sale columns for a cart line (null for a course's line)."""
     seated = exists().where(
         LiveClassRegistration.live_class_id == LiveClass.id,

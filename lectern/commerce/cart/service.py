@@ -18,9 +18,10 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Select, and_, delete, exists, func, select, update
+from sqlalchemy import BindParameter, Select, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lectern.commerce.cart import discount, seats
@@ -28,6 +29,7 @@ from lectern.commerce.cart.schemas import Unbuyable
 from lectern.commerce.coupons import rules
 from lectern.errors import Conflict, InvalidInput, NotFound
 from lectern.kit.currencies import minor_units
+from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.kit.sql import insert_ignore, rowcount
 from lectern.kit.types import utcnow
 from lectern.learning.access import LIVE_STATUSES
@@ -131,6 +133,15 @@ async def _cart(session: AsyncSession, **key: Any) -> Cart | None:
     return await session.scalar(select(Cart).filter_by(**key))
 
 
+# A signed-in user's cart, read on every cart call: prebuilt (no transaction for a read).
+_USER_CART = Prebuilt(select(Cart.__table__).where(Cart.user_id == bindparam("user_id")))
+
+
+async def _user_cart(session: AsyncSession, user_id: int) -> Cart | None:
+    row = await _USER_CART.first(session, user_id=user_id)
+    return None if row is None else loaded(session, Cart, row)
+
+
 async def _guest_cart(session: AsyncSession, token: str) -> Cart | None:
     return await session.scalar(
         select(Cart).where(Cart.session_id == token_hash(token), Cart.user_id.is_(None))
@@ -154,7 +165,7 @@ async def current_cart(session: AsyncSession, shopper: Shopper) -> Cart | None:
         return await _guest_cart(session, shopper.token) if shopper.token else None
     guest = await _guest_cart(session, shopper.token) if shopper.token else None
     if guest is None:
-        return await _cart(session, user_id=shopper.user.id)
+        return await _user_cart(session, shopper.user.id)
     cart = await _ensure_cart(session, user_id=shopper.user.id)
     already = select(CartItem.course_id).where(CartItem.cart_id == cart.id)
     await session.execute(
@@ -171,7 +182,7 @@ async def current_cart(session: AsyncSession, shopper: Shopper) -> Cart | None:
 # -- what a course costs the buyer -------------------------------------------------------------
 
 
-def _line_statement(user_id: int | None) -> Select[Any]:
+def _line_statement(user_id: int | BindParameter[Any] | None) -> Select[Any]:
     """A course's sale columns with the buyer's standing (their enrollment, whether they
     co-teach it) in one statement: cart lines and single courses alike."""
     co_teaches = exists().where(
@@ -253,21 +264,36 @@ def _in_minor_units(amount: Decimal, currency: str) -> Decimal:
 # -- reading and changing the cart -------------------------------------------------------------
 
 
+# The cart's lines with their courses' (and classes') sale columns and the buyer's standing:
+# read on every cart call, so prebuilt. A guest's user_id is null: no enrollment, no seat.
+_ITEM_COLUMNS = tuple(CartItem.__table__.columns)
+_CART_LINES = Prebuilt(
+    _line_statement(bindparam("user_id"))
+    .add_columns(
+        *(column.label(f"item_{column.name}") for column in _ITEM_COLUMNS),
+        *seats.columns(bindparam("user_id")),
+    )
+    .join(CartItem, CartItem.course_id == Course.id)
+    .outerjoin(LiveClass, LiveClass.id == CartItem.live_class_id)
+    .where(CartItem.cart_id == bindparam("cart_id"))
+    .order_by(CartItem.id)
+)
+
+
 async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> CartView:
     """The cart's lines, oldest first, each priced now and checked for this buyer."""
     if cart is None:
         return CartView(None, [])
     user_id = shopper.user.id if shopper.user else None
-    rows = await session.execute(
-        _line_statement(user_id)
-        .add_columns(CartItem, *seats.columns(user_id))
-        .join(CartItem, CartItem.course_id == Course.id)
-        .outerjoin(LiveClass, LiveClass.id == CartItem.live_class_id)
-        .where(CartItem.cart_id == cart.id)
-        .order_by(CartItem.id)
-    )
+    rows = await _CART_LINES.rows(session, user_id=user_id, cart_id=cart.id)
     now = utcnow()
-    lines = [(row.CartItem, _line(row, user_id, now)) for row in rows]
+    lines = [
+        (
+            loaded(session, CartItem, {c.name: row[f"item_{c.name}"] for c in _ITEM_COLUMNS}),
+            _line(SimpleNamespace(**row), user_id, now),
+        )
+        for row in rows
+    ]
     currency = lines[0][1].course.currency if lines else None
     shown = CartView(
         cart,
