@@ -155,10 +155,11 @@ async def unit_of_work(
 
     When the block ends, the session commits and then the jobs queued on it
     (``jobs.after_commit``) are sent (a session that only read outside a transaction has
-    nothing to commit and just closes: ``kit.prebuilt.nothing_to_commit``). When it raises, everything rolls back and no job is
-    sent, except for a ``LecternError(keep_changes=True)``: a refusal that must leave a
-    trace commits (and sends its jobs) before it propagates. ``sessions`` defaults to the
-    process's bound ones (``bind_sessions``).
+    nothing to commit and just closes: ``kit.prebuilt.nothing_to_commit``). When it
+    raises, everything rolls back and no job is sent, except for a
+    ``LecternError(keep_changes=True)``: a refusal that must leave a trace commits (and
+    sends its jobs) before it propagates. ``sessions`` defaults to the process's bound ones
+    (``bind_sessions``).
     """
     factory = sessions if sessions is not None else bound_sessions()
     async with factory() as session:
