@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.endpoints import FLOORED, requests
-from bench.harness import ROOT, database, markdown, server_env
+from bench.harness import database, in_server_env, markdown
 from bench.seeding import Size, seed
 
 ASGIApp = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
@@ -245,15 +245,7 @@ async def run(
             },
             "floored": [endpoint for endpoint in only if endpoint in FLOORED],
         }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bench.calls", "--child",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-            env=server_env(url),
-        )  # fmt: skip
-        out, _ = await process.communicate(json.dumps(asked).encode())
-        if process.returncode != 0:
-            raise RuntimeError("counting the calls failed (its error is above)")
-        counted: dict[str, Any] = json.loads(out)
+        counted: dict[str, Any] = await in_server_env("bench.calls", url, asked, "--child")
         return counted
 
 

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from bench import wrk
-from bench.harness import AUTH, ROOT, Server, database, markdown, serve, server_env
+from bench.harness import AUTH, Server, database, in_server_env, markdown, serve
 from bench.seeding import LEVELS, WORDS, Seeded, Size, seed
 from lectern.models import UserRole
 from lectern.security.tokens import issue_access_token
@@ -248,15 +248,7 @@ async def count_statements(url: URL, seeded: Seeded, options: Options) -> dict[s
         "requests": {endpoint: _one(requests(seeded, endpoint)[0]) for endpoint in endpoints},
         "floored": [e for e in endpoints if e in FLOORED] if options.floor else [],
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.statements",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
-        env=server_env(url),
-    )  # fmt: skip
-    out, _ = await process.communicate(json.dumps(asked).encode())
-    if process.returncode != 0:
-        raise RuntimeError("counting the statements failed (its error is above)")
-    counted: dict[str, Any] = json.loads(out)
+    counted: dict[str, Any] = await in_server_env("bench.statements", url, asked)
     return counted
 
 

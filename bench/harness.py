@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Sequ
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import text
@@ -106,6 +107,20 @@ def server_env(url: URL, pool: int | None = None) -> dict[str, str]:
         env["LECTERN_DATABASE_POOL_SIZE"] = str(pool)
         env["LECTERN_DATABASE_MAX_OVERFLOW"] = "0"
     return env
+
+
+async def in_server_env(module: str, url: URL, asked: Any, *args: str) -> Any:
+    """``python -m module *args`` in the environment the servers run in (their settings),
+    given ``asked`` as JSON on stdin; what it prints, read as JSON."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module, *args,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+        env=server_env(url),
+    )  # fmt: skip
+    out, _ = await process.communicate(json.dumps(asked).encode())
+    if process.returncode != 0:
+        raise RuntimeError(f"{module} failed (its error is above)")
+    return json.loads(out)
 
 
 def start_server(
