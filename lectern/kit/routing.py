@@ -130,16 +130,13 @@ class ApiRouter(APIRouter):
         return True
 
     def heads(self) -> frozenset[str] | None:
-        """The first segments of this router's paths, for a router without a prefix (its
-        routes may start anywhere: /categories, /tags …); None when that tells nothing (a
-        prefix, a path starting with a parameter, or routers included in this one)."""
-        if self.prefix:
-            return None
+        """The first segments (under API_PREFIX) of this router's paths; None when one may
+        start with anything (a parameter there, or routers included in this one)."""
         if self._heads_of != len(self.routes):
             # An included router's paths are its own business: "/{" stands for "anything".
             paths = [route.path if isinstance(route, APIRoute) else "/{" for route in self.routes]
-            open_ended = any(path.startswith("/{") for path in paths)
-            self._heads = None if open_ended else frozenset(map(_first_segment, paths))
+            heads = frozenset(map(_first_segment, paths))
+            self._heads = None if any("{" in head or not head for head in heads) else heads
             self._heads_of = len(self.routes)
         return self._heads
 
@@ -227,6 +224,11 @@ def index_routes(router: APIRouter) -> RouteIndex:
 def _api_heads(route: BaseRoute) -> frozenset[str] | None:
     """The first segments under API_PREFIX of the paths ``route`` can match (those of every
     route it includes): none for a route elsewhere, None when it may match any."""
+    included = getattr(route, "original_router", None)
+    if isinstance(included, ApiRouter):
+        # Read from its own routes: FastAPI would build every route's handler for the
+        # inclusion's view of them (a second at the first request, for all of Lectern's).
+        return included.heads()
     heads: set[str] = set()
     for context in iter_route_contexts([route]):
         path = context.path
