@@ -109,6 +109,32 @@ def package_of(filename: str) -> str:
     return "other"
 
 
+@dataclass(frozen=True)
+class Rotation:
+    """The requests sent before counting (each request once, so that what is done once,
+    such as a token's first verification, is not counted) and those counted, in turn."""
+
+    warm_up: list[dict[str, Any]]
+    counted: list[dict[str, Any]]
+
+
+def rotation_of(endpoint: str, asked: list[dict[str, Any]], count: int) -> Rotation:
+    """The requests of ``endpoint``. A heartbeat's are the beats of a few players: beat n of
+    a play has ``seq`` n and five seconds more; the first beats (which start the lesson)
+    are the warm-up, the next ones (the beat a player sends all along) are counted."""
+    if endpoint != "heartbeat":
+        return Rotation(asked, asked)
+    players = asked[: max(1, min(len(asked), count // 10))]
+    beats = [
+        [
+            {**p, "body": p["body"].replace("{seq}", str(n)).replace("{seconds}", str(5 * n))}
+            for p in players
+        ]
+        for n in range(1, 2 + -(-count // len(players)))
+    ]
+    return Rotation(beats[0], [beat for later in beats[1:] for beat in later])
+
+
 async def profile(app: ASGIApp, rotation: Rotation, count: int) -> dict[str, Any]:
     """The calls a request makes, in all and by package, over ``count`` requests of the
     rotation (after its warm-up)."""
@@ -142,32 +168,6 @@ async def _expect_success(app: ASGIApp, request: dict[str, Any]) -> None:
     status = await send_to(app, request)
     if status >= 400:
         raise RuntimeError(f"{request['method']} {request['path']}: {status}")
-
-
-@dataclass(frozen=True)
-class Rotation:
-    """The requests sent before counting (each request once, so that what is done once,
-    such as a token's first verification, is not counted) and those counted, in turn."""
-
-    warm_up: list[dict[str, Any]]
-    counted: list[dict[str, Any]]
-
-
-def rotation_of(endpoint: str, asked: list[dict[str, Any]], count: int) -> Rotation:
-    """The requests of ``endpoint``. A heartbeat's are the beats of a few players: beat n of
-    a play has ``seq`` n and five seconds more; the first beats (which start the lesson)
-    are the warm-up, the next ones (the beat a player sends all along) are counted."""
-    if endpoint != "heartbeat":
-        return Rotation(asked, asked)
-    players = asked[: max(1, min(len(asked), count // 10))]
-    beats = [
-        [
-            {**p, "body": p["body"].replace("{seq}", str(n)).replace("{seconds}", str(5 * n))}
-            for p in players
-        ]
-        for n in range(1, 2 + -(-count // len(players)))
-    ]
-    return Rotation(beats[0], [beat for later in beats[1:] for beat in later])
 
 
 async def count_calls(asked: dict[str, Any]) -> dict[str, Any]:
