@@ -267,6 +267,8 @@ def _in_minor_units(amount: Decimal, currency: str) -> Decimal:
 # The cart's lines with their courses' (and classes') sale columns and the buyer's standing:
 # read on every cart call, so prebuilt. A guest's user_id is null: no enrollment, no seat.
 _ITEM_COLUMNS = tuple(CartItem.__table__.columns)
+# (the cart item's column, its label in a row of _CART_LINES)
+_ITEM_KEYS = tuple((column.name, f"item_{column.name}") for column in _ITEM_COLUMNS)
 _CART_LINES = Prebuilt(
     _line_statement(bindparam("user_id"))
     .add_columns(
@@ -289,7 +291,7 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
     now = utcnow()
     lines = [
         (
-            loaded(session, CartItem, {c.name: row[f"item_{c.name}"] for c in _ITEM_COLUMNS}),
+            loaded(session, CartItem, {name: row[label] for name, label in _ITEM_KEYS}),
             _line(SimpleNamespace(**row), user_id, now),
         )
         for row in rows
