@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
-from lectern.kit.prebuilt import nothing_to_commit
+from lectern.kit.prebuilt import UnitOfWorkSession, nothing_to_commit, release_held
 from lectern.kit.routing import opened_by_route
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
@@ -124,7 +124,11 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+    """Units of work on ``engine``: their prebuilt reads and their ORM work share one
+    connection (``kit.prebuilt.UnitOfWorkSession``)."""
+    return async_sessionmaker(
+        engine, expire_on_commit=False, autoflush=False, sync_session_class=UnitOfWorkSession
+    )
 
 
 # The sessions of this process's database, for work that runs outside a request (tasks,
@@ -187,6 +191,7 @@ async def release(session: AsyncSession) -> None:
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("the unit of work has changes: do the slow work before them")
     await session.rollback()
+    await release_held(session)
 
 
 async def _abandon(session: AsyncSession) -> None:

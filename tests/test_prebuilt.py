@@ -5,14 +5,15 @@ one on PostgreSQL, and the engine's listeners hearing every statement."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import bindparam, event, insert, inspect, select, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import db, migrate
 from lectern.kit.prebuilt import Prebuilt, loaded, nothing_to_commit
@@ -153,11 +154,13 @@ async def test_a_read_runs_without_a_transaction_a_write_begins_one(
         course = await create_published_course(session)
 
     async with db.unit_of_work(sessions) as session:
-        await COURSE.first(session, slug=course.slug)
-        adapted = (await session.connection()).sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
-        assert adapted._transaction is None  # type: ignore[union-attr]  # no BEGIN was sent
-        await RENAME.execute(session, course_id=course.id)
-        assert adapted._transaction is not None  # type: ignore[union-attr]
+        with checkouts(own_engine) as taken:
+            await COURSE.first(session, slug=course.slug)
+            adapted = (await session.connection()).sync_connection.connection.dbapi_connection  # type: ignore[union-attr]
+            assert adapted._transaction is None  # type: ignore[union-attr]  # no BEGIN was sent
+            await RENAME.execute(session, course_id=course.id)
+            assert adapted._transaction is not None  # type: ignore[union-attr]
+        assert len(taken) == 1  # the session's transaction began on the read's connection
 
 
 USER = Prebuilt(select(User.__table__).where(User.id == bindparam("user_id")))
@@ -263,3 +266,94 @@ async def test_the_connection_is_asked_again_once_its_transaction_ends(
         assert await TITLES.rows(session, ids=[0]) == []
         second = (await session.connection()).sync_connection
         assert second is not first
+
+
+@contextmanager
+def checkouts(engine: AsyncEngine) -> Iterator[list[object]]:
+    """The pool connections taken inside the block."""
+    taken: list[object] = []
+
+    def record(_dbapi: object, _record: object, proxy: object) -> None:
+        taken.append(proxy)
+
+    event.listen(engine.sync_engine.pool, "checkout", record)
+    try:
+        yield taken
+    finally:
+        event.remove(engine.sync_engine.pool, "checkout", record)
+
+
+async def test_a_unit_of_work_runs_on_one_connection_and_gives_it_back(
+    own_engine: AsyncEngine,
+) -> None:
+    """Reads, then an ORM write, then a read that sees it: one pool connection, back in the
+    pool when the unit of work ends (on PostgreSQL the reads took it before the session
+    needed one, and the session's transaction began on it)."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session, title="Before")
+    pool = own_engine.sync_engine.pool
+
+    with checkouts(own_engine) as taken:
+        async with db.unit_of_work(sessions) as session:
+            assert (await COURSE.first(session, slug=course.slug) or {})["id"] == course.id
+            found = await session.get(Course, course.id)
+            assert found is not None
+            found.title = "After"
+            await session.flush()
+            assert await TITLES.scalar(session, ids=[course.id]) == "After"  # uncommitted
+            assert pool.checkedout() == 1  # type: ignore[attr-defined]
+    assert len(taken) == 1
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with db.unit_of_work(sessions) as session:
+        assert await TITLES.scalar(session, ids=[course.id]) == "After"  # committed
+
+
+async def test_a_failed_or_released_unit_of_work_gives_its_connection_back(
+    own_engine: AsyncEngine,
+) -> None:
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session, title="Kept")
+    pool = own_engine.sync_engine.pool
+
+    async def read_then_fail() -> None:
+        async with db.unit_of_work(sessions) as session:
+            await COURSE.first(session, slug=course.slug)
+            await RENAME.execute(session, course_id=course.id)
+            raise RuntimeError("changed its mind")
+
+    with pytest.raises(RuntimeError, match="changed its mind"):
+        await read_then_fail()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+    async with db.unit_of_work(sessions) as session:
+        await COURSE.first(session, slug=course.slug)
+        await db.release(session)
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]  # the slow work holds none
+        assert await TITLES.scalar(session, ids=[course.id]) == "Kept"  # rolled back
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite's reads run in the session's transaction")
+async def test_reads_do_not_open_the_sessions_transaction(own_engine: AsyncEngine) -> None:
+    """A read-only unit of work on PostgreSQL never asks its session for a connection: the
+    session has no transaction to commit or roll back."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session)
+    async with db.unit_of_work(sessions) as session:
+        await COURSE.first(session, slug=course.slug)
+        await TITLES.rows(session, ids=[course.id])
+        assert session.sync_session.get_transaction() is None
+        assert nothing_to_commit(session)
+
+
+async def test_a_session_of_its_own_keeps_its_own_connection(own_engine: AsyncEngine) -> None:
+    """A plain SQLAlchemy session (not ``db.session_factory``'s) runs prebuilt statements on
+    its own connection, as the ORM does."""
+    async with async_sessionmaker(own_engine)() as session:
+        course = await create_published_course(session, title="Plain")
+        assert await TITLES.scalar(session, ids=[course.id]) == "Plain"  # not yet committed
+        await session.commit()
+    assert own_engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
