@@ -12,7 +12,11 @@ ratio to the floor with its spread over the rounds, and the SQL statements a req
     python -m bench.endpoints --server postgresql://postgres@127.0.0.1:5432 \\
         --workers 2 --connections 32 --seconds 5 --rounds 3 [--only catalog,course_page]
 
-``--database-url`` runs on an existing (empty) database instead and leaves it in place.
+``--framed`` adds a third target, the floor's code served by Lectern's own app
+(``bench.floor.framed``: its middleware, routing and FastAPI's request handling around the
+same statements): its ratio to the floor is the most the framework leaves Lectern, and what
+lies between it and Lectern's is Lectern's own work. ``--database-url`` runs on an existing
+(empty) database instead and leaves it in place.
 """
 
 from __future__ import annotations
@@ -52,7 +56,8 @@ FLOORED = ("catalog", "search", "course_page", "dashboard", "lesson", "heartbeat
 # Measured in the first round only: each enrollment is made once, and a login is argon2's
 # time by design, not the platform's.
 ONCE = ("enroll", "login")
-TARGETS = ("lectern", "floor")
+TARGETS = ("lectern", "framed", "floor")
+LABELS = {"lectern": "", "framed": " (floor in Lectern's app)", "floor": " (floor)"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class Options:
     rounds: int = 3
     only: tuple[str, ...] = ENDPOINTS
     floor: bool = True
+    framed: bool = False  # also the floor served by Lectern's app (bench.floor.framed)
     size: Size = field(default_factory=Size)
     server: str = "postgresql://postgres@127.0.0.1:5432"
     database_url: str | None = None  # an existing empty database (left in place)
@@ -93,10 +99,10 @@ class Report:
         present = [v for v in values if v is not None]
         return statistics.median(present) if present else None
 
-    def ratios(self, endpoint: str) -> list[float]:
-        """Lectern's req/s over the floor's, round by round."""
+    def ratios(self, endpoint: str, target: str = "lectern") -> list[float]:
+        """The target's req/s over the floor's, round by round."""
         pairs = zip(
-            self.runs.get((endpoint, "lectern"), []),
+            self.runs.get((endpoint, target), []),
             self.runs.get((endpoint, "floor"), []),
             strict=False,
         )
@@ -127,11 +133,11 @@ class Report:
             return "" if found is None else f"{found:.{digits}f}"
 
         ratio = ""
-        ratios = self.ratios(endpoint)
-        if target == "lectern" and ratios:
+        ratios = self.ratios(endpoint, target) if target != "floor" else []
+        if ratios:
             ratio = f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
         return [
-            endpoint if target == "lectern" else f"{endpoint} (floor)",
+            endpoint + LABELS[target],
             len(runs),
             sum(run.errors for run in runs),
             number(lambda run: run.rps, 0),
@@ -280,6 +286,9 @@ async def run(options: Options, progress: Callable[[str], None] | None = None) -
             if options.floor and any(endpoint in FLOORED for endpoint in options.only):
                 floor = serve(url, options.workers, "bench.floor:app", factory=False, pool=pool)
                 servers["floor"] = await stack.enter_async_context(floor)
+                if options.framed:
+                    framed = serve(url, options.workers, "bench.floor.framed:app", pool=pool)
+                    servers["framed"] = await stack.enter_async_context(framed)
             for round_ in range(options.rounds):
                 await _round(round_, servers, seeded, options, report, say)
             for endpoint in options.only:
@@ -314,8 +323,8 @@ async def _round(
     for endpoint in options.only:
         if endpoint in ONCE and round_ > 0:
             continue
-        targets = ["lectern", "floor"] if endpoint in FLOORED and "floor" in servers else []
-        targets = targets or ["lectern"]
+        floored = endpoint in FLOORED and "floor" in servers
+        targets = [target for target in TARGETS if target in servers] if floored else ["lectern"]
         if round_ % 2:
             targets.reverse()
         for target in targets:
@@ -339,6 +348,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--students", type=int, default=Size.students)
     parser.add_argument("--only", default=",".join(ENDPOINTS), help="comma-separated endpoints")
     parser.add_argument("--no-floor", action="store_true", help="skip the raw-asyncpg floor")
+    parser.add_argument(
+        "--framed", action="store_true", help="also the floor served by Lectern's app"
+    )
     args = parser.parse_args(argv)
     only = tuple(name.strip() for name in args.only.split(",") if name.strip())
     unknown = set(only) - set(ENDPOINTS)
@@ -351,6 +363,7 @@ def main(argv: list[str] | None = None) -> None:
         rounds=args.rounds,
         only=only,
         floor=not args.no_floor,
+        framed=args.framed and not args.no_floor,
         size=Size(courses=args.courses, students=args.students),
         server=args.server,
         database_url=args.database_url,

@@ -34,7 +34,7 @@ def shape(value: Any) -> Any:
 def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Databases) -> None:
     url = databases.new()
     options = Options(
-        # Few connections: CI's PostgreSQL role may hold 10, and both servers are up at once.
+        # Few connections: CI's PostgreSQL role may hold 10, and the servers are up at once.
         workers=1,
         connections=2,
         seconds=1,
@@ -42,6 +42,7 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
         only=(*FLOORED, "enroll"),
         size=Size(courses=30, students=20, newcomers=40),
         database_url=url.render_as_string(hide_password=False),
+        framed=True,
     )
     report = asyncio.run(run(options))
 
@@ -60,6 +61,12 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
         assert len(floor) == 2
         assert all(measured.errors == 0 for measured in floor)
         assert len(report.ratios(endpoint)) == 2
+        # The floor's code behind Lectern's app answers as the floor does.
+        framed = report.runs[endpoint, "framed"]
+        assert len(framed) == 2
+        assert all(measured.errors == 0 for measured in framed)
+        assert len(report.ratios(endpoint, "framed")) == 2
+        assert shape(report.samples[endpoint, "framed"]) == shape(report.samples[endpoint, "floor"])
         # The floor answers the same document as Lectern (the same keys and JSON types) …
         lectern, raw = report.samples[endpoint, "lectern"], report.samples[endpoint, "floor"]
         assert shape(raw) == shape(lectern), endpoint
@@ -80,4 +87,5 @@ def test_the_endpoint_benchmarks_and_the_floor_run_in_rounds(databases: Database
     table = report.table()
     assert "| catalog | 2 | 0 |" in table
     assert "| catalog (floor) | 2 | 0 |" in table
+    assert "| catalog (floor in Lectern's app) | 2 | 0 |" in table
     assert "÷ floor | server CPU ms/req | statements/req |" in table
