@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import (
 from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
-from lectern.kit.prebuilt import UnitOfWorkSession, nothing_to_commit, release_held
+from lectern.kit.prebuilt import UnitOfWorkSession, nothing_to_commit, release_held, wrote
 from lectern.kit.routing import opened_by_route
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
@@ -188,7 +188,7 @@ async def release(session: AsyncSession) -> None:
     """Hand the database back (SQLite's write lock, a PostgreSQL connection) before slow work
     that needs none, such as a password hash. Only before the unit of work writes anything:
     it ends the transaction, and what was read in it is read again on its next use."""
-    if session.new or session.dirty or session.deleted:
+    if session.new or session.dirty or session.deleted or wrote(session):
         raise RuntimeError("the unit of work has changes: do the slow work before them")
     await session.rollback()
     await release_held(session)

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import db, migrate
+from lectern.errors import LecternError
 from lectern.kit.prebuilt import Prebuilt, loaded, nothing_to_commit
 from lectern.kit.types import utcnow
 from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User, UserRole
@@ -37,6 +38,9 @@ TITLES = Prebuilt(
     select(Course.title).where(Course.id.in_(bindparam("ids", expanding=True))).order_by(Course.id)
 )
 RENAME = Prebuilt(update(Course).where(Course.id == bindparam("course_id")).values(title="Renamed"))
+RETITLE = Prebuilt(
+    update(Course).where(Course.id == bindparam("course_id")).values(title=bindparam("title"))
+)
 
 
 async def test_rows_hold_the_values_the_orm_reads(session: AsyncSession) -> None:
@@ -357,3 +361,82 @@ async def test_a_session_of_its_own_keeps_its_own_connection(own_engine: AsyncEn
         assert await TITLES.scalar(session, ids=[course.id]) == "Plain"  # not yet committed
         await session.commit()
     assert own_engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_prebuilt_writes_commit_or_roll_back_with_the_unit_of_work(
+    own_engine: AsyncEngine,
+) -> None:
+    """Writes alone (on PostgreSQL, in a transaction of their own on the held connection,
+    which the session never joins): committed when the unit of work ends, rolled back when
+    it fails or the session rolls back, kept by a refusal that keeps its changes."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session, title="Kept")
+    pool = own_engine.sync_engine.pool
+
+    async def title() -> str:
+        async with db.unit_of_work(sessions) as session:
+            found: str = await TITLES.scalar(session, ids=[course.id])
+            return found
+
+    with checkouts(own_engine) as taken:
+        async with db.unit_of_work(sessions) as session:
+            assert await RENAME.execute(session, course_id=course.id) == 1
+            assert not nothing_to_commit(session)
+            with pytest.raises(RuntimeError, match="has changes"):
+                await db.release(session)  # it would lose the write
+    assert len(taken) == 1
+    assert await title() == "Renamed"
+
+    async def write_then(error: Exception) -> None:
+        async with db.unit_of_work(sessions) as session:
+            await RETITLE.execute(session, course_id=course.id, title="Lost")
+            raise error
+
+    with pytest.raises(RuntimeError):
+        await write_then(RuntimeError("changed its mind"))
+    assert await title() == "Renamed"
+    with pytest.raises(LecternError):
+        await write_then(LecternError("refused, with a trace", keep_changes=True))
+    assert await title() == "Lost"
+
+    async with db.unit_of_work(sessions) as session:
+        await RETITLE.execute(session, course_id=course.id, title="Undone")
+        await session.rollback()
+        assert await TITLES.scalar(session, ids=[course.id]) == "Lost"
+        await RETITLE.execute(session, course_id=course.id, title="Again")
+    assert await title() == "Again"
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_prebuilt_writes_and_orm_changes_commit_as_one(own_engine: AsyncEngine) -> None:
+    """A prebuilt write, then a change through the ORM: one connection, one transaction
+    (the ORM's flush sees the write), committed together or not at all."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session, title="Kept")
+
+    async def write_both(fail: bool) -> None:
+        async with db.unit_of_work(sessions) as session:
+            await RETITLE.execute(session, course_id=course.id, title="Both")
+            found = await session.get(Course, course.id)
+            assert found is not None
+            assert found.title == "Both"  # read in the write's transaction
+            found.subtitle = "Changed too"
+            if fail:
+                await session.flush()
+                raise RuntimeError("changed its mind")
+
+    with pytest.raises(RuntimeError):
+        await write_both(fail=True)
+    async with db.unit_of_work(sessions) as session:
+        kept = await session.get(Course, course.id)
+        assert kept is not None
+        assert (kept.title, kept.subtitle) == ("Kept", course.subtitle)
+    with checkouts(own_engine) as taken:
+        await write_both(fail=False)
+    assert len(taken) == 1
+    async with db.unit_of_work(sessions) as session:
+        both = await session.get(Course, course.id)
+        assert both is not None
+        assert (both.title, both.subtitle) == ("Both", "Changed too")

@@ -1,25 +1,26 @@
-"""Statements of the hot paths, compiled once per dialect and run on the session's driver
-connection.
+"""Statements of the hot paths, compiled once per dialect and run on the unit of work's
+driver connection.
 
 ``session.execute`` sends a statement through the ORM and the engine: a compiled-cache
 lookup, an execution context, a switch into and out of a greenlet, a result object and its
 rows. That is most of a simple request's time. A :class:`Prebuilt` statement is compiled
 once per dialect into its SQL text, the order of its parameters and its type processors,
-and runs on the driver connection the session holds (asyncpg on PostgreSQL, aiosqlite on
-SQLite) inside the session's unit of work: the same connection, the same transaction.
+and runs on the driver connection of the unit of work (asyncpg on PostgreSQL, aiosqlite on
+SQLite): the session's connection, in the same transaction.
 Rows come back as dicts, their values processed as the columns' types do, except
 enumerations: they stay the strings stored, which their StrEnum members equal (serialising
 an enum member costs several times what a string does).
 
 On PostgreSQL, a read run before the unit of work has written anything runs without a
 transaction of its own (no BEGIN, no COMMIT: each statement sees what was committed when
-it ran), as a read-only request needs; a write starts the session's transaction first, so
-the unit of work still commits or rolls back as one. Such reads do not ask the session for
-its connection (its transaction's bookkeeping, its close: a fifth of a read-only request):
-they take one from the engine's pool and hold it for the unit of work, and a
-:class:`UnitOfWorkSession` begins its transaction on that same connection when it needs one
-(one connection a unit of work, as before). On SQLite the session's transaction has begun
-already (BEGIN IMMEDIATE, lectern.db) and everything runs inside it.
+it ran), as a read-only request needs; a write begins a transaction first, which the unit
+of work commits or rolls back as one. Statements run before the session has a connection
+do not ask it for one (its transaction's bookkeeping, its commit, its close: a
+fifth of a read-only request): they take one from the engine's pool and hold it for the
+unit of work, and a :class:`UnitOfWorkSession` begins its own transaction on that same
+connection if it needs one (one connection a unit of work, as before). On SQLite the
+session's transaction has begun already (BEGIN IMMEDIATE, lectern.db) and everything runs
+inside it.
 
 The engine's statement listeners hear these statements as they hear any other, so the
 tests count them, and ``LECTERN_DATABASE_ECHO`` logs them.
@@ -283,12 +284,13 @@ class _Link:
 
 _KEPT = "lectern.prebuilt.connection"
 _HELD = "lectern.prebuilt.held"
+_WROTE = "lectern.prebuilt.wrote"  # the session transaction a prebuilt write ran in
 
 
 async def _link(session: AsyncSession, writes: bool) -> _Link:
-    """The session's connection, its transaction begun first for a write on PostgreSQL; for
-    a read on PostgreSQL before the session has a connection, the unit of work's own
-    (:class:`UnitOfWorkSession`).
+    """The session's connection, or on PostgreSQL before the session has one, the
+    connection its unit of work holds (:class:`UnitOfWorkSession`); for a write on
+    PostgreSQL, its transaction begun first.
 
     Asking the session costs a switch into SQLAlchemy's greenlet each time: its connection
     is kept in the session's ``info`` with the session transaction it belongs to, and asked
@@ -298,13 +300,15 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
     kept = sync.info.get(_KEPT)
     if kept is not None and transaction is not None and kept[0] is transaction:
         link: _Link = kept[1]
-    elif not writes and isinstance(sync, UnitOfWorkSession) and sync.holds(transaction):
-        return await sync.held()
+    elif isinstance(sync, UnitOfWorkSession) and sync.holds(transaction):
+        link = await sync.held()
     else:
         connection = (await session.connection()).sync_connection
         assert connection is not None
         link = _Link(connection.engine, connection.connection)
         sync.info[_KEPT] = (sync.get_transaction(), link)
+    if writes:
+        sync.info[_WROTE] = sync.get_transaction()
     if writes and link.engine.dialect.name == "postgresql":
         adapted = link.pooled.dbapi_connection
         # SQLAlchemy's asyncpg adapter begins its transaction on its first statement: a
@@ -316,8 +320,8 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
 
 
 class _Held:
-    """The pool connection a unit of work's reads took, and the Connection its session's
-    transaction runs on once it needs one."""
+    """The pool connection a unit of work's prebuilt statements took, and the Connection its
+    session's transaction runs on once it needs one."""
 
     def __init__(self, engine: Engine, pooled: PoolProxiedConnection) -> None:
         self.link = _Link(engine, pooled)
@@ -328,20 +332,44 @@ class _Held:
             self.connection = Connection(self.link.engine, self.link.pooled)
         return self.connection
 
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on it (the writes', or the session's)."""
+        adapted = self.link.pooled.dbapi_connection
+        return adapted is not None and adapted._transaction is not None
+
+    def written(self) -> bool:
+        """Whether prebuilt writes began a transaction the session's has not joined."""
+        joined = self.connection is not None and self.connection.in_transaction()
+        return self.in_transaction() and not joined
+
+    def end(self, commit: bool) -> None:
+        """Commit or roll back the transaction writes began, if still open (in the session's
+        greenlet: the driver's calls are awaited there)."""
+        adapted = self.link.pooled.dbapi_connection
+        if adapted is not None and adapted._transaction is not None:
+            if commit:
+                adapted.commit()
+            else:
+                adapted.rollback()
+
     def close(self) -> None:
-        """Back to the pool (through the Connection, if one was made for the session)."""
+        """Back to the pool (through the Connection, if one was made for the session); the
+        pool rolls back a transaction left open."""
         (self.connection or self.link.pooled).close()
 
 
 class UnitOfWorkSession(Session):
     """The ORM session of a unit of work (``db.session_factory``). On PostgreSQL, prebuilt
-    reads run before it has a connection take one from the engine's pool themselves and it
-    is held until the session closes; the session's transaction, if it needs one, begins on
-    that same connection. A session bound to a Connection (the tests') is left as it is."""
+    statements run before it has a connection take one from the engine's pool themselves
+    and it is held until the session closes. A prebuilt write begins a transaction on it;
+    the session's own transaction, if it needs one (an ORM read or change), begins on that
+    same connection, and its commit or rollback ends both (the writes' alone when the
+    session never needed one). A session bound to a Connection (the tests') is left as
+    it is."""
 
     def holds(self, transaction: SessionTransaction | None) -> bool:
-        """Whether a read may run on the held connection: the session has none of its own
-        yet (``_connections``: SQLAlchemy's record of the connections of a transaction)."""
+        """Whether a statement may run on the held connection: the session has none of its
+        own yet (``_connections``: SQLAlchemy's record of a transaction's connections)."""
         bind = self.bind
         return (
             isinstance(bind, Engine)
@@ -369,11 +397,35 @@ class UnitOfWorkSession(Session):
                 engine = held.for_session()
         return super()._connection_for_bind(engine, execution_options, **kw)
 
+    def commit(self) -> None:
+        super().commit()
+        self._end_held(commit=True)
+
+    def rollback(self) -> None:
+        super().rollback()
+        self._end_held(commit=False)
+
+    def _end_held(self, commit: bool) -> None:
+        held: _Held | None = self.info.get(_HELD)
+        if held is not None:
+            held.end(commit)
+
     def _close_impl(self, invalidate: bool, is_reset: bool = False) -> None:
         super()._close_impl(invalidate, is_reset)
         held: _Held | None = self.info.pop(_HELD, None)
         if held is not None:
             held.close()
+
+
+def wrote(session: AsyncSession) -> bool:
+    """Whether prebuilt writes ran in the unit of work's open transaction (the session's
+    ``new``, ``dirty`` and ``deleted`` do not show them)."""
+    sync = session.sync_session
+    held: _Held | None = sync.info.get(_HELD)
+    if held is not None and held.written():
+        return True
+    transaction = sync.info.get(_WROTE)
+    return transaction is not None and transaction is sync.get_transaction()
 
 
 async def release_held(session: AsyncSession) -> None:
@@ -390,6 +442,9 @@ def nothing_to_commit(session: AsyncSession) -> bool:
     closing it then ends it as a commit would, without the commit's bookkeeping."""
     sync = session.sync_session
     if sync.new or sync.dirty or sync.deleted:
+        return False
+    held: _Held | None = sync.info.get(_HELD)
+    if held is not None and held.in_transaction():
         return False
     transaction = sync.get_transaction()
     if transaction is None or not transaction._connections:
