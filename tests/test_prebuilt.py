@@ -1,6 +1,7 @@
 """Prebuilt statements (lectern.kit.prebuilt): the rows the ORM would read, list
 parameters of any length, a write inside the unit of work's transaction, a read outside
-one on PostgreSQL, and the engine's listeners hearing every statement."""
+one on PostgreSQL, the engine's listeners hearing every statement, and the one connection
+a unit of work holds for its statements and its session."""
 
 from __future__ import annotations
 
@@ -440,3 +441,31 @@ async def test_prebuilt_writes_and_orm_changes_commit_as_one(own_engine: AsyncEn
         both = await session.get(Course, course.id)
         assert both is not None
         assert (both.title, both.subtitle) == ("Both", "Changed too")
+
+
+async def test_a_savepoint_after_a_prebuilt_write_rolls_back_alone(
+    own_engine: AsyncEngine,
+) -> None:
+    """A savepoint the session takes after a prebuilt write (a race caught, as the services
+    do) undoes only what follows it; the write is committed with the unit of work."""
+    sessions = db.session_factory(own_engine)
+    async with db.unit_of_work(sessions) as session:
+        course = await create_published_course(session, title="Kept")
+
+    async def change_in_a_savepoint(session: AsyncSession) -> None:
+        async with session.begin_nested():
+            found = await session.get(Course, course.id)
+            assert found is not None
+            assert found.title == "Written"  # in the write's transaction
+            found.subtitle = "Undone"
+            await session.flush()
+            raise RuntimeError("undone")
+
+    async with db.unit_of_work(sessions) as session:
+        await RETITLE.execute(session, course_id=course.id, title="Written")
+        with pytest.raises(RuntimeError, match="undone"):
+            await change_in_a_savepoint(session)
+    async with db.unit_of_work(sessions) as session:
+        kept = await session.get(Course, course.id)
+        assert kept is not None
+        assert (kept.title, kept.subtitle) == ("Written", course.subtitle)
