@@ -288,6 +288,11 @@ def checkouts(engine: AsyncEngine) -> Iterator[list[object]]:
         event.remove(engine.sync_engine.pool, "checkout", record)
 
 
+async def committed_course(sessions: async_sessionmaker[AsyncSession], title: str) -> Course:
+    async with db.unit_of_work(sessions) as session:
+        return await create_published_course(session, title=title)
+
+
 async def test_a_unit_of_work_runs_on_one_connection_and_gives_it_back(
     own_engine: AsyncEngine,
 ) -> None:
@@ -295,8 +300,7 @@ async def test_a_unit_of_work_runs_on_one_connection_and_gives_it_back(
     pool when the unit of work ends (on PostgreSQL the reads took it before the session
     needed one, and the session's transaction began on it)."""
     sessions = db.session_factory(own_engine)
-    async with db.unit_of_work(sessions) as session:
-        course = await create_published_course(session, title="Before")
+    course = await committed_course(sessions, "Before")
     pool = own_engine.sync_engine.pool
 
     with checkouts(own_engine) as taken:
@@ -318,8 +322,7 @@ async def test_a_failed_or_released_unit_of_work_gives_its_connection_back(
     own_engine: AsyncEngine,
 ) -> None:
     sessions = db.session_factory(own_engine)
-    async with db.unit_of_work(sessions) as session:
-        course = await create_published_course(session, title="Kept")
+    course = await committed_course(sessions, "Kept")
     pool = own_engine.sync_engine.pool
 
     async def read_then_fail() -> None:
@@ -371,8 +374,7 @@ async def test_prebuilt_writes_commit_or_roll_back_with_the_unit_of_work(
     which the session never joins): committed when the unit of work ends, rolled back when
     it fails or the session rolls back, kept by a refusal that keeps its changes."""
     sessions = db.session_factory(own_engine)
-    async with db.unit_of_work(sessions) as session:
-        course = await create_published_course(session, title="Kept")
+    course = await committed_course(sessions, "Kept")
     pool = own_engine.sync_engine.pool
 
     async def title() -> str:
@@ -414,8 +416,7 @@ async def test_prebuilt_writes_and_orm_changes_commit_as_one(own_engine: AsyncEn
     """A prebuilt write, then a change through the ORM: one connection, one transaction
     (the ORM's flush sees the write), committed together or not at all."""
     sessions = db.session_factory(own_engine)
-    async with db.unit_of_work(sessions) as session:
-        course = await create_published_course(session, title="Kept")
+    course = await committed_course(sessions, "Kept")
 
     async def write_both(fail: bool) -> None:
         async with db.unit_of_work(sessions) as session:
@@ -449,8 +450,7 @@ async def test_a_savepoint_after_a_prebuilt_write_rolls_back_alone(
     """A savepoint the session takes after a prebuilt write (a race caught, as the services
     do) undoes only what follows it; the write is committed with the unit of work."""
     sessions = db.session_factory(own_engine)
-    async with db.unit_of_work(sessions) as session:
-        course = await create_published_course(session, title="Kept")
+    course = await committed_course(sessions, "Kept")
 
     async def change_in_a_savepoint(session: AsyncSession) -> None:
         async with session.begin_nested():
