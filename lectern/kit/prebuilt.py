@@ -301,7 +301,7 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
     if kept is not None and transaction is not None and kept[0] is transaction:
         link: _Link = kept[1]
     elif isinstance(sync, UnitOfWorkSession) and sync.holds(transaction):
-        link = await sync.held()
+        link = await sync.held_link()
     else:
         connection = (await session.connection()).sync_connection
         assert connection is not None
@@ -377,7 +377,8 @@ class UnitOfWorkSession(Session):
             and (transaction is None or not transaction._connections)
         )
 
-    async def held(self) -> _Link:
+    async def held_link(self) -> _Link:
+        """The held connection, taken from the pool the first time."""
         held: _Held | None = self.info.get(_HELD)
         if held is None:
             engine = cast(Engine, self.bind)
@@ -429,8 +430,8 @@ def wrote(session: AsyncSession) -> bool:
 
 
 async def release_held(session: AsyncSession) -> None:
-    """Give back the connection the unit of work's reads hold, once its session has ended
-    its transaction (``db.release``): the next statement takes one again."""
+    """Give back the connection the unit of work's statements hold, once its session has
+    ended its transaction (``db.release``): the next statement takes one again."""
     held: _Held | None = session.sync_session.info.pop(_HELD, None)
     if held is not None:
         await greenlet_spawn(held.close)
