@@ -321,6 +321,8 @@ async def test_a_unit_of_work_runs_on_one_connection_and_gives_it_back(
 async def test_a_failed_or_released_unit_of_work_gives_its_connection_back(
     own_engine: AsyncEngine,
 ) -> None:
+    """A unit of work that fails after a read and a write holds no connection after it, and
+    one released for slow work holds none during it (its next statement takes one)."""
     sessions = db.session_factory(own_engine)
     course = await committed_course(sessions, "Kept")
     pool = own_engine.sync_engine.pool
