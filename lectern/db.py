@@ -20,7 +20,14 @@ from sqlalchemy.ext.asyncio import (
 from lectern import jobs
 from lectern.config import database_settings
 from lectern.errors import ConfigurationError, LecternError
-from lectern.kit.prebuilt import UnitOfWorkSession, nothing_to_commit, release_held, wrote
+from lectern.kit.prebuilt import (
+    UnitOfWorkAsyncSession,
+    UnitOfWorkSession,
+    commit,
+    nothing_to_commit,
+    release_held,
+    wrote,
+)
 from lectern.kit.routing import opened_by_route
 
 # Plain schemes people write, mapped to the async driver Lectern runs on.
@@ -125,9 +132,14 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Units of work on ``engine``: their prebuilt reads and their ORM work share one
-    connection (``kit.prebuilt.UnitOfWorkSession``)."""
+    connection (``kit.prebuilt.UnitOfWorkSession``), and a session with nothing open closes
+    at once (``kit.prebuilt.UnitOfWorkAsyncSession``)."""
     return async_sessionmaker(
-        engine, expire_on_commit=False, autoflush=False, sync_session_class=UnitOfWorkSession
+        engine,
+        class_=UnitOfWorkAsyncSession,
+        expire_on_commit=False,
+        autoflush=False,
+        sync_session_class=UnitOfWorkSession,
     )
 
 
@@ -170,12 +182,12 @@ async def unit_of_work(
         try:
             yield session
             if not nothing_to_commit(session):
-                await session.commit()
+                await commit(session)
         except LecternError as error:
             if not error.keep_changes:
                 await _abandon(session)
                 raise
-            await session.commit()
+            await commit(session)
             await jobs.dispatch_pending(session)
             raise
         except BaseException:

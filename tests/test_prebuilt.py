@@ -11,14 +11,14 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import bindparam, event, insert, inspect, select, update
+from sqlalchemy import bindparam, column, event, insert, inspect, select, table, text, update
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from lectern import db, migrate
 from lectern.errors import LecternError
-from lectern.kit.prebuilt import Prebuilt, loaded, nothing_to_commit
+from lectern.kit.prebuilt import Prebuilt, commit, loaded, nothing_to_commit
 from lectern.kit.types import utcnow
 from lectern.models import Course, CourseLevel, CoursePriceType, CourseTag, User, UserRole
 from tests.dbs import Databases, on_postgresql
@@ -471,3 +471,104 @@ async def test_a_savepoint_after_a_prebuilt_write_rolls_back_alone(
         kept = await session.get(Course, course.id)
         assert kept is not None
         assert (kept.title, kept.subtitle) == ("Written", course.subtitle)
+
+
+async def test_writes_alone_commit_without_the_sessions_transaction(
+    own_engine: AsyncEngine,
+) -> None:
+    """``commit`` of a unit of work whose writes were all prebuilt (a heartbeat's): on
+    PostgreSQL they commit on the held connection and the session never begins a
+    transaction; the write is there for the next unit of work either way."""
+    sessions = db.session_factory(own_engine)
+    course = await committed_course(sessions, "Kept")
+    begun: list[object] = []
+    async with sessions() as session:
+        event.listen(session.sync_session, "after_transaction_create", lambda *a: begun.append(a))
+        await RENAME.execute(session, course_id=course.id)
+        await commit(session)
+        assert nothing_to_commit(session)
+    assert len(begun) == (0 if on_postgresql() else 1)
+    assert own_engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with db.unit_of_work(sessions) as session:
+        assert await TITLES.scalar(session, ids=[course.id]) == "Renamed"
+
+
+CHILD = Prebuilt(insert(table("deferred_child", column("parent_id"))))
+
+
+async def test_a_commit_that_fails_is_sqlalchemys_error_and_keeps_nothing(
+    own_engine: AsyncEngine,
+) -> None:
+    """A check deferred to COMMIT fails there: SQLAlchemy's IntegrityError (as from
+    ``session.commit``), nothing of the unit of work kept, its connection back in the
+    pool."""
+    async with own_engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE deferred_parent (id INTEGER PRIMARY KEY)"))
+        await connection.execute(
+            text(
+                "CREATE TABLE deferred_child (parent_id INTEGER REFERENCES deferred_parent (id) "
+                "DEFERRABLE INITIALLY DEFERRED)"
+            )
+        )
+    sessions = db.session_factory(own_engine)
+    course = await committed_course(sessions, "Kept")
+
+    async def orphan(commit_first: bool) -> None:
+        async with db.unit_of_work(sessions) as session:
+            await RENAME.execute(session, course_id=course.id)
+            await CHILD.execute(session, parent_id=1)  # no such parent: refused at COMMIT
+            if commit_first:  # the session's commit, asked for by the caller
+                await session.commit()
+
+    with pytest.raises(IntegrityError):
+        await orphan(commit_first=False)
+    with pytest.raises(IntegrityError):
+        await orphan(commit_first=True)
+    assert own_engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with db.unit_of_work(sessions) as session:
+        assert await TITLES.scalar(session, ids=[course.id]) == "Kept"
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite's unit of work begins at once")
+async def test_an_instance_from_a_row_needs_no_session_transaction(
+    own_engine: AsyncEngine,
+) -> None:
+    """``loaded`` does not begin the session's transaction (a read-only request stays
+    without one); a change to the instance begins it when flushed, and commits."""
+    sessions = db.session_factory(own_engine)
+    course = await committed_course(sessions, "Kept")
+    async with db.unit_of_work(sessions) as session:
+        row = await USER.first(session, user_id=course.instructor_id)
+        assert row is not None
+        user = loaded(session, User, row)
+        assert session.sync_session.get_transaction() is None
+        assert inspect(user).persistent
+        user.name = "Changed"
+        await session.flush()
+        assert session.sync_session.get_transaction() is not None
+    async with db.unit_of_work(sessions) as session:
+        assert (await USER.first(session, user_id=course.instructor_id) or {})["name"] == "Changed"
+
+
+async def test_a_session_with_nothing_open_closes_and_an_open_one_rolls_back(
+    own_engine: AsyncEngine,
+) -> None:
+    """``db.session_factory``'s sessions, closed without a commit: after reads alone, at
+    once; after a prebuilt write or an ORM change, rolled back first. Either way the
+    connection is back in the pool and nothing was kept."""
+    sessions = db.session_factory(own_engine)
+    course = await committed_course(sessions, "Kept")
+    pool = own_engine.sync_engine.pool
+    async with sessions() as session:
+        await COURSE.first(session, slug=course.slug)
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with sessions() as session:
+        await RENAME.execute(session, course_id=course.id)
+    async with sessions() as session:
+        found = await session.get(Course, course.id)
+        assert found is not None
+        found.title = "Lost"
+        await session.flush()
+    assert pool.checkedout() == 0  # type: ignore[attr-defined]
+    async with db.unit_of_work(sessions) as session:
+        assert await TITLES.scalar(session, ids=[course.id]) == "Kept"

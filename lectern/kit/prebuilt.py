@@ -41,7 +41,6 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, Session, SessionTransaction
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -65,16 +64,17 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
     flushed as usual. The signed-in user of every request is read this way: one statement
     on the driver connection instead of the ORM's loading."""
     mapper = model.__mapper__  # type: ignore[attr-defined]
-    key = identity_key(model, tuple(row[column] for column in _key_columns(mapper)))
-    found: Model | None = session.identity_map.get(key)
+    key = (mapper._identity_class, tuple(row[column] for column in _key_columns(mapper)), None)
+    sync = session.sync_session
+    found: Model | None = sync.identity_map.get(key)
     if found is not None:
         return found
     # As the ORM's loader does: the values go straight into the instance's state, not
-    # through the attributes' events (which would record them as changes), the instance
-    # gets its identity and joins the session's identity map as a persistent instance.
-    # (make_transient_to_detached and Session.add would do the same, and walk every
-    # relationship of the model for a cascade that has nothing loaded to follow: a tenth
-    # of a heartbeat.)
+    # through the attributes' events (which would record them as changes), and the
+    # instance, given its identity, joins the session's identity map as a persistent
+    # instance. (Session.add would walk every relationship of the model for a cascade that
+    # has nothing loaded to follow, and begin the session's transaction, which a request
+    # whose statements are all prebuilt never needs.)
     instance = mapper.class_manager.new_instance()
     values = instance.__dict__
     for column, attribute, enum_class in _attributes(mapper):
@@ -82,7 +82,8 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
         values[attribute] = value if enum_class is None or value is None else enum_class(value)
     state = instance_state(instance)
     state.key = key
-    session.sync_session._update_impl(state)
+    state.session_id = sync.hash_key
+    sync.identity_map.add(state)
     return cast(Model, instance)
 
 
@@ -347,10 +348,29 @@ class _Held:
         greenlet: the driver's calls are awaited there)."""
         adapted = self.link.pooled.dbapi_connection
         if adapted is not None and adapted._transaction is not None:
-            if commit:
-                adapted.commit()
-            else:
-                adapted.rollback()
+            try:
+                if commit:
+                    adapted.commit()
+                else:
+                    adapted.rollback()
+            except Exception as error:
+                raise _translated(
+                    self.link, "COMMIT" if commit else "ROLLBACK", [], error
+                ) from error
+
+    async def commit(self) -> None:
+        """Commit the transaction writes began, straight on the driver (the session never
+        joined it)."""
+        adapted = self.link.pooled.dbapi_connection
+        assert adapted is not None
+        assert adapted._transaction is not None
+        engine = self.link.engine
+        if engine._should_log_info():
+            engine.logger.info("COMMIT")
+        try:
+            await adapted._call_and_discard(adapted._transaction.commit)
+        except Exception as error:
+            raise _translated(self.link, "COMMIT", [], error) from error
 
     def close(self) -> None:
         """Back to the pool (through the Connection, if one was made for the session); the
@@ -418,6 +438,24 @@ class UnitOfWorkSession(Session):
             held.close()
 
 
+class UnitOfWorkAsyncSession(AsyncSession):
+    """The asyncio session of a unit of work (``db.session_factory``): one with no
+    transaction open on a connection closes at once, since nothing in closing it waits (its
+    held connection goes back to the pool as it is). SQLAlchemy's close, which rolls back
+    in its greenlet in a task shielded from cancellation, is for the others."""
+
+    async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
+        sync = self.sync_session
+        transaction = sync.get_transaction()
+        held: _Held | None = sync.info.get(_HELD)
+        if (transaction is None or not transaction._connections) and (
+            held is None or not held.in_transaction()
+        ):
+            sync.close()
+        else:
+            await super().__aexit__(type_, value, traceback)
+
+
 def wrote(session: AsyncSession) -> bool:
     """Whether prebuilt writes ran in the unit of work's open transaction (the session's
     ``new``, ``dirty`` and ``deleted`` do not show them)."""
@@ -435,6 +473,19 @@ async def release_held(session: AsyncSession) -> None:
     held: _Held | None = session.sync_session.info.pop(_HELD, None)
     if held is not None:
         await greenlet_spawn(held.close)
+
+
+async def commit(session: AsyncSession) -> None:
+    """Commit the unit of work. When everything it wrote ran as prebuilt writes on the
+    connection it holds (the session itself never began a transaction: a heartbeat), that
+    transaction is committed on the driver, without a session transaction made only to
+    end it and the switch into SQLAlchemy's greenlet."""
+    sync = session.sync_session
+    held: _Held | None = sync.info.get(_HELD)
+    if held is not None and held.written() and not (sync.new or sync.dirty or sync.deleted):
+        await held.commit()
+        return
+    await session.commit()
 
 
 def nothing_to_commit(session: AsyncSession) -> bool:
