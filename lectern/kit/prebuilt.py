@@ -298,9 +298,12 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
     again once that transaction has ended (a commit, a rollback, ``db.release``)."""
     sync = session.sync_session
     transaction = sync.get_transaction()
+    held: _Held | None = sync.info.get(_HELD)
     kept = sync.info.get(_KEPT)
-    if kept is not None and transaction is not None and kept[0] is transaction:
-        link: _Link = kept[1]
+    if held is not None and (transaction is None or not transaction._connections):
+        link: _Link = held.link
+    elif kept is not None and transaction is not None and kept[0] is transaction:
+        link = kept[1]
     elif isinstance(sync, UnitOfWorkSession) and sync.holds(transaction):
         link = await sync.held_link()
     else:
