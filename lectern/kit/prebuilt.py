@@ -485,7 +485,13 @@ async def commit(session: AsyncSession) -> None:
     end it and the switch into SQLAlchemy's greenlet."""
     sync = session.sync_session
     held: _Held | None = sync.info.get(_HELD)
-    if held is not None and held.written() and not (sync.new or sync.dirty or sync.deleted):
+    transaction = sync.get_transaction()
+    if (
+        held is not None
+        and held.written()
+        and not (sync.new or sync.dirty or sync.deleted)
+        and (transaction is None or not transaction._connections)
+    ):
         await held.commit()
         return
     await session.commit()
