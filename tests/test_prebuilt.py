@@ -1,7 +1,8 @@
 """Prebuilt statements (lectern.kit.prebuilt): the rows the ORM would read, list
 parameters of any length, a write inside the unit of work's transaction, a read outside
-one on PostgreSQL, the engine's listeners hearing every statement, and the one connection
-a unit of work holds for its statements and its session."""
+one on PostgreSQL, the engine's listeners hearing every statement, the one connection a
+unit of work holds for its statements and its session, and how that unit of work commits
+(its errors SQLAlchemy's) and closes."""
 
 from __future__ import annotations
 
