@@ -300,7 +300,7 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
     transaction = sync.get_transaction()
     held: _Held | None = sync.info.get(_HELD)
     kept = sync.info.get(_KEPT)
-    if held is not None and (transaction is None or not transaction._connections):
+    if held is not None and not _on_a_connection(transaction):
         link: _Link = held.link
     elif kept is not None and transaction is not None and kept[0] is transaction:
         link = kept[1]
@@ -321,6 +321,12 @@ async def _link(session: AsyncSession, writes: bool) -> _Link:
             async with adapted._execute_mutex:
                 await adapted._start_transaction()
     return link
+
+
+def _on_a_connection(transaction: SessionTransaction | None) -> bool:
+    """Whether the session's transaction has begun on a connection (``_connections``:
+    SQLAlchemy's record of a transaction's connections)."""
+    return transaction is not None and bool(transaction._connections)
 
 
 class _Held:
@@ -392,12 +398,12 @@ class UnitOfWorkSession(Session):
 
     def holds(self, transaction: SessionTransaction | None) -> bool:
         """Whether a statement may run on the held connection: the session has none of its
-        own yet (``_connections``: SQLAlchemy's record of a transaction's connections)."""
+        own yet."""
         bind = self.bind
         return (
             isinstance(bind, Engine)
             and bind.dialect.name == "postgresql"
-            and (transaction is None or not transaction._connections)
+            and not _on_a_connection(transaction)
         )
 
     async def held_link(self) -> _Link:
@@ -451,9 +457,7 @@ class UnitOfWorkAsyncSession(AsyncSession):
         sync = self.sync_session
         transaction = sync.get_transaction()
         held: _Held | None = sync.info.get(_HELD)
-        if (transaction is None or not transaction._connections) and (
-            held is None or not held.in_transaction()
-        ):
+        if not _on_a_connection(transaction) and (held is None or not held.in_transaction()):
             sync.close()
         else:
             await super().__aexit__(type_, value, traceback)
@@ -490,7 +494,7 @@ async def commit(session: AsyncSession) -> None:
         held is not None
         and held.written()
         and not (sync.new or sync.dirty or sync.deleted)
-        and (transaction is None or not transaction._connections)
+        and not _on_a_connection(transaction)
     ):
         await held.commit()
         return
@@ -508,7 +512,7 @@ def nothing_to_commit(session: AsyncSession) -> bool:
     if held is not None and held.in_transaction():
         return False
     transaction = sync.get_transaction()
-    if transaction is None or not transaction._connections:
+    if not _on_a_connection(transaction):
         return True
     kept = sync.info.get(_KEPT)
     if kept is None or kept[0] is not transaction or kept[1].engine.dialect.name != "postgresql":
