@@ -96,6 +96,11 @@ def create_app(
         docs_url=None,  # served by install_docs, from Lectern's own copies of the assets
         redoc_url=None,
         lifespan=lifespan,
+        telemetry={
+            "tracing": settings.opentelemetry,
+            "metrics": settings.opentelemetry,
+            "logs": settings.opentelemetry,
+        },
     )
     # Routes added straight on the app (extensions, tests) open their unit of work too.
     app.router.route_class = OpeningRoute

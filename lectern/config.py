@@ -49,6 +49,9 @@ class AppSettings(BaseSettings):
     max_request_bytes: int = 1_048_576
     log_json: bool = True
     log_level: str = "INFO"
+    # FastAPI's OpenTelemetry traces, metrics and logs, for the providers a deployment sets
+    # up (an OpenTelemetry SDK and its exporter). Off, a request skips looking for them.
+    opentelemetry: bool = False
     # Seals secrets kept in the database (the credentials' signing keys). Without it, a key
     # made once and kept in a file beside the stored files (.secret-key): set it in
     # production, the same in every process, and keep it safe.

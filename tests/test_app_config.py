@@ -1,4 +1,5 @@
-"""What operators configure: CORS, security headers, the body limit, and the log lines."""
+"""What operators configure: CORS, security headers, the body limit, the log lines and
+OpenTelemetry."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lectern import config
@@ -76,3 +81,35 @@ def test_log_lines_are_json_with_the_request_id() -> None:
     assert line["message"] == "GET /x"
     assert line["status"] == 200
     assert line["level"] == "info"
+
+
+@pytest.fixture(scope="module")
+def spans() -> InMemorySpanExporter:
+    """The spans of this process's OpenTelemetry tracer provider, as a deployment's SDK would
+    export them (a process has one provider: set once)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_opentelemetry_traces_requests_only_when_turned_on(
+    engine: AsyncEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    spans: InMemorySpanExporter,
+    enabled: bool,
+) -> None:
+    monkeypatch.setenv("LECTERN_OPENTELEMETRY", str(enabled).lower())
+    config.app_settings.cache_clear()
+    spans.clear()
+    try:
+        app = create_app(engine)
+        async with app.router.lifespan_context(app):
+            async for client in _client(app):
+                assert (await client.get("/health/live")).status_code == 200
+    finally:
+        config.app_settings.cache_clear()
+    traced = [span.name for span in spans.get_finished_spans()]
+    assert any("/health/live" in name for name in traced) is enabled

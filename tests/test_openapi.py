@@ -46,3 +46,17 @@ def test_uploads_are_multipart(document: dict[str, Any]) -> None:
     ]
     assert forms
     assert {tuple(types) for _, types in forms} == {("multipart/form-data",)}
+
+
+def test_routes_of_the_signed_in_user_name_the_bearer_scheme(document: dict[str, Any]) -> None:
+    assert document["components"]["securitySchemes"] == {
+        "BearerToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An access token from /api/v1/auth/login.",
+        }
+    }
+    bearer = [{"BearerToken": []}]
+    assert document["paths"]["/api/v1/auth/me"]["get"]["security"] == bearer  # signed in
+    assert document["paths"]["/api/v1/cart"]["get"]["security"] == bearer  # or a guest
+    assert document["paths"]["/api/v1/auth/login"]["post"].get("security") is None

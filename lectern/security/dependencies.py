@@ -8,31 +8,15 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPBearer
 from sqlalchemy import bindparam, select
-from starlette.requests import HTTPConnection
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from lectern.db import SessionDep
+from lectern.db import get_session
 from lectern.errors import Forbidden, Unauthorized
 from lectern.kit.client import Client
 from lectern.kit.prebuilt import Prebuilt, loaded
 from lectern.models import User, UserRole, UserStatus
 from lectern.security.actor import Actor
 from lectern.security.tokens import decode_access_token
-
-
-class BearerToken(HTTPBearer):
-    """The bearer token of the request, or None (another scheme, or none): FastAPI's
-    HTTPBearer for the OpenAPI document, without building a credentials model on every
-    request."""
-
-    async def __call__(self, request: HTTPConnection) -> str | None:  # type: ignore[override]
-        scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
-        if not token or scheme.lower() != "bearer":
-            return None
-        return token
-
-
-bearer = BearerToken(auto_error=False, description="An access token from /api/v1/auth/login.")
-BearerDep = Annotated[str | None, Depends(bearer)]
 
 # Statuses that may hold a session. Pending (unverified) users may sign in and verify.
 ACTIVE_STATUSES = frozenset({UserStatus.ACTIVE, UserStatus.PENDING})
@@ -43,10 +27,35 @@ _USER_BY_UUID = Prebuilt(
 )
 
 
-async def optional_user(request: Request, session: SessionDep, token: BearerDep) -> User | None:
-    """The signed-in user, or None for an anonymous request; a bad token is still a 401."""
-    if token is None:
-        return None
+class BearerToken(HTTPBearer):
+    """The signed-in user, from the request's bearer token (or None for an anonymous
+    request, when not ``required``; a bad token is a 401 either way).
+
+    One dependency without dependencies of its own, since nearly every request runs it
+    (FastAPI's solving costs the same again for each dependency below it): an HTTPBearer,
+    so the OpenAPI document shows the scheme, that reads the token itself and takes the
+    request's unit of work as ``SessionDep`` does, opening it with the route."""
+
+    opener = get_session.opener  # type: ignore[attr-defined]  # opened as SessionDep is
+
+    def __init__(self, *, required: bool) -> None:
+        super().__init__(
+            auto_error=False,
+            scheme_name="BearerToken",
+            description="An access token from /api/v1/auth/login.",
+        )
+        self.required = required
+
+    async def __call__(self, request: Request) -> User | None:  # type: ignore[override]
+        scheme, _, token = (request.headers.get("Authorization") or "").partition(" ")
+        if not token or scheme.lower() != "bearer":
+            if self.required:
+                raise Unauthorized()
+            return None
+        return await _signed_in(request, await get_session(request), token)
+
+
+async def _signed_in(request: Request, session: AsyncSession, token: str) -> User:
     claims = decode_access_token(token)
     row = await _USER_BY_UUID.first(session, uuid=claims.subject)
     if row is None:
@@ -62,19 +71,14 @@ async def optional_user(request: Request, session: SessionDep, token: BearerDep)
     return user
 
 
+current_user = BearerToken(required=True)
+optional_user = BearerToken(required=False)
+
+
 def signed_out_since(user: User, issued_at: float) -> bool:
     """Whether a token issued at ``issued_at`` predates the user's last "sign out everywhere"
     (or password change)."""
     return user.tokens_valid_after is not None and issued_at < user.tokens_valid_after.timestamp()
-
-
-async def current_user(request: Request, session: SessionDep, token: BearerDep) -> User:
-    """The signed-in user; 401 for an anonymous request (optional_user's checks, in one
-    dependency rather than two: this runs on nearly every request)."""
-    user = await optional_user(request, session, token)
-    if user is None:
-        raise Unauthorized()
-    return user
 
 
 async def current_admin(user: Annotated[User, Depends(current_user)]) -> User:
