@@ -42,7 +42,9 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-self.scale).quantize(self._unit)
+        # Exact: an integer scaled down has the column's places already (19 digits at most,
+        # well inside the context's precision).
+        return Decimal(int(value)).scaleb(-self.scale)
 
     @property
     def python_type(self) -> type[Decimal]:
@@ -85,7 +87,7 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 # JSON documents: JSONB on PostgreSQL (indexable, compact), JSON text on SQLite.

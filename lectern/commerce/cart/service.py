@@ -306,10 +306,12 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
             for item, line in lines
         ],
     )
-    found = await discount.priced(
-        session, cart.coupon_id, shopper.user, coupon_lines(shown), shown.currency
-    )
-    shown.coupon, shown.discount, shown.coupon_problem = found.coupon, found.discount, found.problem
+    if cart.coupon_id is not None:
+        found = await discount.priced(
+            session, cart.coupon_id, shopper.user, coupon_lines(shown), shown.currency
+        )
+        shown.coupon, shown.discount = found.coupon, found.discount
+        shown.coupon_problem = found.problem
     return shown
 
 
