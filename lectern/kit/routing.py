@@ -14,7 +14,9 @@ first segment under API_PREFIX can reach.
 
 Its routes are :class:`OpeningRoute` s: a dependency made by :func:`opened_by_route` (the
 request's unit of work, ``db.SessionDep``) is opened by the route around the rest of its
-work, once however many dependencies take it.
+work, once however many dependencies take it. A dependency that takes its value itself
+(calling it with the request) says so with the same ``opener`` attribute: the signed-in
+user's does.
 """
 
 from __future__ import annotations

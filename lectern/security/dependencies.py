@@ -27,7 +27,7 @@ _USER_BY_UUID = Prebuilt(
 )
 
 
-class BearerToken(HTTPBearer):
+class SignedInUser(HTTPBearer):
     """The signed-in user, from the request's bearer token (or None for an anonymous
     request, when not ``required``; a bad token is a 401 either way).
 
@@ -41,7 +41,7 @@ class BearerToken(HTTPBearer):
     def __init__(self, *, required: bool) -> None:
         super().__init__(
             auto_error=False,
-            scheme_name="BearerToken",
+            scheme_name="BearerToken",  # the name the OpenAPI document has always given it
             description="An access token from /api/v1/auth/login.",
         )
         self.required = required
@@ -71,8 +71,8 @@ async def _signed_in(request: Request, session: AsyncSession, token: str) -> Use
     return user
 
 
-current_user = BearerToken(required=True)
-optional_user = BearerToken(required=False)
+current_user = SignedInUser(required=True)
+optional_user = SignedInUser(required=False)
 
 
 def signed_out_since(user: User, issued_at: float) -> bool:
