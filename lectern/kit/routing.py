@@ -16,7 +16,8 @@ Its routes are :class:`OpeningRoute` s: a dependency made by :func:`opened_by_ro
 request's unit of work, ``db.SessionDep``) is opened by the route around the rest of its
 work, once however many dependencies take it. A dependency that takes its value itself
 (calling it with the request) says so with the same ``opener`` attribute: the signed-in
-user's does.
+user's does. A plain route's handler is :func:`kit.handler.plain_handler`: FastAPI's, its
+dependencies and parameters worked out once.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute, _effective_route_context_var, iter_route_contexts
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Receive, Scope, Send
+
+from lectern.kit.handler import plain_handler
 
 # Every domain router is included in the app under this prefix (lectern.app.create_app).
 API_PREFIX = "/api/v1"
@@ -63,6 +66,10 @@ class OpeningRoute(APIRoute):
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        # Planned from what FastAPI built its own from: the route as included, when it is.
+        included = _effective_route_context_var.get()
+        route = included if included is not None and included.original_route is self else self
+        handler = plain_handler(route, handler) or handler
         for key, open_ in reversed(_openers(self.dependant)):
             handler = _opening(handler, key, open_)
         return handler
