@@ -185,6 +185,41 @@ def test_a_prefix_with_a_parameter_refuses_other_paths_under_its_start() -> None
     assert not router._under_prefix("/api/v1/learn/c1")
 
 
+async def test_a_router_none_of_whose_paths_match_says_so_at_once() -> None:
+    """One expression of all its routes' paths: a path none matches is not the router's
+    (without asking each route); a path one matches in another method is still a 405."""
+    router = ApiRouter(prefix="/learn")
+
+    @router.get("/{course}/lessons/{lesson}")
+    async def lesson(course: str, lesson: str) -> str:
+        return f"{course}/{lesson}"
+
+    @router.post("/{course}/lessons/{lesson_id:int}/heartbeat")
+    async def heartbeat(course: str, lesson_id: int) -> int:
+        return lesson_id
+
+    assert router._reaches("/api/v1/learn/c1/lessons/l1")
+    assert router._reaches("/api/v1/learn/c1/lessons/12/heartbeat")
+    assert not router._reaches("/api/v1/learn/c1/lessons/l1/heartbeat")  # not an int
+    assert not router._reaches("/api/v1/learn/c1/lessons/l1/")
+    assert not router._reaches("/api/v1/learn/c1")
+    assert router.matches(_scope("/api/v1/learn/c1/lessons/l1/x")) == (Match.NONE, {})
+    app = FastAPI()
+    app.include_router(router, prefix=API_PREFIX)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        assert (await client.get("/api/v1/learn/c1/lessons/l1")).json() == "c1/l1"
+        assert (await client.post("/api/v1/learn/c1/lessons/12/heartbeat")).json() == 12
+        assert (await client.get("/api/v1/learn/c1/lessons/12/heartbeat")).status_code == 405
+        assert (await client.post("/api/v1/learn/c1/lessons/l1/heartbeat")).status_code == 404
+
+    @router.get("/{course}/notes")
+    async def notes(course: str) -> str:
+        return course
+
+    # A route added later is in the expression too.
+    assert router._reaches("/api/v1/learn/c1/notes")
+
+
 def _opening_app(events: list[str]) -> tuple[FastAPI, object]:
     """An app whose routes take a dependency held open around them, logging what happens
     (the dependencies in the parameters' defaults: the annotations are strings here)."""

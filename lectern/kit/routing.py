@@ -5,7 +5,8 @@ regular expression and some bookkeeping each): with ~200 routes that walk was a 
 catalog request's time. A path outside a router's prefix cannot match any of its routes,
 so :class:`ApiRouter` says so at once and a request only walks the routers it is under.
 A router without a prefix (its routes start anywhere) checks the path's first segment
-against those of its routes instead.
+against those of its routes instead. Past those checks, a router asks one expression made of
+its routes' paths before FastAPI asks each of its routes in turn.
 
 Each router asked still costs FastAPI some bookkeeping, twice a request (once to find the
 route, once to serve it), and more for each level of routers included in others: the domain
@@ -22,6 +23,7 @@ dependencies and parameters worked out once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -114,6 +116,8 @@ class ApiRouter(APIRouter):
         )
         self._heads: frozenset[str] | None = None
         self._heads_of = -1  # how many routes _heads was computed from
+        self._paths: re.Pattern[str] | None = None
+        self._paths_of = -1  # how many routes _paths was computed from
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         path = _route_path(scope)
@@ -122,7 +126,18 @@ class ApiRouter(APIRouter):
         heads = self.heads()
         if heads is not None and _first_segment(path[len(API_PREFIX) :]) not in heads:
             return Match.NONE, {}
+        if not self._reaches(path):
+            return Match.NONE, {}
         return super().matches(scope)
+
+    def _reaches(self, path: str) -> bool:
+        """Whether the path of one of this router's routes matches ``path`` (in any method):
+        one regular expression for all of them, where FastAPI would ask each route in turn
+        with its bookkeeping around each (a path it then matches is FastAPI's to match)."""
+        if self._paths_of != len(self.routes):
+            self._paths = _paths_pattern(self.routes)
+            self._paths_of = len(self.routes)
+        return self._paths is None or self._paths.match(path) is not None
 
     def _under_prefix(self, path: str) -> bool:
         """Whether ``path`` starts with this router's prefix, a parameter's segment taking
@@ -148,6 +163,21 @@ class ApiRouter(APIRouter):
             self._heads = None if any("{" in head or not head for head in heads) else heads
             self._heads_of = len(self.routes)
         return self._heads
+
+
+def _paths_pattern(routes: list[BaseRoute]) -> re.Pattern[str] | None:
+    """One expression matching what the routes' own do, served under API_PREFIX (their
+    parameters' names left out: they repeat); None when a route is not an APIRoute."""
+    patterns = []
+    for route in routes:
+        if not isinstance(route, APIRoute):
+            return None
+        pattern = route.path_regex.pattern.removeprefix("^").removesuffix("$")
+        patterns.append(_PARAMETER.sub("(?:", pattern))
+    return re.compile(f"^{re.escape(API_PREFIX)}(?:{'|'.join(patterns)})$")
+
+
+_PARAMETER = re.compile(r"\(\?P<\w+>")
 
 
 def _first_segment(path: str) -> str:
