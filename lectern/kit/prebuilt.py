@@ -64,7 +64,7 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
     flushed as usual. The signed-in user of every request is read this way: one statement
     on the driver connection instead of the ORM's loading."""
     mapper = model.__mapper__  # type: ignore[attr-defined]
-    key = (mapper._identity_class, tuple(row[column] for column in _key_columns(mapper)), None)
+    key = (mapper._identity_class, tuple(map(row.__getitem__, _key_columns(mapper))), None)
     sync = session.sync_session
     found: Model | None = sync.identity_map.get(key)
     if found is not None:
@@ -138,7 +138,7 @@ class Prebuilt:
         self._expands = any(param.expanding for param in embedded)
 
     def compiled(self, dialect: Dialect, params: dict[str, Any]) -> _Compiled:
-        lengths = tuple(len(params[name]) for name in self._lists)
+        lengths = tuple(len(params[name]) for name in self._lists) if self._lists else ()
         key = (dialect.name, lengths)
         found = self._compiled.get(key)
         if found is None:
@@ -164,12 +164,12 @@ class Prebuilt:
 
     async def rows(self, session: AsyncSession, **params: Any) -> list[dict[str, Any]]:
         link, compiled, values = await self._ready(session, params)
-        raw = link.pooled.driver_connection
+        raw = link.driver
         try:
             if link.engine.dialect.name == "postgresql":
-                fetched: Sequence[Sequence[Any]] = await raw.fetch(compiled.sql, *values)  # type: ignore[union-attr]
+                fetched: Sequence[Sequence[Any]] = await raw.fetch(compiled.sql, *values)
             else:
-                fetched = await raw.execute_fetchall(compiled.sql, values)  # type: ignore[union-attr]
+                fetched = await raw.execute_fetchall(compiled.sql, values)
         except Exception as error:
             raise _translated(link, compiled.sql, values, error) from error
         keys, processors = compiled.keys, compiled.results
@@ -194,12 +194,12 @@ class Prebuilt:
     async def execute(self, session: AsyncSession, **params: Any) -> int:
         """Run a statement that returns no rows; how many rows it touched."""
         link, compiled, values = await self._ready(session, params)
-        raw = link.pooled.driver_connection
+        raw = link.driver
         try:
             if link.engine.dialect.name == "postgresql":
-                status: str = await raw.execute(compiled.sql, *values)  # type: ignore[union-attr]
+                status: str = await raw.execute(compiled.sql, *values)
                 return int(status.rsplit(" ", 1)[-1]) if status[-1:].isdigit() else 0
-            cursor = await raw.execute(compiled.sql, values)  # type: ignore[union-attr]
+            cursor = await raw.execute(compiled.sql, values)
             count: int = cursor.rowcount
             await cursor.close()
             return count
@@ -277,10 +277,15 @@ def _default(default: Any) -> Any:
 @dataclass(frozen=True)
 class _Link:
     """Where a prebuilt statement runs: the engine (its dialect, its listeners) and a pool
-    connection (the session's, or the one its unit of work holds)."""
+    connection (the session's, or the one its unit of work holds), with its driver's
+    connection (asked once: a chain of three properties)."""
 
     engine: Engine
     pooled: PoolProxiedConnection
+    driver: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "driver", self.pooled.driver_connection)
 
 
 _KEPT = "lectern.prebuilt.connection"
