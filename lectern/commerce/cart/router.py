@@ -13,7 +13,6 @@ from lectern.errors import problem_responses
 from lectern.kit.prebuilt import from_rows
 from lectern.kit.ratelimit import limit
 from lectern.kit.routing import ApiRouter
-from lectern.models import CartItem
 from lectern.security.dependencies import CurrentUser, OptionalUser
 
 router = ApiRouter(prefix="/cart", tags=["cart"])
@@ -64,7 +63,7 @@ def _out(shown: service.CartView, status_code: int = 200) -> Response:
     return answer
 
 
-def _item(item: CartItem, line: service.Line) -> dict[str, Any]:
+def _item(item: service.Item, line: service.Line) -> dict[str, Any]:
     """A ``CartItemOut``."""
     course = line.course
     return {

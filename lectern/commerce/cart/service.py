@@ -91,10 +91,19 @@ class Line:
         return f"Live class: {self.course.class_title}"[:255]
 
 
+@dataclass(frozen=True)
+class Item:
+    """A cart line's own columns, as the cart shows them (read, never changed through it)."""
+
+    id: int
+    item_type: ItemType
+    price: Decimal  # what it cost when it went in
+
+
 @dataclass
 class CartView:
     cart: Cart | None
-    lines: list[tuple[CartItem, Line]]
+    lines: list[tuple[Item, Line]]
     new_token: str | None = None  # a guest's cart was just made: its token, sent once
     coupon: Coupon | None = None
     discount: Decimal = Decimal(0)
@@ -102,7 +111,7 @@ class CartView:
     coupon_problem: dict[str, str] | None = None
 
     @property
-    def buyable(self) -> list[tuple[CartItem, Line]]:
+    def buyable(self) -> list[tuple[Item, Line]]:
         return [
             (item, line)
             for item, line in self.lines
@@ -266,9 +275,11 @@ def _in_minor_units(amount: Decimal, currency: str) -> Decimal:
 
 # The cart's lines with their courses' (and classes') sale columns and the buyer's standing:
 # read on every cart call, so prebuilt. A guest's user_id is null: no enrollment, no seat.
-_ITEM_COLUMNS = tuple(CartItem.__table__.columns)
-# (the cart item's column, its label in a row of _CART_LINES)
-_ITEM_KEYS = tuple((column.name, f"item_{column.name}") for column in _ITEM_COLUMNS)
+_ITEM_COLUMNS = (  # as an Item holds them
+    CartItem.__table__.c.id,
+    CartItem.__table__.c.item_type,
+    CartItem.__table__.c.price,
+)
 _CART_LINES = Prebuilt(
     _line_statement(bindparam("user_id"))
     .add_columns(
@@ -291,7 +302,7 @@ async def view(session: AsyncSession, shopper: Shopper, cart: Cart | None) -> Ca
     now = utcnow()
     lines = [
         (
-            loaded(session, CartItem, {name: row[label] for name, label in _ITEM_KEYS}),
+            Item(row["item_id"], ItemType(row["item_item_type"]), row["item_price"]),
             _line(SimpleNamespace(**row), user_id, now),
         )
         for row in rows
