@@ -35,7 +35,7 @@ from typing import Any, TypeVar, cast
 
 from fastapi import Response
 from pydantic_core import to_json
-from sqlalchemy import Enum
+from sqlalchemy import Enum, TypeDecorator
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -116,6 +116,9 @@ class _Compiled:
     binds: tuple[Processor | None, ...]
     keys: tuple[str, ...]  # the result's columns
     results: tuple[tuple[int, Processor], ...]  # the columns whose values need processing
+    # Lectern's own column types among them: their method called with the dialect, as
+    # SQLAlchemy's processor would (without the function it wraps each in).
+    decorated: tuple[tuple[int, Callable[[Any, Dialect], Any]], ...]
 
 
 class Prebuilt:
@@ -172,14 +175,17 @@ class Prebuilt:
                 fetched = await raw.execute_fetchall(compiled.sql, values)
         except Exception as error:
             raise _translated(link, compiled.sql, values, error) from error
-        keys, processors = compiled.keys, compiled.results
-        if not processors:
+        keys, processors, decorated = compiled.keys, compiled.results, compiled.decorated
+        if not processors and not decorated:
             return [dict(zip(keys, row, strict=True)) for row in fetched]
+        dialect = link.engine.dialect
         out = []
         for row in fetched:
             item = list(row)
             for index, process in processors:
                 item[index] = process(item[index])
+            for index, method in decorated:
+                item[index] = method(item[index], dialect)
             out.append(dict(zip(keys, item, strict=True)))
         return out
 
@@ -240,14 +246,33 @@ def _compile(
     binds = tuple(cast(Processor | None, processors.get(name)) for name in names)
     keys: tuple[str, ...] = ()
     results: list[tuple[int, Processor]] = []
+    decorated: list[tuple[int, Callable[[Any, Dialect], Any]]] = []
     for index, column in enumerate(compiled._result_columns or ()):
         keys += (column[0],)
         if isinstance(column[3], Enum):
             continue  # kept as its stored string, the value its StrEnum member equals
-        process = column[3].dialect_impl(dialect).result_processor(dialect, None)
-        if process is not None:
+        impl = column[3].dialect_impl(dialect)
+        process = impl.result_processor(dialect, None)
+        if process is None:
+            continue
+        if (
+            isinstance(impl, TypeDecorator)
+            and impl.impl_instance.result_processor(dialect, None) is None
+        ):
+            decorated.append((index, impl.process_result_value))
+        else:
             results.append((index, process))
-    return _Compiled(compiled.string, names, defaults, computed, lists, binds, keys, tuple(results))
+    return _Compiled(
+        compiled.string,
+        names,
+        defaults,
+        computed,
+        lists,
+        binds,
+        keys,
+        tuple(results),
+        tuple(decorated),
+    )
 
 
 def _values(compiled: _Compiled, params: dict[str, Any]) -> list[Any]:
