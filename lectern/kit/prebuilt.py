@@ -29,7 +29,7 @@ tests count them, and ``LECTERN_DATABASE_ECHO`` logs them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -307,7 +307,7 @@ class _Link:
 
     engine: Engine
     pooled: PoolProxiedConnection
-    driver: Any = None
+    driver: Any = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "driver", self.pooled.driver_connection)
