@@ -346,6 +346,29 @@ async def test_a_failed_or_released_unit_of_work_gives_its_connection_back(
     assert pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
+@pytest.mark.skipif(not on_postgresql(), reason="SQLite's connections are not held this way")
+async def test_a_connection_given_back_to_a_full_pool_is_closed(own_db: URL) -> None:
+    """Two units of work at once on a pool of one (and one more when busy): the connection
+    that comes back second finds the pool full and is closed, not left open to the server."""
+    engine = db.create_engine(own_db, pool_size=1, max_overflow=1)
+    sessions = db.session_factory(engine)
+    pool = engine.sync_engine.pool
+    try:
+        async with db.unit_of_work(sessions) as first:
+            await TITLES.rows(first, ids=[1])
+            async with db.unit_of_work(sessions) as second:
+                await TITLES.rows(second, ids=[1])
+                assert pool.checkedout() == 2  # type: ignore[attr-defined]
+                kept = second.sync_session.info["lectern.prebuilt.held"].link.driver
+            closed = first.sync_session.info["lectern.prebuilt.held"].link.driver
+        assert pool.checkedout() == 0  # type: ignore[attr-defined]
+        assert pool.checkedin() == 1  # type: ignore[attr-defined]
+        assert closed.is_closed()
+        assert not kept.is_closed()
+    finally:
+        await engine.dispose()
+
+
 @pytest.mark.skipif(not on_postgresql(), reason="SQLite's reads run in the session's transaction")
 async def test_reads_do_not_open_the_sessions_transaction(own_engine: AsyncEngine) -> None:
     """A read-only unit of work on PostgreSQL never asks its session for a connection: the

@@ -41,7 +41,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapper, Session, SessionTransaction
 from sqlalchemy.orm.attributes import instance_state
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import PoolProxiedConnection, QueuePool
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
@@ -377,6 +377,16 @@ class _Held:
         adapted = self.link.pooled.dbapi_connection
         return adapted is not None and adapted._transaction is not None
 
+    def returns_at_once(self) -> bool:
+        """Whether giving it back waits for nothing: no transaction is open on it and the
+        pool keeps it (a queue pool with room; a full one, or another kind, closes it)."""
+        pool = self.link.engine.pool
+        return (
+            not self.in_transaction()
+            and isinstance(pool, QueuePool)
+            and pool.checkedin() < pool.size()
+        )
+
     def written(self) -> bool:
         """Whether prebuilt writes began a transaction the session's has not joined."""
         joined = self.connection is not None and self.connection.in_transaction()
@@ -479,15 +489,16 @@ class UnitOfWorkSession(Session):
 
 class UnitOfWorkAsyncSession(AsyncSession):
     """The asyncio session of a unit of work (``db.session_factory``): one with no
-    transaction open on a connection closes at once, since nothing in closing it waits (its
-    held connection goes back to the pool as it is). SQLAlchemy's close, which rolls back
-    in its greenlet in a task shielded from cancellation, is for the others."""
+    transaction open on a connection closes at once when nothing in closing it waits: its
+    held connection, if any, goes back into a pool with room for it. SQLAlchemy's close,
+    which rolls back in its greenlet in a task shielded from cancellation, is for the
+    others (a full pool closes the connection it is given back, which waits)."""
 
     async def __aexit__(self, type_: Any, value: Any, traceback: Any) -> None:
         sync = self.sync_session
         transaction = sync.get_transaction()
         held: _Held | None = sync.info.get(_HELD)
-        if not _on_a_connection(transaction) and (held is None or not held.in_transaction()):
+        if not _on_a_connection(transaction) and (held is None or held.returns_at_once()):
             sync.close()
         else:
             await super().__aexit__(type_, value, traceback)
