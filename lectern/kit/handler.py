@@ -245,7 +245,9 @@ def _is_json(content_type: str) -> bool:
     return subtype == "json" or subtype.endswith("+json")
 
 
-async def _read_body(request: Request, strict_content_type: bool, context: EndpointContext) -> Any:
+async def _read_body(
+    request: Request, strict_content_type: bool, where: Callable[[], EndpointContext]
+) -> Any:
     """The request's body as FastAPI reads it for a route with a (non-form) body."""
     try:
         raw = await request.body()
@@ -269,7 +271,7 @@ async def _read_body(request: Request, strict_content_type: bool, context: Endpo
                 }
             ],
             body=error.doc,
-            endpoint_ctx=context,
+            endpoint_ctx=where(),
         ) from error
     except HTTPException:
         raise
@@ -298,13 +300,9 @@ def plain_handler(route: APIRoute, fastapi_handler: Handler) -> Handler | None:
     strict = route.strict_content_type
     strict_content_type = strict.value if isinstance(strict, DefaultPlaceholder) else strict
     response_field = route.response_field
-    default_class = isinstance(route.response_class, DefaultPlaceholder)
-    response_class = (
-        route.response_class.value
-        if isinstance(route.response_class, DefaultPlaceholder)
-        else route.response_class
-    )
-    dump_json = response_field is not None and default_class
+    chosen = route.response_class
+    response_class = chosen.value if isinstance(chosen, DefaultPlaceholder) else chosen
+    dump_json = response_field is not None and isinstance(chosen, DefaultPlaceholder)
     status: dict[str, Any] = {"status_code": route.status_code} if route.status_code else {}
 
     async def handle(request: Request) -> Response:
@@ -312,18 +310,23 @@ def plain_handler(route: APIRoute, fastapi_handler: Handler) -> Handler | None:
             overrides is not None and overrides.dependency_overrides
         ):
             return await fastapi_handler(request)
-        context = endpoint_context.copy()
-        if route.dependant.path:  # as FastAPI says where an error came from
-            mount = request.scope.get("root_path", "").rstrip("/")
-            context["path"] = f"{request.method} {mount}{route.dependant.path}"
+
+        def where() -> EndpointContext:
+            """Where an error came from, as FastAPI says it (made only when needed)."""
+            context = endpoint_context.copy()
+            if route.dependant.path:
+                mount = request.scope.get("root_path", "").rstrip("/")
+                context["path"] = f"{request.method} {mount}{route.dependant.path}"
+            return context
+
         body = PydanticUndefined
         if body_field is not None:
-            body = await _read_body(request, strict_content_type, context)
+            body = await _read_body(request, strict_content_type, where)
         errors: list[Any] = []
         values = await _solve(plan, request, body, embed, {}, errors)
         if errors:
             raise RequestValidationError(
-                errors, body=None if body is PydanticUndefined else body, endpoint_ctx=context
+                errors, body=None if body is PydanticUndefined else body, endpoint_ctx=where()
             )
         if plan.coroutine:
             answer = await plan.call(**values)
@@ -341,7 +344,7 @@ def plain_handler(route: APIRoute, fastapi_handler: Handler) -> Handler | None:
             exclude_defaults=route.response_model_exclude_defaults,
             exclude_none=route.response_model_exclude_none,
             is_coroutine=plan.coroutine,
-            endpoint_ctx=context,
+            endpoint_ctx=where(),
             dump_json=dump_json,
         )
         if dump_json:
