@@ -27,7 +27,7 @@ from httpx import ASGITransport, AsyncClient
 from pydantic import AliasChoices, BaseModel, Field
 
 from lectern.kit.handler import plain_handler
-from lectern.kit.routing import API_PREFIX, ApiRouter
+from lectern.kit.routing import API_PREFIX, ApiRouter, index_routes
 
 calls: list[str] = []
 
@@ -140,6 +140,8 @@ async def both() -> AsyncIterator[tuple[AsyncClient, AsyncClient]]:
     fastapis = _app(APIRouter(prefix=API_PREFIX + "/t"))
     router = ApiRouter(prefix="/t")
     planned = _app(router, prefix=API_PREFIX)
+    # As Lectern's app serves them: the route index calls a planned route's handler itself.
+    index_routes(planned.router)
     # Every one of them is planned: the comparison is of the two handlers.
     for route in router.routes:
         assert isinstance(route, APIRoute)
@@ -252,6 +254,7 @@ async def test_dependency_overrides_are_fastapis_to_apply() -> None:
 
     app = FastAPI()
     app.include_router(router, prefix=API_PREFIX)
+    index_routes(app.router)
     app.dependency_overrides[layered] = lambda: "overridden"
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
         assert (await client.get(API_PREFIX + "/t/layers")).json() == "overridden"

@@ -7,10 +7,11 @@ import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
-from fastapi.routing import iter_route_contexts
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
+from fastapi.routing import _IncludedRouter, iter_route_contexts
 from httpx import ASGITransport, AsyncClient
 from starlette.routing import Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lectern.kit.routing import (
     API_PREFIX,
@@ -289,3 +290,51 @@ async def test_an_opened_dependency_outside_an_opening_route_says_so() -> None:
         with pytest.raises(RuntimeError, match=r"not a kit\.routing\.OpeningRoute"):
             await client.get("/elsewhere")
     assert events == []
+
+
+async def test_the_index_serves_a_plain_route_itself() -> None:
+    """Matched once and its planned handler called with the request (FastAPI's wrapping of
+    the route is not asked); a route FastAPI must serve, or any while dependency overrides
+    are set, goes through FastAPI's own."""
+    router = ApiRouter(prefix="/t")
+
+    @router.get("/plain/{value}")
+    async def plain(value: int) -> dict[str, object]:
+        return {"value": value}
+
+    @router.get("/with-response")
+    async def with_response(response: Response) -> str:
+        response.headers["X-Set"] = "1"
+        return "set"
+
+    app = FastAPI()
+    app.include_router(router, prefix=API_PREFIX)
+    index_routes(app.router)
+    wrapped: list[str] = []  # the routes FastAPI's wrapping served
+    included = app.router.routes[-1]
+    assert isinstance(included, _IncludedRouter)
+    for context in included.effective_route_contexts():
+        assert context.app is not None
+        context.app = _counting(context.app, context.path, wrapped)
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+        answer = await client.get("/api/v1/t/plain/7")
+        assert answer.json() == {"value": 7}
+        assert (await client.get("/api/v1/t/plain/x")).status_code == 422
+        assert wrapped == []
+        answer = await client.get("/api/v1/t/with-response")
+        assert (answer.json(), answer.headers["x-set"]) == ("set", "1")
+        assert wrapped == ["/api/v1/t/with-response"]
+        app.dependency_overrides[_unused] = lambda: None
+        assert (await client.get("/api/v1/t/plain/8")).json() == {"value": 8}
+        assert wrapped == ["/api/v1/t/with-response", "/api/v1/t/plain/{value}"]
+
+
+def _unused() -> None: ...
+
+
+def _counting(app: ASGIApp, path: str, served: list[str]) -> ASGIApp:
+    async def counted(scope: Scope, receive: Receive, send: Send) -> None:
+        served.append(path)
+        await app(scope, receive, send)
+
+    return counted

@@ -281,6 +281,14 @@ async def _read_body(
         raise HTTPException(400, "There was an error parsing the body") from error
 
 
+def fastapi_serves(overrides: Any) -> bool:
+    """Whether a request goes to FastAPI's own handler: while its telemetry is on, or
+    dependency overrides are set (on ``overrides``, the route's provider of them)."""
+    return get_telemetry_data() is not None or (
+        overrides is not None and bool(overrides.dependency_overrides)
+    )
+
+
 def plain_handler(route: APIRoute, fastapi_handler: Handler) -> Handler | None:
     """The handler of ``route`` if it is plain (``fastapi_handler`` still serves the
     requests FastAPI must see itself); None when it is not."""
@@ -306,9 +314,7 @@ def plain_handler(route: APIRoute, fastapi_handler: Handler) -> Handler | None:
     status: dict[str, Any] = {"status_code": route.status_code} if route.status_code else {}
 
     async def handle(request: Request) -> Response:
-        if get_telemetry_data() is not None or (
-            overrides is not None and overrides.dependency_overrides
-        ):
+        if fastapi_serves(overrides):
             return await fastapi_handler(request)
 
         def where() -> EndpointContext:

@@ -11,7 +11,8 @@ its routes' paths before FastAPI asks each of its routes in turn.
 Each router asked still costs FastAPI some bookkeeping, twice a request (once to find the
 route, once to serve it), and more for each level of routers included in others: the domain
 routers are included in the app itself, and :class:`RouteIndex` asks only those a path's
-first segment under API_PREFIX can reach.
+first segment under API_PREFIX can reach. It serves the route it finds in an ApiRouter
+itself, matched once; a plain route (below) without FastAPI's request wrapper.
 
 Its routes are :class:`OpeningRoute` s: a dependency made by :func:`opened_by_route` (the
 request's unit of work, ``db.SessionDep``) is opened by the route around the rest of its
@@ -26,20 +27,35 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, _effective_route_context_var, iter_route_contexts
+from fastapi.routing import (
+    _FASTAPI_EFFECTIVE_ROUTE_CONTEXT_KEY,
+    _FASTAPI_INCLUDED_ROUTER_KEY,
+    APIRoute,
+    _apply_router_form_limits,
+    _effective_route_context_var,
+    _EffectiveRouteContext,
+    _get_fastapi_scope,
+    _IncludedRouter,
+    iter_route_contexts,
+)
+from fastapi.telemetry._api import _route_selected
 from starlette.routing import BaseRoute, Match, Mount
 from starlette.types import Receive, Scope, Send
 
-from lectern.kit.handler import plain_handler
+from lectern.kit.handler import Handler, fastapi_serves, plain_handler
 
 # Every domain router is included in the app under this prefix (lectern.app.create_app).
 API_PREFIX = "/api/v1"
 
 Opener = Callable[[Request], AbstractAsyncContextManager[Any]]
+
+# The attribute of FastAPI's context of an included route that holds its plain handler
+# (kit.handler) with its openers, for RouteIndex to call itself.
+_PLAIN_HANDLER = "lectern_plain_handler"
 
 
 def opened_by_route(open_: Opener) -> Callable[[Request], Coroutine[Any, Any, Any]]:
@@ -71,9 +87,12 @@ class OpeningRoute(APIRoute):
         # Planned from what FastAPI built its own from: the route as included, when it is.
         included = _effective_route_context_var.get()
         route = included if included is not None and included.original_route is self else self
-        handler = plain_handler(route, handler) or handler
+        plain = plain_handler(route, handler)
+        handler = plain or handler
         for key, open_ in reversed(_openers(self.dependant)):
             handler = _opening(handler, key, open_)
+        if plain is not None and route is included:
+            setattr(included, _PLAIN_HANDLER, handler)  # for RouteIndex to call itself
         return handler
 
 
@@ -118,17 +137,30 @@ class ApiRouter(APIRouter):
         self._heads_of = -1  # how many routes _heads was computed from
         self._paths: re.Pattern[str] | None = None
         self._paths_of = -1  # how many routes _paths was computed from
+        self._only_api_routes = False
+        self._only_api_routes_of = -1
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        path = _route_path(scope)
-        if not path.startswith(self.path_start) or not self._under_prefix(path):
-            return Match.NONE, {}
-        heads = self.heads()
-        if heads is not None and _first_segment(path[len(API_PREFIX) :]) not in heads:
-            return Match.NONE, {}
-        if not self._reaches(path):
+        if not self.may_match(_route_path(scope)):
             return Match.NONE, {}
         return super().matches(scope)
+
+    def may_match(self, path: str) -> bool:
+        """Whether one of this router's routes may match ``path`` (the route path)."""
+        if not path.startswith(self.path_start) or not self._under_prefix(path):
+            return False
+        heads = self.heads()
+        if heads is not None and _first_segment(path[len(API_PREFIX) :]) not in heads:
+            return False
+        return self._reaches(path)
+
+    def only_api_routes(self) -> bool:
+        """Whether every route of this router is an APIRoute of its own (none included from
+        another router, no mount)."""
+        if self._only_api_routes_of != len(self.routes):
+            self._only_api_routes = all(isinstance(route, APIRoute) for route in self.routes)
+            self._only_api_routes_of = len(self.routes)
+        return self._only_api_routes
 
     def _reaches(self, path: str) -> bool:
         """Whether the path of one of this router's routes matches ``path`` (in any method):
@@ -221,6 +253,10 @@ class RouteIndex:
             path = _route_path(scope)
             if path.startswith(API_PREFIX + "/"):
                 for route in self.candidates(_first_segment(path[len(API_PREFIX) :])):
+                    if isinstance(route, _IncludedRouter) and _served_by_index(route):
+                        if await self._serve(route, path, scope, receive, send):
+                            return
+                        continue
                     match, child_scope = route.matches(scope)
                     if match is Match.FULL:
                         scope.setdefault("router", self.router)
@@ -228,6 +264,49 @@ class RouteIndex:
                         await route.handle(scope, receive, send)
                         return
         await self.walk(scope, receive, send)
+
+    async def _serve(
+        self, included: _IncludedRouter, path: str, scope: Scope, receive: Receive, send: Send
+    ) -> bool:
+        """Serve the request with the first route of ``included`` that matches it in full,
+        as FastAPI's included router would; False when none does.
+
+        FastAPI matches a request's route twice through every level of routers (to find
+        it, then to serve it) and serves it through a request wrapper that holds two exit
+        stacks for its dependencies' cleanups and catches errors for the app's handlers. A
+        route with a plain handler (kit.handler) has no cleanups and its errors reach the
+        same handlers from the app's exception middleware: it is called here with the
+        request, matched once."""
+        if not cast(ApiRouter, included.original_router).may_match(path):
+            return False
+        for context in included.effective_candidates():
+            match, child_scope = context.matches(scope)
+            if match is Match.FULL:
+                break
+        else:
+            return False
+        assert isinstance(context, _EffectiveRouteContext)
+        # The scope as FastAPI's included router leaves it when it selects a route.
+        scope.setdefault("router", self.router)
+        scope.update(child_scope)
+        scope["route"] = context.original_route
+        _apply_router_form_limits(scope, included.include_context.form_limits)
+        selected = _get_fastapi_scope(scope)
+        selected[_FASTAPI_INCLUDED_ROUTER_KEY] = included
+        selected[_FASTAPI_EFFECTIVE_ROUTE_CONTEXT_KEY] = context
+        _route_selected(scope=scope, path=context.path_format)
+        handler: Handler | None = getattr(context, _PLAIN_HANDLER, None)
+        if (
+            handler is None
+            or context.max_body_size is not None
+            or fastapi_serves(context.dependency_overrides_provider)
+        ):
+            assert context.app is not None
+            await context.app(scope, receive, send)
+        else:
+            response = await handler(Request(scope, receive, send))
+            await response(scope, receive, send)
+        return True
 
     def candidates(self, head: str) -> tuple[BaseRoute, ...]:
         """The app's routes, in its order, that a path under API_PREFIX starting with
@@ -252,6 +331,13 @@ class RouteIndex:
             route for route, found in zip(routes, reach, strict=True) if found is None
         )
         self._built_from = len(routes)
+
+
+def _served_by_index(included: _IncludedRouter) -> bool:
+    """Whether RouteIndex serves the routes of ``included`` itself: an ApiRouter with only
+    APIRoutes of its own."""
+    router = included.original_router
+    return isinstance(router, ApiRouter) and router.only_api_routes()
 
 
 def index_routes(router: APIRouter) -> RouteIndex:

@@ -82,6 +82,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             raise ValueError("naive datetimes are not accepted; pass an aware datetime")
         return value.astimezone(UTC)
 
+    def result_processor(self, dialect: Dialect, coltype: object) -> Any:
+        # asyncpg reads a timestamptz as a datetime in UTC already: no call per value.
+        if dialect.driver == "asyncpg":
+            return None
+        return super().result_processor(dialect, coltype)
+
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None

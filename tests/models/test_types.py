@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Dialect
+from sqlalchemy import Dialect, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from lectern.kit.prebuilt import Prebuilt
 from lectern.kit.types import ExactDecimal, UTCDateTime
 
 DIALECTS: list[Dialect] = [postgresql.dialect(), sqlite.dialect()]  # type: ignore[no-untyped-call]
@@ -51,3 +53,18 @@ def test_timestamps_read_back_in_utc(dialect: Dialect) -> None:
         assert value is not None
         assert value.tzinfo is UTC
     assert column.process_result_value(None, dialect) is None
+
+
+async def test_timestamps_read_back_from_the_database_in_utc(session: AsyncSession) -> None:
+    """On PostgreSQL the driver reads them in UTC itself (the type leaves its values as they
+    come); through the ORM and as a prebuilt statement alike."""
+    instant = datetime(2026, 12, 7, 17, 30, tzinfo=UTC)
+    paris = instant.astimezone(timezone(timedelta(hours=1)))
+    statement = select(bindparam("at", type_=UTCDateTime()).label("at"))
+    read = [
+        (await session.execute(statement, {"at": paris})).scalar_one(),
+        await Prebuilt(statement).scalar(session, at=paris),
+    ]
+    for value in read:
+        assert value == instant
+        assert value.tzinfo is UTC
