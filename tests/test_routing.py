@@ -307,7 +307,8 @@ async def test_the_index_serves_a_plain_route_itself() -> None:
         response.headers["X-Set"] = "1"
         return "set"
 
-    app = FastAPI()
+    # FastAPI's telemetry off, as Lectern's app has it unless asked (on, FastAPI serves).
+    app = FastAPI(telemetry={"tracing": False, "metrics": False, "logs": False})
     app.include_router(router, prefix=API_PREFIX)
     index_routes(app.router)
     wrapped: list[str] = []  # the routes FastAPI's wrapping served
