@@ -122,7 +122,7 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 headers = message["headers"] = list(message.get("headers", ()))
                 present = {name.lower() for name, _ in headers}
-                headers.extend(header for header in self._raw if header[0] not in present)
+                headers.extend([header for header in self._raw if header[0] not in present])
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

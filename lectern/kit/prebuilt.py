@@ -75,16 +75,16 @@ def loaded(session: AsyncSession, model: type[Model], row: dict[str, Any]) -> Mo
     # instance. (Session.add would walk every relationship of the model for a cascade that
     # has nothing loaded to follow, and begin the session's transaction, which a request
     # whose statements are all prebuilt never needs.)
-    instance = mapper.class_manager.new_instance()
+    instance: Model = mapper.class_manager.new_instance()
     values = instance.__dict__
-    for column, attribute, enum_class in _attributes(mapper):
+    for column, attribute, members in _attributes(mapper):
         value = row[column]
-        values[attribute] = value if enum_class is None or value is None else enum_class(value)
+        values[attribute] = value if members is None or value is None else members[value]
     state = instance_state(instance)
     state.key = key
     state.session_id = sync.hash_key
     sync.identity_map.add(state)
-    return cast(Model, instance)
+    return instance
 
 
 @cache
@@ -93,14 +93,19 @@ def _key_columns(mapper: Mapper[Any]) -> tuple[str, ...]:
 
 
 @cache
-def _attributes(mapper: Mapper[Any]) -> tuple[tuple[str, str, type[Any] | None], ...]:
-    """(column name, attribute, enum class or None) of each of the mapper's columns: rows
-    keep enumerations as their stored strings, an instance holds their members."""
+def _attributes(mapper: Mapper[Any]) -> tuple[tuple[str, str, dict[str, Any] | None], ...]:
+    """(column name, attribute, an enumeration's members by value or None) of each of the
+    mapper's columns: rows keep enumerations as their stored strings, an instance holds
+    their members (looked up: calling the enumeration is several times slower)."""
     return tuple(
         (
             column.name,
             mapper.get_property_by_column(column).key,
-            column.type.enum_class if isinstance(column.type, Enum) else None,
+            (
+                {member.value: member for member in column.type.enum_class}
+                if isinstance(column.type, Enum) and column.type.enum_class is not None
+                else None
+            ),
         )
         for column in mapper.local_table.columns
     )
@@ -579,10 +584,10 @@ def _translated(link: _Link, sql: str, values: list[Any], error: Exception) -> E
 
 def _tell_listeners(engine: Engine, sql: str, values: list[Any]) -> None:
     """The engine's before_cursor_execute listeners (tests counting statements, echo); they
-    are given no Connection (the statement runs on the driver's)."""
-    listeners = engine.dispatch.before_cursor_execute
-    if listeners:
-        for listen in listeners:
+    are given no Connection (the statement runs on the driver's). ``_has_events``: whether
+    the engine has any listener at all, as SQLAlchemy's Connection asks first."""
+    if engine._has_events:
+        for listen in engine.dispatch.before_cursor_execute:
             listen(None, None, sql, values, None, False)
-    if engine._should_log_info():
+    if engine.echo and engine._should_log_info():
         engine.logger.info(sql)

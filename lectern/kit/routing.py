@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.dependencies.models import Dependant
@@ -253,8 +253,10 @@ class RouteIndex:
             path = _route_path(scope)
             if path.startswith(API_PREFIX + "/"):
                 for route in self.candidates(_first_segment(path[len(API_PREFIX) :])):
-                    if isinstance(route, _IncludedRouter) and _served_by_index(route):
-                        if await self._serve(route, path, scope, receive, send):
+                    router = _served_by_index(route)
+                    if router is not None:
+                        assert isinstance(route, _IncludedRouter)
+                        if await self._serve(route, router, path, scope, receive, send):
                             return
                         continue
                     match, child_scope = route.matches(scope)
@@ -266,10 +268,16 @@ class RouteIndex:
         await self.walk(scope, receive, send)
 
     async def _serve(
-        self, included: _IncludedRouter, path: str, scope: Scope, receive: Receive, send: Send
+        self,
+        included: _IncludedRouter,
+        router: ApiRouter,
+        path: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
     ) -> bool:
-        """Serve the request with the first route of ``included`` that matches it in full,
-        as FastAPI's included router would; False when none does.
+        """Serve the request with the first route of ``router`` (as ``included`` in the app)
+        that matches it in full, as FastAPI's included router would; False when none does.
 
         FastAPI matches a request's route twice through every level of routers (to find
         it, then to serve it) and serves it through a request wrapper that holds two exit
@@ -277,7 +285,7 @@ class RouteIndex:
         route with a plain handler (kit.handler) has no cleanups and its errors reach the
         same handlers from the app's exception middleware: it is called here with the
         request, matched once."""
-        if not cast(ApiRouter, included.original_router).may_match(path):
+        if not router.may_match(path):
             return False
         for context in included.effective_candidates():
             match, child_scope = context.matches(scope)
@@ -333,11 +341,14 @@ class RouteIndex:
         self._built_from = len(routes)
 
 
-def _served_by_index(included: _IncludedRouter) -> bool:
-    """Whether RouteIndex serves the routes of ``included`` itself: an ApiRouter with only
-    APIRoutes of its own."""
-    router = included.original_router
-    return isinstance(router, ApiRouter) and router.only_api_routes()
+def _served_by_index(route: BaseRoute) -> ApiRouter | None:
+    """The router whose routes RouteIndex serves itself, if ``route`` includes one: an
+    ApiRouter with only APIRoutes of its own."""
+    if isinstance(route, _IncludedRouter):
+        router = route.original_router
+        if isinstance(router, ApiRouter) and router.only_api_routes():
+            return router
+    return None
 
 
 def index_routes(router: APIRouter) -> RouteIndex:
