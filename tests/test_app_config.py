@@ -3,6 +3,7 @@ OpenTelemetry."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -17,7 +18,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from lectern import config
-from lectern.app import create_app
+from lectern.app import YOUNG_THRESHOLD, create_app
 from lectern.logs import JsonFormatter, request_id_var
 
 
@@ -113,3 +114,16 @@ async def test_opentelemetry_traces_requests_only_when_turned_on(
         config.app_settings.cache_clear()
     traced = [span.name for span in spans.get_finished_spans()]
     assert any("/health/live" in name for name in traced) is enabled
+
+
+async def test_a_serving_app_collects_young_objects_rarely(engine: AsyncEngine) -> None:
+    """Young collections wait for YOUNG_THRESHOLD new objects while the app serves (the
+    default 700 made one every few requests under load)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(700, *previous[1:])
+    try:
+        app = create_app(engine)
+        async with app.router.lifespan_context(app):
+            assert gc.get_threshold() == (YOUNG_THRESHOLD, *previous[1:])
+    finally:
+        gc.set_threshold(*previous)
