@@ -81,7 +81,7 @@ def create_app(
         gc.freeze()
         # A request's objects die by reference counting, but with requests in flight the
         # count of new ones crossed the default young threshold (700) hundreds of times a
-        # second, each crossing a collection: 2-5 % of a worker's CPU under load. At
+        # second, each crossing a collection: 2-6 % of a worker's CPU under load. At
         # YOUNG_THRESHOLD a collection comes only when objects really pile up.
         gc.set_threshold(YOUNG_THRESHOLD, *gc.get_threshold()[1:])
         try:
