@@ -47,6 +47,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.util import greenlet_spawn
 
+from lectern.kit.pool import checkout
+
 Processor = Callable[[Any], Any]
 Model = TypeVar("Model")
 
@@ -456,7 +458,7 @@ class UnitOfWorkSession(Session):
         held: _Held | None = self.info.get(_HELD)
         if held is None:
             engine = cast(Engine, self.bind)
-            held = self.info[_HELD] = _Held(engine, await greenlet_spawn(engine.raw_connection))
+            held = self.info[_HELD] = _Held(engine, await checkout(engine))
         return held.link
 
     def _connection_for_bind(
