@@ -8,6 +8,8 @@ own) for a few seconds per endpoint. The two take turns, endpoint by endpoint, o
 several rounds, so that a slow spell of the machine falls on both alike; the report gives
 per endpoint the medians of the rounds (req/s, p50, p99, the server's CPU per request), the
 ratio to the floor with its spread over the rounds, and the SQL statements a request runs.
+Each measurement starts on a vacuumed database (``bench.harness.vacuum``): what the writes
+of the ones before it left behind is cleared, as autovacuum would.
 
     python -m bench.endpoints --server postgresql://postgres@127.0.0.1:5432 \\
         --workers 2 --connections 32 --seconds 5 --rounds 3 [--only catalog,course_page]
@@ -35,7 +37,7 @@ from typing import Any
 from sqlalchemy.engine import URL
 
 from bench import wrk
-from bench.harness import AUTH, Server, database, in_server_env, markdown, serve
+from bench.harness import AUTH, Server, database, in_server_env, markdown, serve, vacuum
 from bench.seeding import LEVELS, WORDS, Seeded, Size, seed
 from lectern.models import UserRole
 from lectern.security.tokens import issue_access_token
@@ -290,7 +292,7 @@ async def run(options: Options, progress: Callable[[str], None] | None = None) -
                     framed = serve(url, options.workers, "bench.floor.framed:app", pool=pool)
                     servers["framed"] = await stack.enter_async_context(framed)
             for round_ in range(options.rounds):
-                await _round(round_, servers, seeded, options, report, say)
+                await _round(round_, url, servers, seeded, options, report, say)
             for endpoint in options.only:
                 if endpoint in FLOORED and "floor" in servers:
                     first = requests(seeded, endpoint)[0]
@@ -300,8 +302,11 @@ async def run(options: Options, progress: Callable[[str], None] | None = None) -
     return report
 
 
-async def measure(server: Server, seeded: Seeded, endpoint: str, options: Options) -> wrk.Measured:
-    """One wrk run of ``endpoint`` against ``server``."""
+async def measure(
+    url: URL, server: Server, seeded: Seeded, endpoint: str, options: Options
+) -> wrk.Measured:
+    """One wrk run of ``endpoint`` against ``server``, on the database ``url`` vacuumed."""
+    await vacuum(url)
     return await wrk.measure(
         server,
         requests(seeded, endpoint),
@@ -312,6 +317,7 @@ async def measure(server: Server, seeded: Seeded, endpoint: str, options: Option
 
 async def _round(
     round_: int,
+    url: URL,
     servers: dict[str, Server],
     seeded: Seeded,
     options: Options,
@@ -328,7 +334,7 @@ async def _round(
         if round_ % 2:
             targets.reverse()
         for target in targets:
-            measured = await measure(servers[target], seeded, endpoint, options)
+            measured = await measure(url, servers[target], seeded, endpoint, options)
             report.add(endpoint, target, measured)
             say(
                 f"round {round_ + 1} {target} {endpoint}: {measured.rps:.0f} req/s,"

@@ -238,7 +238,7 @@ async def run(
                 async with serve(url, options.workers, pool=options.pool) as server:
                     by_endpoint = {}
                     for endpoint in options.only:
-                        measured = await measure(server, seeded[n], endpoint, options)
+                        measured = await measure(url, server, seeded[n], endpoint, options)
                         by_endpoint[endpoint] = measured
                         say(f"{size}: {endpoint} {measured.rps:.0f} req/s")
                 result.rounds.setdefault(size, []).append(by_endpoint)
