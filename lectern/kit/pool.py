@@ -28,8 +28,8 @@ async def checkout(engine: Engine) -> PoolProxiedConnection:
         try:
             return engine.raw_connection()
         except MissingGreenlet:
-            # The pool needed I/O after all (a change in SQLAlchemy's pool): it gave the
-            # connection back as failed, and the greenlet below takes one as usual.
+            # The pool needed I/O after all (a change in SQLAlchemy's pool, say): it
+            # refused before doing any, and the greenlet below takes one as usual.
             pass
     return await greenlet_spawn(engine.raw_connection)
 
