@@ -5,6 +5,7 @@ plan keep FastAPI's handler."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from enum import StrEnum
 from typing import Annotated, Any
 
 import pytest
@@ -47,6 +48,11 @@ class Filters(BaseModel):
 
 class ItemOut(BaseModel):
     name: str
+
+
+class Order(StrEnum):
+    NEWEST = "newest"
+    OLDEST = "oldest"
 
 
 async def tracked(request: Request) -> str:
@@ -118,6 +124,23 @@ def _routes(router: APIRouter) -> None:
     @router.get("/filtered")
     async def filtered(filters: Annotated[Filters, Query()]) -> Filters:
         return filters
+
+    @router.get("/defaults")
+    async def defaults(
+        order: Order = Order.NEWEST,
+        page: Annotated[int, Query(ge=1)] = 1,
+        label: str = "all",
+        ratio: float = 0.5,
+        checked: Annotated[int, Query(validate_default=True)] = "3",  # type: ignore[assignment]
+        seen: Annotated[list[str], Query()] = [],  # noqa: B006 - FastAPI copies it
+    ) -> dict[str, Any]:
+        seen.append("x")  # a default left out is the request's own
+        kinds = [type(value).__name__ for value in (order, page, label, ratio, checked)]
+        return {
+            "values": [order, page, label, ratio, checked],
+            "kinds": kinds,
+            "seen": seen,
+        }
 
     @router.get("/raw")
     async def raw() -> Response:
@@ -193,6 +216,9 @@ REQUESTS: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/search", {}),
     ("GET", "/filtered?limit=5&kind=x", {}),
     ("GET", "/filtered?limit=500", {}),
+    ("GET", "/defaults", {}),
+    ("GET", "/defaults?order=oldest&page=2&label=x&ratio=1&checked=4&seen=a", {}),
+    ("GET", "/defaults?order=other&page=0", {}),
     ("GET", "/raw", {}),
 ]
 
@@ -212,6 +238,24 @@ async def test_a_planned_route_answers_as_fastapis_handler_does(
         assert answer.headers.get(header) == expected.headers.get(header)
     # The dependencies ran as often, in the same order (a cached one once a request).
     assert calls == expected_calls
+
+
+async def test_a_default_left_out_is_given_as_fastapi_gives_it(
+    both: tuple[AsyncClient, AsyncClient],
+) -> None:
+    """The defaults a request leaves out: an immutable one as it is (an enumeration's
+    member, a number, a string), a validated one validated, a mutable one a copy of its own
+    each request (the endpoint's change to it is not seen by the next)."""
+    theirs, ours = both
+    for _ in range(2):
+        expected = (await theirs.get(API_PREFIX + "/t/defaults")).json()
+        answer = (await ours.get(API_PREFIX + "/t/defaults")).json()
+        assert answer == expected
+        assert answer == {
+            "values": ["newest", 1, "all", 0.5, 3],
+            "kinds": ["Order", "int", "str", "float", "int"],
+            "seen": ["x"],
+        }
 
 
 def _route(router: APIRouter, path: str) -> APIRoute:

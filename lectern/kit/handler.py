@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from email.message import Message
+from enum import Enum
 from functools import lru_cache
 from typing import Any, cast
 
@@ -69,6 +70,8 @@ class _Param:
     where: str  # "path", "query", "header", "cookie": its errors' location
     sequence: bool  # its annotation is a sequence: an empty one is not given
     listed: bool  # read as every value given under its name (not a JSON field)
+    # Its value when the request leaves it out, if always the same object (see _absent).
+    absent: Any
 
     def value(self, given: Any) -> tuple[Any, tuple[str, str]]:
         """Its value in ``given`` (PydanticUndefined when not given), and its location."""
@@ -93,7 +96,26 @@ def _param(field: ModelField) -> _Param:
         where=cast(params.Param, field.field_info).in_.value,
         sequence=sequence,
         listed=sequence and not _is_json_field(field),
+        absent=_absent(field),
     )
+
+
+# FastAPI works out the value of a parameter the request left out.
+_COPIED = object()
+
+
+def _absent(field: ModelField) -> Any:
+    """What FastAPI gives a parameter the request leaves out, when that is always the same
+    object: an immutable default (None, a number, a string, an enumeration's member), not
+    made by a factory nor validated. FastAPI copies the default on every request (a deep
+    copy of None, through pydantic's default machinery); ``_COPIED`` for the others."""
+    info = field.field_info
+    if info.is_required() or info.validate_default or info.default_factory is not None:
+        return _COPIED
+    default = info.default
+    if default is None or type(default) in (bool, int, float, str, bytes):
+        return default
+    return default if isinstance(default, Enum) else _COPIED
 
 
 def _params(fields: Sequence[ModelField]) -> tuple[_Param, ...] | None:
@@ -209,6 +231,9 @@ async def _solve(
             continue
         for param in planned:
             value, loc = param.value(given)
+            if value is PydanticUndefined and param.absent is not _COPIED:
+                values[param.field.name] = param.absent
+                continue
             checked, wrong = _validate_value_with_model_field(
                 field=param.field, value=value, values=values, loc=loc
             )
