@@ -100,7 +100,7 @@ def _param(field: ModelField) -> _Param:
     )
 
 
-# FastAPI works out the value of a parameter the request left out.
+# Left out, the parameter gets what FastAPI works out itself (see _absent).
 _COPIED = object()
 
 
