@@ -71,6 +71,7 @@ async def test_an_idle_open_connection_is_taken_without_the_greenlet(
             second = await pool.checkout(sync)
             assert len(spawned) == 1  # no greenlet this time
             assert driver_of(second) is driver
+            assert await driver_of(second).fetchval("SELECT 1") == 1
             assert sync.pool.checkedout() == 1  # type: ignore[attr-defined]
             second.close()
         assert sync.pool.checkedin() == 1  # type: ignore[attr-defined]
