@@ -51,7 +51,12 @@ def on_server(server: str, database: str) -> URL:
 
 
 async def admin(server: str, statement: str) -> None:
-    engine = create_async_engine(on_server(server, "postgres"), isolation_level="AUTOCOMMIT")
+    await _outside_a_transaction(on_server(server, "postgres"), statement)
+
+
+async def _outside_a_transaction(url: URL, statement: str) -> None:
+    """Run ``statement`` on the database ``url`` in autocommit (CREATE DATABASE, VACUUM)."""
+    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as conn:
             await conn.execute(text(statement))
@@ -84,12 +89,7 @@ async def vacuum(url: URL) -> None:
     is off (CI's server, this project's benchmark machine), they pile up over a run: each
     measurement would read and write through what the ones before it left, which depends
     on the order of the run, not on the target measured."""
-    engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("VACUUM"))
-    finally:
-        await engine.dispose()
+    await _outside_a_transaction(url, "VACUUM")
 
 
 # -- the server -------------------------------------------------------------------------------
